@@ -1,0 +1,110 @@
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import pinoHttp from 'pino-http';
+import session from 'express-session';
+import MongoStore from 'connect-mongo';
+import mongoose from 'mongoose';
+import passport from 'passport';
+import swaggerUi from 'swagger-ui-express';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { configurePassport } from './http/auth';
+import { errorHandler, notFoundHandler } from './http/errors';
+import { buildRouter, type RouteDef } from './http/route';
+import { buildOpenApi } from './http/openapi';
+import { pingDatabase } from './db/connection';
+import { authRoutes } from './modules/auth/auth.routes';
+import { organizationRoutes } from './modules/organizations/organization.routes';
+import { userRoutes } from './modules/users/user.routes';
+import { systemRoutes } from './modules/systems/system.routes';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { version } from '../package.json';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  logger: Logger;
+  sessionSecret: string;
+  /** login attempts per address per 15 minutes (per instance) */
+  loginRateLimit?: number;
+}
+
+export interface AppHandle { app: Express; routes: RouteDef[]; close(): Promise<void> }
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** Paths served outside /api/v1, documented alongside the API. */
+const outsidePaths = {
+  '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { 200: { description: 'The process is up' } } } },
+  '/readyz': { get: { tags: ['health'], summary: 'Readiness, including a database ping', responses: { 200: { description: 'Ready' }, 503: { description: 'Database unavailable' } } } },
+  '/api/v1/openapi.json': { get: { tags: ['meta'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3 document' } } } },
+  '/docs': { get: { tags: ['meta'], summary: 'Swagger UI', responses: { 200: { description: 'HTML' } } } },
+};
+
+/** Builds the HTTP application; no listening and no other side effects. */
+export function createApp(deps: AppDeps): AppHandle {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const incoming = req.headers['x-request-id'];
+      const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+      res.setHeader('X-Request-Id', id);
+      return id;
+    },
+    serializers: {
+      req: (req) => ({ id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress }),
+      res: (res) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
+  }));
+  app.use(helmet());
+
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/readyz', async (_req, res) => {
+    const up = await pingDatabase();
+    res.status(up ? 200 : 503).json({ status: up ? 'ready' : 'unavailable', database: up ? 'up' : 'down' });
+  });
+
+  const routes: RouteDef[] = [
+    ...authRoutes({ loginRateLimit: deps.loginRateLimit ?? 100 }),
+    ...organizationRoutes,
+    ...userRoutes,
+    ...systemRoutes({ importBodyLimit: config.importBodyLimit }),
+    ...auditRoutes,
+  ];
+  const openapi = buildOpenApi(routes, outsidePaths, { version });
+  app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Attest API' }));
+
+  const store = MongoStore.create({
+    client: mongoose.connection.getClient() as never,
+    collectionName: 'sessions',
+    // FerretDB has no TTL indexes: expired sessions are removed by an interval sweep
+    autoRemove: 'interval',
+    autoRemoveInterval: 10,
+    ttl: config.tokenTtlHours * 3600,
+    stringify: false,
+  });
+  configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
+  app.use('/api', session({
+    name: 'attest.sid',
+    secret: deps.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: false,
+    cookie: { httpOnly: true, sameSite: 'strict', secure: config.env === 'production' ? 'auto' : false, maxAge: config.tokenTtlHours * 3600_000 },
+  }));
+  app.use('/api', passport.initialize(), passport.session());
+  app.use('/api/v1', buildRouter(routes, { jsonLimit: config.bodyLimit }));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return { app, routes, close: () => store.close() };
+}

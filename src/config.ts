@@ -1,0 +1,109 @@
+import Joi from 'joi';
+import path from 'node:path';
+
+/** Typed, frozen configuration. The only module that reads process.env. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  mongodbUri?: string;
+  /** true when no MONGODB_URI is given: the service launches its own FerretDB. */
+  embedded: boolean;
+  dataDir: string;
+  ferretdbBin: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  sessionSecret?: string;
+  tokenTtlHours: number;
+  publicBaseUrl: string;
+  scanAllowedTargets: string[];
+  scanConcurrency: number;
+  schedulerEnabled: boolean;
+  logLevel: string;
+  demoData: boolean;
+  trustProxy: boolean;
+  loginMaxFailures: number;
+  loginLockoutMinutes: number;
+  shutdownTimeoutMs: number;
+  bodyLimit: string;
+  importBodyLimit: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly variable: string, reason: string) {
+    super(`Invalid configuration: ${variable} ${reason}`);
+  }
+}
+
+const bool = Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off');
+const sizeLimit = Joi.string().pattern(/^\d+(kb|mb)$/i);
+
+const schema = Joi.object({
+  NODE_ENV: Joi.string().valid('development', 'production', 'test').default('development'),
+  PORT: Joi.number().integer().min(0).max(65535).default(3000),
+  HOST: Joi.string().hostname().default('127.0.0.1'),
+  MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }),
+  DATA_DIR: Joi.string().default('./data'),
+  FERRETDB_BIN: Joi.string(),
+  ADMIN_EMAIL: Joi.string().email({ tlds: { allow: false } }).lowercase(),
+  ADMIN_PASSWORD: Joi.string().min(12).max(128),
+  SESSION_SECRET: Joi.string().min(32),
+  TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
+  PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  SCAN_ALLOWED_TARGETS: Joi.string().default('127.0.0.0/8,::1/128,localhost'),
+  SCAN_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  SCHEDULER_ENABLED: bool.default(true),
+  LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
+  DEMO_DATA: bool,
+  TRUST_PROXY: bool.default(false),
+  LOGIN_MAX_FAILURES: Joi.number().integer().min(1).max(100).default(5),
+  LOGIN_LOCKOUT_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(15),
+  SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(120000).default(10000),
+  BODY_LIMIT: sizeLimit.default('1mb'),
+  IMPORT_BODY_LIMIT: sizeLimit.default('5mb'),
+}).unknown(true);
+
+/** Validates an environment (process.env by default); throws ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
+  const { value: v, error } = schema.validate(env, { abortEarly: true, convert: true });
+  if (error) {
+    const d = error.details[0];
+    throw new ConfigError(String(d.path[0]), d.message.replace(/^"[^"]+" /, ''));
+  }
+  const embedded = !v.MONGODB_URI;
+  const production = v.NODE_ENV === 'production' || !embedded;
+  // Secrets never default outside embedded mode: a shared database means several instances
+  // that must agree on them, so they have to come from the deployment.
+  if (production && !embedded && !v.SESSION_SECRET) {
+    throw new ConfigError('SESSION_SECRET', 'is required when MONGODB_URI is set (at least 32 characters)');
+  }
+  if (!!v.ADMIN_EMAIL !== !!v.ADMIN_PASSWORD && !(embedded && v.ADMIN_EMAIL)) {
+    throw new ConfigError(v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other');
+  }
+  const port = v.PORT as number;
+  return Object.freeze({
+    env: v.NODE_ENV,
+    port,
+    host: v.HOST,
+    mongodbUri: v.MONGODB_URI,
+    embedded,
+    dataDir: path.resolve(cwd, v.DATA_DIR),
+    ferretdbBin: path.resolve(cwd, v.FERRETDB_BIN ?? '.tools/bin/ferretdb'),
+    adminEmail: v.ADMIN_EMAIL ?? (embedded ? 'admin@attest.example' : undefined),
+    adminPassword: v.ADMIN_PASSWORD,
+    sessionSecret: v.SESSION_SECRET,
+    tokenTtlHours: v.TOKEN_TTL_HOURS,
+    publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    scanAllowedTargets: String(v.SCAN_ALLOWED_TARGETS).split(',').map((s) => s.trim()).filter(Boolean),
+    scanConcurrency: v.SCAN_CONCURRENCY,
+    schedulerEnabled: v.SCHEDULER_ENABLED,
+    logLevel: v.LOG_LEVEL,
+    demoData: v.DEMO_DATA ?? embedded,
+    trustProxy: v.TRUST_PROXY,
+    loginMaxFailures: v.LOGIN_MAX_FAILURES,
+    loginLockoutMinutes: v.LOGIN_LOCKOUT_MINUTES,
+    shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
+    bodyLimit: v.BODY_LIMIT,
+    importBodyLimit: v.IMPORT_BODY_LIMIT,
+  });
+}

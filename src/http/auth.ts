@@ -1,0 +1,60 @@
+import type { RequestHandler } from 'express';
+import passport from 'passport';
+import { Strategy as BearerStrategy } from 'passport-http-bearer';
+import { Strategy as LocalStrategy } from 'passport-local';
+import * as authService from '../modules/auth/auth.service';
+import type { Actor } from '../shared/actor';
+import * as tokens from '../modules/auth/token.service';
+import * as users from '../modules/users/user.service';
+import { AppError } from './errors';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends Actor {}
+  }
+}
+
+let configured = false;
+let currentPolicy: authService.LoginPolicy;
+
+/** Registers the bearer strategy and the session (de)serialisers once per process. */
+export function configurePassport(policy: authService.LoginPolicy): void {
+  currentPolicy = policy;
+  if (configured) return;
+  configured = true;
+  passport.use(new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
+    (req, email, password, done) => {
+      authService.login(email, password, currentPolicy, String(req.id ?? '')).then((r) => done(null, r as never), done);
+    }));
+  passport.use(new BearerStrategy((token, done) => {
+    tokens.resolve(token)
+      .then(async (userId) => (userId ? users.activeActor(userId) : undefined))
+      .then((actor) => done(null, actor ?? false), done);
+  }));
+  passport.serializeUser((user, done) => done(null, user.id));
+  passport.deserializeUser((id: string, done) => {
+    // a deactivated user's session simply stops authenticating
+    users.activeActor(id).then((actor) => done(null, actor ?? false), done);
+  });
+}
+
+/** Bearer token when an Authorization header is sent, otherwise the browser session. */
+export const authenticate: RequestHandler = (req, res, next) => {
+  if (req.headers.authorization) {
+    return passport.authenticate('bearer', { session: false }, (err: unknown, user: Actor | false) => {
+      if (err) return next(err);
+      if (!user) return next(AppError.unauthorized('Invalid or expired token'));
+      req.user = user;
+      next();
+    })(req, res, next);
+  }
+  if (req.user) return next();
+  next(AppError.unauthorized());
+};
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return m?.[1];
+}

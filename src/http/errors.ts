@@ -1,0 +1,77 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import Joi from 'joi';
+import mongoose from 'mongoose';
+
+export interface ErrorDetail {
+  field?: string;
+  row?: number;
+  reason: string;
+  [key: string]: unknown;
+}
+
+/** The one error type services throw; the handler turns it into {error:{code,message,details}}. */
+export class AppError extends Error {
+  constructor(
+    public readonly status: number,
+    public readonly code: string,
+    message: string,
+    public readonly details?: unknown,
+  ) {
+    super(message);
+  }
+  static badRequest(message: string, details?: unknown) { return new AppError(400, 'validation_error', message, details); }
+  static unauthorized(message = 'Authentication required') { return new AppError(401, 'unauthorized', message); }
+  static forbidden(message = 'You do not have permission to do this') { return new AppError(403, 'forbidden', message); }
+  static notFound(what = 'Resource') { return new AppError(404, 'not_found', `${what} not found`); }
+  static conflict(message: string, details?: unknown) { return new AppError(409, 'conflict', message, details); }
+  static unprocessable(message: string, details?: unknown) { return new AppError(422, 'unprocessable', message, details); }
+  static tooMany(message: string) { return new AppError(429, 'rate_limited', message); }
+}
+
+export function joiDetails(error: Joi.ValidationError, prefix?: string): ErrorDetail[] {
+  return error.details.map((d) => ({
+    field: [prefix, ...d.path].filter((p) => p !== undefined && p !== '').join('.'),
+    reason: d.message.replace(/"/g, ''),
+  }));
+}
+
+function isDatabaseDown(err: unknown): boolean {
+  const name = (err as { name?: string })?.name ?? '';
+  return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError/.test(name);
+}
+
+/** Maps anything thrown into an AppError. Order matters: specific kinds first, unknown last. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (Joi.isError(err)) return AppError.badRequest('Invalid input', joiDetails(err));
+  if (err instanceof mongoose.Error.CastError) {
+    return AppError.badRequest('Invalid input', [{ field: err.path, reason: `invalid ${err.kind}` }]);
+  }
+  if (err instanceof mongoose.Error.ValidationError) {
+    return AppError.badRequest('Invalid input', Object.values(err.errors).map((e) => ({ field: e.path, reason: e.message })));
+  }
+  const e = err as { code?: number; keyValue?: Record<string, unknown>; type?: string; status?: number };
+  if (e?.code === 11000) {
+    const fields = Object.keys(e.keyValue ?? {});
+    return AppError.conflict('A record with the same unique value already exists', fields.map((f) => ({ field: f, reason: 'already exists' })));
+  }
+  if (isDatabaseDown(err)) return new AppError(503, 'database_unavailable', 'The database is unavailable, try again shortly');
+  // body-parser errors carry a status and a type
+  if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'Request body is too large');
+  if (e?.type === 'entity.parse.failed') return AppError.badRequest('Request body is not valid JSON');
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  return new AppError(500, 'internal', 'Internal server error');
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(AppError.notFound('Route'));
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const appErr = toAppError(err);
+  const log = req.log;
+  if (appErr.status >= 500) log?.error({ err }, 'request failed');
+  else log?.info({ code: appErr.code, status: appErr.status }, appErr.message);
+  if (res.headersSent) return;
+  const body: { code: string; message: string; details?: unknown } = { code: appErr.code, message: appErr.message };
+  if (appErr.details !== undefined) body.details = appErr.details;
+  res.status(appErr.status).json({ error: body });
+};

@@ -1,0 +1,30 @@
+import type { RequestHandler } from 'express';
+import type { Role } from '../shared/enums';
+import { AppError } from './errors';
+
+const ALL: Role[] = ['admin', 'inspector', 'owner'];
+
+/** Which roles may use which capability. Scope (own organization) is enforced in services. */
+export const PERMISSIONS = {
+  'self': ALL,
+  'organizations:read': ALL,
+  'organizations:write': ['admin'],
+  'users:manage': ['admin'],
+  'systems:read': ALL,
+  'systems:write': ['admin'],
+  'audit:read': ['admin'],
+} satisfies Record<string, Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((r) => (PERMISSIONS[permission] as Role[]).includes(r));
+}
+
+export function permit(permission: Permission): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.user) return next(AppError.unauthorized());
+    if (!can(req.user.roles, permission)) return next(AppError.forbidden());
+    next();
+  };
+}

@@ -1,0 +1,57 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import type Joi from 'joi';
+import { validate, type RequestSchema } from './validate';
+import { permit, type Permission } from './permissions';
+import { authenticate } from './auth';
+import type { Ctx } from '../shared/actor';
+import { AppError } from './errors';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** One endpoint: everything the router and the OpenAPI document need to know about it. */
+export interface RouteDef {
+  method: Method;
+  /** express-style path below /api/v1, e.g. `/systems/:id` */
+  path: string;
+  summary: string;
+  tag: string;
+  /** 'public' needs no login; 'self' any logged-in user; otherwise a permission */
+  access: 'public' | Permission;
+  schema?: RequestSchema;
+  /** body media types besides JSON (the parser is added by the module via `middleware`) */
+  bodyTypes?: string[];
+  status?: number;
+  /** response description per status besides the generic errors */
+  responses?: Record<number, string>;
+  /** response body schema for the success status (documentation) */
+  response?: Joi.Schema;
+  produces?: string;
+  middleware?: RequestHandler[];
+  /** body parsers for this route; JSON with the default limit when absent */
+  parsers?: RequestHandler[];
+  handler: (req: Request, res: Response) => unknown;
+}
+
+export const ctxOf = (req: Request): Ctx => {
+  if (!req.user) throw AppError.unauthorized();
+  return { actor: req.user, requestId: String(req.id ?? '') };
+};
+
+export function buildRouter(defs: RouteDef[], opts: { jsonLimit: string }): Router {
+  const router = Router();
+  const json = express.json({ limit: opts.jsonLimit, strict: true });
+  for (const d of defs) {
+    const chain: RequestHandler[] = [];
+    // authenticate first: bodies of anonymous requests are never parsed
+    if (d.access !== 'public') chain.push(authenticate, permit(d.access));
+    chain.push(...(d.middleware ?? []), ...(d.parsers ?? [json]), validate(d.schema));
+    chain.push(async (req, res) => {
+      const out = await d.handler(req, res);
+      if (res.headersSent) return;
+      if (out === undefined) res.status(d.status ?? 204).end();
+      else res.status(d.status ?? 200).json(out);
+    });
+    router[d.method](d.path, ...chain);
+  }
+  return router;
+}

@@ -1,0 +1,67 @@
+import http from 'node:http';
+import { ConfigError, loadConfig } from './config';
+import { createLogger } from './logger';
+import { createApp } from './app';
+import { openDatabase } from './db/database';
+import { loadOrCreateSecrets } from './embedded-secrets';
+import { ensureAdmin } from './modules/users/bootstrap';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const log = (msg: string) => logger.info(msg);
+
+  const secrets = config.embedded ? loadOrCreateSecrets(config.dataDir) : undefined;
+  const sessionSecret = config.sessionSecret ?? secrets!.sessionSecret;
+  const adminPassword = config.adminPassword ?? secrets?.adminPassword;
+
+  const db = await openDatabase(config, log);
+  const createdAdmin = await ensureAdmin(config.adminEmail, adminPassword);
+  const handle = createApp({ config, logger, sessionSecret });
+  const server = http.createServer(handle.app);
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  logger.info({ port, embedded: config.embedded }, 'Attest is listening');
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  process.stdout.write(`\nAttest is running at ${url}  (API docs: ${url}/docs)\n`);
+  if (config.embedded) {
+    process.stdout.write(`Embedded database (FerretDB) with data in ${config.dataDir}\n`);
+    process.stdout.write(`Admin login: ${config.adminEmail}  password: ${config.adminPassword ? '(from ADMIN_PASSWORD)' : adminPassword}${createdAdmin ? '  (created now)' : ''}\n\n`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // backstop: whatever hangs, the process ends
+    setTimeout(() => { logger.error('forced exit after shutdown timeout'); process.exit(1); }, config.shutdownTimeoutMs).unref();
+    // stop accepting; in-flight requests finish, idle keep-alive sockets close now
+    await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+    await handle.close();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`Attest failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

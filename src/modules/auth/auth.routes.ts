@@ -1,0 +1,69 @@
+import type { Request, RequestHandler } from 'express';
+import passport from 'passport';
+import rateLimit from 'express-rate-limit';
+import type { RouteDef } from '../../http/route';
+import { AppError } from '../../http/errors';
+import { bearerToken } from '../../http/auth';
+import * as schemas from './auth.schemas';
+import * as authService from './auth.service';
+import * as users from '../users/user.service';
+import { ctxOf } from '../../http/route';
+
+type LoginResult = Awaited<ReturnType<typeof authService.login>>;
+
+function localLogin(req: Request): Promise<LoginResult> {
+  return new Promise((resolve, reject) => {
+    passport.authenticate('local', { session: false }, (err: unknown, result: LoginResult | false) => {
+      if (err) return reject(err);
+      if (!result) return reject(AppError.unauthorized('Invalid email or password'));
+      resolve(result);
+    })(req, req.res, reject);
+  });
+}
+
+function startSession(req: Request, result: LoginResult): Promise<void> {
+  if (!req.session) return Promise.resolve();
+  // a fresh session id on login prevents session fixation
+  return new Promise((resolve, reject) => req.login(result.actor, (err) => (err ? reject(err) : resolve())));
+}
+
+function endSession(req: Request): Promise<void> {
+  if (!req.session) return Promise.resolve();
+  return new Promise((resolve) => req.logout(() => req.session.destroy(() => resolve())));
+}
+
+export function authRoutes(opts: { loginRateLimit: number }): RouteDef[] {
+  // per-address limit in front of the per-account lockout; counts are per instance
+  const limiter: RequestHandler = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: opts.loginRateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(AppError.tooMany('Too many login attempts from this address; try again later')),
+  });
+  return [
+    {
+      method: 'post', path: '/auth/login', tag: 'auth', access: 'public', schema: schemas.login,
+      summary: 'Log in with e-mail and password; returns a bearer token and sets a session cookie',
+      responses: { 200: '{token, expiresAt, user}', 401: 'invalid e-mail or password', 429: 'locked out or rate limited' },
+      middleware: [limiter],
+      handler: async (req) => {
+        const r = await localLogin(req);
+        await startSession(req, r);
+        return { token: r.token, expiresAt: r.expiresAt, user: r.user };
+      },
+    },
+    {
+      method: 'post', path: '/auth/logout', tag: 'auth', access: 'self',
+      summary: 'Revoke the bearer token used and end the browser session',
+      handler: async (req) => {
+        await authService.logout(req.user!, bearerToken(req.headers.authorization), String(req.id));
+        await endSession(req);
+      },
+    },
+    {
+      method: 'get', path: '/auth/me', tag: 'auth', access: 'self', summary: 'The logged-in user',
+      handler: (req) => users.get(ctxOf(req).actor.id),
+    },
+  ];
+}

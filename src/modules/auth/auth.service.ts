@@ -1,0 +1,37 @@
+import * as tokens from './token.service';
+import * as users from '../users/user.service';
+import * as audit from '../audit/audit.service';
+import { verifyPassword } from '../users/password';
+import { AppError } from '../../http/errors';
+import type { Actor } from '../../shared/actor';
+
+export interface LoginPolicy extends tokens.ThrottlePolicy { tokenTtlHours: number }
+
+/**
+ * Checks the credentials. Unknown e-mail, wrong password and inactive account give the same
+ * answer in about the same time; repeated failures lock the e-mail (429) whether it exists or not.
+ */
+export async function login(email: string, password: string, policy: LoginPolicy, requestId?: string) {
+  const key = email.trim().toLowerCase();
+  const locked = await tokens.lockedUntil(key);
+  if (locked) throw AppError.tooMany('Too many failed login attempts; try again later');
+  const user = await users.findForLogin(key);
+  const ok = await verifyPassword(user?.passwordHash, password);
+  if (!user || !ok || !user.active) {
+    await tokens.recordFailure(key, policy);
+    const ctx = { actor: { id: 'system' as const, name: 'auth', roles: [] }, requestId };
+    await audit.record(ctx, { action: 'auth.login_failed', entity: 'auth', after: { email: key } });
+    throw AppError.unauthorized('Invalid email or password');
+  }
+  await tokens.clearFailures(key);
+  await users.touchLogin(user._id);
+  const actor: Actor = users.toActor(user);
+  const issued = await tokens.issue(user._id, policy.tokenTtlHours);
+  await audit.record({ actor, requestId }, { action: 'auth.login', entity: 'user', entityId: actor.id });
+  return { ...issued, actor, user: await users.get(actor.id) };
+}
+
+export async function logout(actor: Actor, token: string | undefined, requestId?: string) {
+  if (token) await tokens.revoke(token);
+  await audit.record({ actor, requestId }, { action: 'auth.logout', entity: 'user', entityId: actor.id });
+}

@@ -1,0 +1,24 @@
+import { Schema, Types, model } from 'mongoose';
+import { ORGANIZATION_TYPES, OrganizationType } from '../../shared/enums';
+
+export interface OrganizationDoc {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  type: OrganizationType;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const schema = new Schema<OrganizationDoc>(
+  {
+    code: { type: String, required: true, uppercase: true, trim: true },
+    name: { type: String, required: true, trim: true },
+    type: { type: String, required: true, enum: ORGANIZATION_TYPES },
+  },
+  { timestamps: true },
+);
+schema.index({ code: 1 }, { unique: true });
+schema.index({ name: 1 });
+
+export const Organization = model<OrganizationDoc>('Organization', schema, 'organizations');

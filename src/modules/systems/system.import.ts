@@ -1,0 +1,118 @@
+import { parse } from 'csv-parse/sync';
+import { System } from './system.model';
+import { importRow } from './system.schemas';
+import * as audit from '../audit/audit.service';
+import * as organizations from '../organizations/organization.service';
+import { User } from '../users/user.model';
+import { AppError } from '../../http/errors';
+import { serialize } from '../../db/serialize';
+import type { Ctx } from '../../shared/actor';
+
+export const MAX_IMPORT_ROWS = 5000;
+
+export interface RowError { row: number; field: string; reason: string }
+
+const LIST_COLUMNS = new Set(['endpoints', 'scanPorts', 'allowedPorts', 'owners', 'tags']);
+export const CSV_COLUMNS = [
+  'code', 'name', 'organization', 'level', 'levelApprovalReference', 'levelApprovalDate', 'description',
+  'category', 'hosting', 'endpoints', 'scanPorts', 'allowedPorts', 'owners', 'status', 'tags',
+] as const;
+
+/** CSV text → row objects shaped like the JSON import (lists split on `;`, empty cells omitted). */
+export function csvToRows(text: string): Record<string, unknown>[] {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024, to: MAX_IMPORT_ROWS + 1 });
+  } catch (err) {
+    throw AppError.badRequest('The CSV could not be read', [{ row: 0, field: 'csv', reason: (err as Error).message.slice(0, 200) }]);
+  }
+  const header = records.length ? Object.keys(records[0]) : [];
+  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  if (unknown.length) {
+    throw AppError.badRequest('Unknown CSV columns', unknown.map((c) => ({ row: 1, field: c, reason: `unknown column; expected some of ${CSV_COLUMNS.join(', ')}` })));
+  }
+  return records.map((rec) => {
+    const row: Record<string, unknown> = {};
+    for (const [k, raw] of Object.entries(rec)) {
+      if (raw === '') continue;
+      if (k === 'levelApprovalReference' || k === 'levelApprovalDate') {
+        const la = (row.levelApproval ??= {}) as Record<string, string>;
+        la[k === 'levelApprovalReference' ? 'reference' : 'date'] = raw;
+      } else if (LIST_COLUMNS.has(k)) row[k] = raw.split(';').map((v) => v.trim()).filter(Boolean);
+      else row[k] = raw;
+    }
+    return row;
+  });
+}
+
+type Row = Record<string, any>;
+const isHexId = (s: string) => /^[0-9a-f]{24}$/i.test(s);
+
+/**
+ * Validates every row, then writes all of them; with any error nothing is written. Rows are
+ * keyed by code, so re-running an import after a crash completes it without duplicates.
+ */
+export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?: boolean } = {}) {
+  if (input.length === 0) throw AppError.badRequest('Nothing to import', [{ row: 0, field: 'rows', reason: 'no rows' }]);
+  if (input.length > MAX_IMPORT_ROWS) throw new AppError(413, 'payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per import`);
+  const errors: RowError[] = [];
+  const rows: Row[] = [];
+  input.forEach((raw, i) => {
+    const { value, error } = importRow.validate(raw, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
+    if (error) error.details.forEach((d) => errors.push({ row: i + 1, field: d.path.join('.') || 'row', reason: d.message }));
+    rows.push(value ?? {});
+  });
+
+  const seen = new Map<string, number>();
+  rows.forEach((r, i) => {
+    if (!r.code) return;
+    if (seen.has(r.code)) errors.push({ row: i + 1, field: 'code', reason: `duplicate of row ${seen.get(r.code)}` });
+    else seen.set(r.code, i + 1);
+  });
+
+  // organizations by code (or id), owners by e-mail: resolved in two queries for the whole file
+  const orgRefs = rows.map((r) => String(r.organization ?? '')).filter(Boolean);
+  const byCode = await organizations.idsByCode(orgRefs.map((o) => o.toUpperCase()));
+  const byId = new Set((await organizations.codesById(orgRefs.filter(isHexId).map((o) => o.toLowerCase()))).keys());
+  const emails = [...new Set(rows.flatMap((r) => (r.owners as string[] | undefined) ?? []))];
+  const owners = await User.find({ email: { $in: emails }, roles: 'owner', active: true }, { email: 1, organization: 1 }).lean();
+  const ownerByEmail = new Map(owners.map((u) => [u.email, u]));
+
+  rows.forEach((r, i) => {
+    if (!r.organization) return;
+    const ref = String(r.organization);
+    const orgId = isHexId(ref) && byId.has(ref.toLowerCase()) ? ref.toLowerCase() : byCode.get(ref.toUpperCase());
+    if (!orgId) { errors.push({ row: i + 1, field: 'organization', reason: `no organization with code ${ref}` }); return; }
+    r.organization = orgId;
+    r.owners = ((r.owners as string[] | undefined) ?? []).flatMap((email) => {
+      const u = ownerByEmail.get(email);
+      if (!u || u.organization?.toString() !== orgId) {
+        errors.push({ row: i + 1, field: 'owners', reason: `${email} is not an active owner of this organization` });
+        return [];
+      }
+      return [u._id.toString()];
+    });
+  });
+
+  if (errors.length) {
+    errors.sort((a, b) => a.row - b.row);
+    throw AppError.badRequest(`${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are invalid; nothing was imported`, errors);
+  }
+
+  const codes = rows.map((r) => r.code as string);
+  const existing = await System.find({ code: { $in: codes } }).lean();
+  const existingCodes = new Set(existing.map((s) => s.code));
+  const result = { created: rows.length - existingCodes.size, updated: existingCodes.size, dryRun: !!opts.dryRun };
+  if (opts.dryRun) return result;
+
+  // mongoose applies schema defaults (status, compliance, lists) and timestamps on insert
+  await System.bulkWrite(rows.map((r) => ({ updateOne: { filter: { code: r.code }, update: { $set: r }, upsert: true } })), { ordered: false });
+
+  const after = await System.find({ code: { $in: codes } }).lean();
+  const beforeByCode = new Map(existing.map((s) => [s.code, serialize(s)]));
+  await audit.recordMany(ctx, after.map((s) => ({
+    action: beforeByCode.has(s.code) ? 'system.update' : 'system.create',
+    entity: 'system', entityId: s._id.toString(), before: beforeByCode.get(s.code), after: serialize(s),
+  })));
+  return result;
+}

@@ -1,0 +1,81 @@
+import { Schema, Types, model } from 'mongoose';
+import { COMPLIANCE_STATES, ComplianceState, HOSTING_TYPES, LEVELS, SYSTEM_STATUSES } from '../../shared/enums';
+
+export interface Compliance {
+  state: ComplianceState;
+  lastAssessment?: Types.ObjectId;
+  lastAssessedAt?: Date;
+  metAllCriteria?: boolean;
+  score?: number;
+  openFindings: { critical: number; high: number; medium: number; low: number };
+  certificate?: Types.ObjectId;
+  nextAssessmentDue?: Date;
+  needsReassessment?: boolean;
+}
+
+export interface SystemDoc {
+  _id: Types.ObjectId;
+  code: string;
+  name: string;
+  organization: Types.ObjectId;
+  level: number;
+  levelApproval?: { reference?: string; date?: Date };
+  description?: string;
+  category?: string;
+  hosting?: string;
+  endpoints: string[];
+  scanPorts: number[];
+  allowedPorts: number[];
+  owners: Types.ObjectId[];
+  status: 'active' | 'decommissioned';
+  tags: string[];
+  compliance: Compliance;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const defaultCompliance = (): Compliance => ({
+  state: 'not_assessed',
+  openFindings: { critical: 0, high: 0, medium: 0, low: 0 },
+});
+
+const schema = new Schema<SystemDoc>(
+  {
+    code: { type: String, required: true, uppercase: true, trim: true },
+    name: { type: String, required: true, trim: true },
+    organization: { type: Schema.Types.ObjectId, ref: 'Organization', required: true },
+    level: { type: Number, required: true, enum: LEVELS },
+    levelApproval: { reference: String, date: Date },
+    description: String,
+    category: String,
+    hosting: { type: String, enum: HOSTING_TYPES },
+    endpoints: { type: [String], default: [] },
+    scanPorts: { type: [Number], default: [] },
+    allowedPorts: { type: [Number], default: [] },
+    owners: { type: [Schema.Types.ObjectId], ref: 'User', default: [] },
+    status: { type: String, enum: SYSTEM_STATUSES, default: 'active' },
+    tags: { type: [String], default: [] },
+    compliance: {
+      type: new Schema<Compliance>({
+        state: { type: String, enum: COMPLIANCE_STATES, default: 'not_assessed' },
+        lastAssessment: Schema.Types.ObjectId,
+        lastAssessedAt: Date,
+        metAllCriteria: Boolean,
+        score: Number,
+        openFindings: { critical: Number, high: Number, medium: Number, low: Number },
+        certificate: Schema.Types.ObjectId,
+        nextAssessmentDue: Date,
+        needsReassessment: Boolean,
+      }, { _id: false }),
+      default: defaultCompliance,
+    },
+  },
+  { timestamps: true },
+);
+schema.index({ code: 1 }, { unique: true });
+schema.index({ organization: 1, code: 1 });
+schema.index({ level: 1, code: 1 });
+schema.index({ 'compliance.state': 1, code: 1 });
+schema.index({ owners: 1 });
+
+export const System = model<SystemDoc>('System', schema, 'systems');

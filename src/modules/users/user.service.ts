@@ -1,0 +1,119 @@
+import { Types } from 'mongoose';
+import { PRIVATE_USER_FIELDS, User, UserDoc } from './user.model';
+import { hashPassword, passwordProblems } from './password';
+import * as audit from '../audit/audit.service';
+import * as organizations from '../organizations/organization.service';
+import * as tokens from '../auth/token.service';
+import { AppError } from '../../http/errors';
+import { serialize } from '../../db/serialize';
+import { escapeRegex } from '../../shared/joi';
+import type { Actor, Ctx } from '../../shared/actor';
+import type { Role } from '../../shared/enums';
+
+export type UserView = Omit<UserDoc, '_id' | 'passwordHash' | 'organization'> & { id: string; organization?: string };
+
+const view = (u: unknown) => serialize<UserView>(u, PRIVATE_USER_FIELDS);
+
+export function toActor(u: Pick<UserDoc, '_id' | 'email' | 'name' | 'roles' | 'organization'>): Actor {
+  return { id: u._id.toString(), email: u.email, name: u.name, roles: u.roles, organization: u.organization?.toString() };
+}
+
+export async function list(q: { page: number; limit: number; role?: Role; organization?: string; active?: boolean; q?: string }) {
+  const filter: Record<string, unknown> = {};
+  if (q.role) filter.roles = q.role;
+  if (q.organization) filter.organization = new Types.ObjectId(q.organization);
+  if (q.active !== undefined) filter.active = q.active;
+  if (q.q) {
+    const rx = { $regex: escapeRegex(q.q), $options: 'i' };
+    filter.$or = [{ email: rx }, { name: rx }];
+  }
+  const [items, total] = await Promise.all([
+    User.find(filter, { passwordHash: 0 }).sort({ email: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
+    User.countDocuments(filter),
+  ]);
+  return { items: items.map(view), total, page: q.page, limit: q.limit };
+}
+
+export async function get(id: string): Promise<UserView> {
+  const u = await User.findById(id, { passwordHash: 0 }).lean();
+  if (!u) throw AppError.notFound('User');
+  return view(u);
+}
+
+/** Active user by id, as an actor; undefined when gone or deactivated. */
+export async function activeActor(id: string): Promise<Actor | undefined> {
+  if (!Types.ObjectId.isValid(id)) return undefined;
+  const u = await User.findOne({ _id: id, active: true }, { email: 1, name: 1, roles: 1, organization: 1 }).lean();
+  return u ? toActor(u) : undefined;
+}
+
+export async function findForLogin(email: string) {
+  return User.findOne({ email: email.trim().toLowerCase() }).lean();
+}
+
+export async function touchLogin(id: Types.ObjectId) {
+  await User.updateOne({ _id: id }, { $set: { lastLoginAt: new Date() } });
+}
+
+async function checkRolesAndOrg(roles: Role[], organization: string | null | undefined) {
+  if (roles.includes('owner') && !organization) {
+    throw AppError.badRequest('Invalid input', [{ field: 'organization', in: 'body', reason: 'organization is required for owners' }]);
+  }
+  if (organization && !(await organizations.exists(organization))) {
+    throw AppError.badRequest('Invalid input', [{ field: 'organization', in: 'body', reason: 'organization does not exist' }]);
+  }
+}
+
+function checkPassword(password: string, email: string) {
+  const problems = passwordProblems(password, email);
+  if (problems.length) throw AppError.badRequest('Password does not meet the policy', problems.map((reason) => ({ field: 'password', in: 'body', reason })));
+}
+
+export interface NewUser { email: string; name: string; password: string; roles: Role[]; organization?: string; active?: boolean }
+
+export async function create(ctx: Ctx, input: NewUser): Promise<UserView> {
+  checkPassword(input.password, input.email);
+  await checkRolesAndOrg(input.roles, input.organization);
+  const { password, ...rest } = input;
+  const doc = await User.create({ ...rest, passwordHash: await hashPassword(password), passwordChangedAt: new Date() });
+  const u = view(doc.toObject());
+  await audit.record(ctx, { action: 'user.create', entity: 'user', entityId: u.id, after: u });
+  return u;
+}
+
+export async function update(ctx: Ctx, id: string, patch: Partial<Omit<NewUser, 'email'>> & { organization?: string | null }) {
+  const before = await User.findById(id).lean();
+  if (!before) throw AppError.notFound('User');
+  if (ctx.actor.id === id && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {
+    throw AppError.unprocessable('You cannot deactivate yourself or remove your own admin role');
+  }
+  const roles = patch.roles ?? before.roles;
+  const organization = patch.organization === undefined ? before.organization?.toString() : patch.organization;
+  await checkRolesAndOrg(roles, organization);
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, 1> = {};
+  if (patch.name !== undefined) $set.name = patch.name;
+  if (patch.roles !== undefined) $set.roles = patch.roles;
+  if (patch.active !== undefined) $set.active = patch.active;
+  if (patch.organization === null) $unset.organization = 1;
+  else if (patch.organization !== undefined) $set.organization = patch.organization;
+  if (patch.password !== undefined) {
+    checkPassword(patch.password, before.email);
+    $set.passwordHash = await hashPassword(patch.password);
+    $set.passwordChangedAt = new Date();
+  }
+  const after = await User.findByIdAndUpdate(id, { $set, ...(Object.keys($unset).length && { $unset }) }, { new: true }).lean();
+  if (!after) throw AppError.notFound('User');
+  // a new password or a deactivation ends every session the user had
+  if (patch.password !== undefined || patch.active === false) await tokens.revokeAllFor(id);
+  const u = view(after);
+  await audit.record(ctx, {
+    action: 'user.update', entity: 'user', entityId: id, before: view(before),
+    after: { ...u, ...(patch.password !== undefined && { passwordChanged: true }) },
+  });
+  return u;
+}
+
+export async function count(): Promise<number> {
+  return User.estimatedDocumentCount();
+}

@@ -1,0 +1,18 @@
+/** Enumerations shared by joi schemas, mongoose models and the OpenAPI document. */
+export const ROLES = ['admin', 'inspector', 'owner'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ORGANIZATION_TYPES = ['ministry', 'sector', 'province', 'state_enterprise', 'telecom_enterprise', 'other'] as const;
+export type OrganizationType = (typeof ORGANIZATION_TYPES)[number];
+
+export const LEVELS = [1, 2, 3, 4, 5] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const SYSTEM_STATUSES = ['active', 'decommissioned'] as const;
+export const HOSTING_TYPES = ['on_premises', 'government_cloud', 'commercial_cloud', 'data_center', 'hybrid', 'other'] as const;
+
+export const COMPLIANCE_STATES = ['not_assessed', 'in_assessment', 'non_compliant', 'compliant', 'certified'] as const;
+export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
