@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { AuditEvent, AuditHead } from '../src/modules/audit/audit.model';
+import * as audit from '../src/modules/audit/audit.service';
+import { systemActor } from '../src/shared/actor';
+import { api, bearer, makeActors, makeOrg, type Actors } from './helpers/factories';
+
+describe('audit trail', () => {
+  let a: Actors;
+  before(async () => { a = await makeActors(); });
+
+  it('when something is written, then an event records actor, action, before/after and the request id', async () => {
+    const org = await makeOrg();
+    const res = await api().patch(`/api/v1/organizations/${org.id}`).set(bearer(a.admin)).set('X-Request-Id', 'audit-test-req-1').send({ name: 'Bộ Khoa học và Công nghệ' });
+    expect(res.status).to.equal(200);
+    const events = await api().get('/api/v1/audit').query({ entity: 'organization', entityId: org.id }).set(bearer(a.admin));
+    const update = events.body.items[0];
+    expect(update).to.include({ action: 'organization.update', requestId: 'audit-test-req-1' });
+    expect(update.actor.id).to.equal(a.users.admin.id);
+    expect(update.before.name).to.not.equal(update.after.name);
+    expect(update.after.name).to.equal('Bộ Khoa học và Công nghệ');
+    expect(update.hash).to.match(/^[0-9a-f]{64}$/);
+  });
+
+  it('when an audit event is read, then it never contains a secret', async () => {
+    const res = await api().post('/api/v1/users').set(bearer(a.admin)).send({ email: 'secret-check@attest.example', name: 'Bí mật', password: 'Very-Secret-Pass-123', roles: ['inspector'] });
+    const ev = await api().get('/api/v1/audit').query({ entity: 'user', entityId: res.body.id }).set(bearer(a.admin));
+    expect(JSON.stringify(ev.body)).not.to.match(/Very-Secret-Pass-123|passwordHash|argon2/);
+  });
+
+  it('when many writers append at once, then the chain stays contiguous and verifies', async () => {
+    await Promise.all(Array.from({ length: 20 }, (_, i) => audit.record({ actor: systemActor('race') }, { action: 'test.race', entity: 'test', entityId: String(i) })));
+    const v = await api().get('/api/v1/audit/verify').set(bearer(a.admin));
+    expect(v.body.ok, JSON.stringify(v.body.problems)).to.equal(true);
+    expect(v.body.checked).to.equal(v.body.headSeq);
+  });
+
+  it('when an event is modified, deleted, or the newest one removed, then verify reports it — and passes again once restored', async () => {
+    await audit.record({ actor: systemActor('tamper') }, { action: 'test.tamper', entity: 'test', after: { amount: 1 } });
+    const target = await AuditEvent.findOne({ action: 'test.tamper' }).sort({ seq: -1 }).lean();
+    if (!target) throw new Error('no event');
+
+    await AuditEvent.updateOne({ _id: target._id }, { $set: { 'after.amount': 2 } });
+    let v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok).to.equal(false);
+    expect(v.problems[0]).to.deep.include({ seq: target.seq });
+    expect(v.problems[0].reason).to.match(/modified/);
+    await AuditEvent.updateOne({ _id: target._id }, { $set: { 'after.amount': 1 } });
+
+    const middle = await AuditEvent.findOne({ seq: target.seq - 1 }).lean();
+    await AuditEvent.deleteOne({ seq: target.seq - 1 });
+    v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok).to.equal(false);
+    expect(v.problems.map((p: { reason: string }) => p.reason).join(' ')).to.match(/missing/);
+    await AuditEvent.collection.insertOne(middle!);
+
+    const head = await AuditEvent.findOne({}).sort({ seq: -1 }).lean();
+    await AuditEvent.deleteOne({ _id: head!._id });
+    v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok).to.equal(false);
+    expect(v.problems[0].reason).to.match(/missing from the end/);
+    await AuditEvent.collection.insertOne(head!);
+
+    v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok, JSON.stringify(v.problems)).to.equal(true);
+    expect((await AuditHead.findById('head').lean())!.seq).to.equal(v.headSeq);
+  });
+
+  it('when filtering by time range, then a reversed range is rejected', async () => {
+    const res = await api().get('/api/v1/audit').query({ from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }).set(bearer(a.admin));
+    expect(res.status).to.equal(400);
+  });
+});

@@ -1,0 +1,51 @@
+import { expect } from 'chai';
+import { api, bearer, makeUser, tokenFor } from './helpers/factories';
+
+describe('http basics', () => {
+  it('when /healthz and /readyz are asked, then both answer 200 with the database up', async () => {
+    expect((await api().get('/healthz')).body).to.deep.equal({ status: 'ok' });
+    const ready = await api().get('/readyz');
+    expect(ready.status).to.equal(200);
+    expect(ready.body.database).to.equal('up');
+  });
+
+  it('when any request is made, then it carries a request id and security headers', async () => {
+    const res = await api().get('/healthz');
+    expect(res.headers['x-request-id']).to.match(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-content-type-options']).to.equal('nosniff');
+    expect(res.headers['x-powered-by']).to.equal(undefined);
+    const echoed = await api().get('/healthz').set('X-Request-Id', 'client-req-12345');
+    expect(echoed.headers['x-request-id']).to.equal('client-req-12345');
+  });
+
+  it('when a route does not exist, then the error body has the documented shape', async () => {
+    const res = await api().get('/api/v1/nope');
+    expect(res.status).to.equal(404);
+    expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'Route not found' } });
+  });
+
+  it('when the JSON is malformed, then 400; when it is too large, then 413', async () => {
+    const token = await tokenFor(await makeUser('admin'));
+    const bad = await api().post('/api/v1/organizations').set(bearer(token)).set('Content-Type', 'application/json').send('{"code":');
+    expect(bad.status).to.equal(400);
+    expect(bad.body.error.code).to.equal('validation_error');
+    const big = await api().post('/api/v1/organizations').set(bearer(token)).send({ code: 'X1', name: 'x'.repeat(2 * 1024 * 1024), type: 'other' });
+    expect(big.status).to.equal(413);
+    expect(big.body.error.code).to.equal('payload_too_large');
+  });
+
+  it('when an id is not a valid ObjectId, then 400 names the parameter', async () => {
+    const token = await tokenFor(await makeUser('admin'));
+    const res = await api().get('/api/v1/systems/not-an-id').set(bearer(token));
+    expect(res.status).to.equal(400);
+    expect(res.body.error.details[0]).to.include({ field: 'id', in: 'params' });
+  });
+
+  it('when a query smuggles an operator or an unknown parameter, then 400', async () => {
+    const token = await tokenFor(await makeUser('admin'));
+    for (const qs of ['level[$gt]=1', 'code[$ne]=x', 'where=1', 'limit=1000', 'page=0']) {
+      const res = await api().get(`/api/v1/systems?${qs}`).set(bearer(token));
+      expect(res.status, qs).to.equal(400);
+    }
+  });
+});

@@ -1,0 +1,32 @@
+import { expect } from 'chai';
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('unit: configuration', () => {
+  it('when nothing is set, then the embedded defaults apply', () => {
+    const c = loadConfig({}, '/srv/attest');
+    expect(c).to.include({ port: 3000, embedded: true, dataDir: '/srv/attest/data', schedulerEnabled: true, demoData: true, adminEmail: 'admin@attest.example' });
+    expect(c.scanAllowedTargets).to.deep.equal(['127.0.0.0/8', '::1/128', 'localhost']);
+  });
+
+  for (const [name, env, variable] of [
+    ['a non-numeric port', { PORT: 'eighty' }, 'PORT'],
+    ['an out-of-range port', { PORT: '70000' }, 'PORT'],
+    ['a non-mongodb URI', { MONGODB_URI: 'http://db', SESSION_SECRET: 'x'.repeat(40) }, 'MONGODB_URI'],
+    ['a MongoDB URI without a session secret', { MONGODB_URI: 'mongodb://db.internal:27017/attest' }, 'SESSION_SECRET'],
+    ['a short session secret', { SESSION_SECRET: 'short' }, 'SESSION_SECRET'],
+    ['an admin password that is too short', { ADMIN_EMAIL: 'a@b.example', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    ['a non-boolean scheduler flag', { SCHEDULER_ENABLED: 'maybe' }, 'SCHEDULER_ENABLED'],
+  ] as const) {
+    it(`when given ${name}, then start-up stops with a message naming ${variable}`, () => {
+      expect(() => loadConfig(env as NodeJS.ProcessEnv)).to.throw(ConfigError, variable);
+    });
+  }
+
+  it('when MONGODB_URI is set, then production mode needs no embedded database and invents no admin', () => {
+    const c = loadConfig({ MONGODB_URI: 'mongodb://db.internal:27017/attest?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40) });
+    expect(c.embedded).to.equal(false);
+    expect(c.adminEmail).to.equal(undefined);
+    expect(c.demoData).to.equal(false);
+  });
+});
