@@ -15,7 +15,7 @@ describe('bulk import of systems', () => {
     const owner = a.users.owner;
     const csv = csvOf([
       ['code', 'name', 'organization', 'level', 'levelApprovalReference', 'levelApprovalDate', 'endpoints', 'allowedPorts', 'owners', 'tags'],
-      [`${p}-1`, 'Hệ thống "Một cửa", điện tử', a.org.code, '3', '12/QĐ-BTC', '2024-05-01', 'https://a.example.gov;b.example.org:8443', '443;8443', owner.email, 'dịch vụ công;thuế'],
+      [`${p}-1`, 'Hệ thống "Một cửa", điện tử', a.org.code, '3', '12/QĐ-BTC', '2024-05-01', 'https://a.example.org;b.example.org:8443', '443;8443', owner.email, 'dịch vụ công;thuế'],
       [`${p}-2`, 'Cơ sở dữ liệu quốc gia về dân cư', a.otherOrg.code.toLowerCase(), '4', '', '', '', '', '', ''],
     ]);
     const res = await importCsv(csv);
@@ -25,7 +25,7 @@ describe('bulk import of systems', () => {
     const first = list.body.items.find((s: { code: string }) => s.code === `${p}-1`);
     expect(first.name).to.equal('Hệ thống "Một cửa", điện tử');
     expect(first.organization).to.equal(a.org.id);
-    expect(first.endpoints).to.deep.equal(['https://a.example.gov', 'b.example.org:8443']);
+    expect(first.endpoints).to.deep.equal(['https://a.example.org', 'b.example.org:8443']);
     expect(first.allowedPorts).to.deep.equal([443, 8443]);
     expect(first.owners).to.deep.equal([owner.id]);
     expect(first.levelApproval.reference).to.equal('12/QĐ-BTC');
@@ -77,7 +77,7 @@ describe('bulk import of systems', () => {
   it('when dryRun is asked, then the counts come back and nothing is written', async () => {
     const p = uniq('DRY-');
     const res = await api().post('/api/v1/systems/import?dryRun=true').set(bearer(a.admin)).send([{ code: `${p}-1`, name: 'Thử', organization: a.org.code, level: 1 }]);
-    expect(res.body).to.deep.equal({ created: 1, updated: 0, dryRun: true });
+    expect(res.body).to.deep.equal({ created: 1, updated: 0, unchanged: 0, dryRun: true });
     expect((await api().get('/api/v1/systems').query({ q: p }).set(bearer(a.admin))).body.total).to.equal(0);
   });
 

@@ -8,7 +8,7 @@ describe('systems', () => {
   it('when an admin creates a system, then it starts not assessed with zero open findings and is readable with its compliance', async () => {
     const body = {
       code: uniq('ht-'), name: 'Hệ thống thông tin giải quyết thủ tục hành chính', organization: a.org.id, level: 3,
-      levelApproval: { reference: '123/QĐ-UBND', date: '2025-03-01' }, endpoints: ['https://dvc.example.gov', 'portal.example.org:8443'],
+      levelApproval: { reference: '123/QĐ-UBND', date: '2025-03-01' }, endpoints: ['https://dvc.example.org', 'portal.example.org:8443'],
       scanPorts: [443, 8443], allowedPorts: [443], owners: [a.users.owner.id], tags: ['dịch vụ công'],
     };
     const res = await api().post('/api/v1/systems').set(bearer(a.admin)).send(body);

@@ -35,10 +35,10 @@ function hashOf(e: Omit<AuditEventDoc, 'hash'>): string {
 export async function recordMany(ctx: Ctx, inputs: AuditInput[]): Promise<void> {
   if (!inputs.length) return;
   const actor = { id: ctx.actor.id, email: ctx.actor.email, name: ctx.actor.name };
+  let head = await readHead(false);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const head = await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
-    let seq = head?.seq ?? 0;
-    let prevHash = head?.hash ?? GENESIS;
+    let seq = head.seq;
+    let prevHash = head.hash;
     const at = new Date();
     const docs = inputs.map((i) => {
       const base = {
@@ -55,10 +55,25 @@ export async function recordMany(ctx: Ctx, inputs: AuditInput[]): Promise<void> 
       return;
     } catch (err) {
       if ((err as { code?: number }).code !== 11000) throw err;
+      // someone else took the position (or the head doc lags after a crash): ask the chain itself
       await new Promise((r) => setTimeout(r, Math.random() * 20));
+      head = await readHead(true);
     }
   }
   throw new Error('could not append to the audit chain after 50 attempts');
+}
+
+/**
+ * The chain's newest position. The head document is one read by key; the events collection is
+ * only sorted when the head document is missing or known to be stale.
+ */
+async function readHead(fromEvents: boolean): Promise<{ seq: number; hash: string }> {
+  if (!fromEvents) {
+    const h = await AuditHead.findById('head').lean();
+    if (h) return { seq: h.seq, hash: h.hash };
+  }
+  const last = await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
+  return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS };
 }
 
 async function advanceHead(last: { seq: number; hash: string }): Promise<void> {

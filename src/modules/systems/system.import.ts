@@ -6,6 +6,7 @@ import * as organizations from '../organizations/organization.service';
 import { User } from '../users/user.model';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
+import { canonicalJson } from '../../shared/canonical';
 import type { Ctx } from '../../shared/actor';
 
 export const MAX_IMPORT_ROWS = 5000;
@@ -46,6 +47,19 @@ export function csvToRows(text: string): Record<string, unknown>[] {
 }
 
 type Row = Record<string, any>;
+
+const plain = (v: unknown) => canonicalJson(v === undefined ? null : JSON.parse(JSON.stringify(v)));
+/** Whether applying the row would change the stored system. */
+function differs(stored: Record<string, any>, row: Row): boolean {
+  return Object.keys(row).some((k) => plain(stored[k]) !== plain(row[k]));
+}
+
+async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
 const isHexId = (s: string) => /^[0-9a-f]{24}$/i.test(s);
 
 /**
@@ -100,19 +114,28 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
   }
 
   const codes = rows.map((r) => r.code as string);
-  const existing = await System.find({ code: { $in: codes } }).lean();
-  const existingCodes = new Set(existing.map((s) => s.code));
-  const result = { created: rows.length - existingCodes.size, updated: existingCodes.size, dryRun: !!opts.dryRun };
+  const existing = new Map((await System.find({ code: { $in: codes } }).lean()).map((s) => [s.code, s]));
+  const toCreate = rows.filter((r) => !existing.has(r.code));
+  // a re-import of an unchanged inventory writes nothing: only rows that differ are updated
+  const toUpdate = rows.filter((r) => existing.has(r.code) && differs(existing.get(r.code)!, r));
+  const result = { created: toCreate.length, updated: toUpdate.length, unchanged: rows.length - toCreate.length - toUpdate.length, dryRun: !!opts.dryRun };
   if (opts.dryRun) return result;
 
-  // mongoose applies schema defaults (status, compliance, lists) and timestamps on insert
-  await System.bulkWrite(rows.map((r) => ({ updateOne: { filter: { code: r.code }, update: { $set: r }, upsert: true } })), { ordered: false });
+  if (toCreate.length) {
+    try {
+      await System.insertMany(toCreate, { ordered: false });
+    } catch (err) {
+      if ((err as { code?: number }).code === 11000) throw AppError.conflict('Another import created some of these systems at the same time; run the import again');
+      throw err;
+    }
+  }
+  // FerretDB has no fast multi-statement update, so updates go one by one, a few at a time
+  await eachLimit(toUpdate, 8, (r) => System.updateOne({ _id: existing.get(r.code)!._id }, { $set: r }, { runValidators: true }));
 
-  const after = await System.find({ code: { $in: codes } }).lean();
-  const beforeByCode = new Map(existing.map((s) => [s.code, serialize(s)]));
-  await audit.recordMany(ctx, after.map((s) => ({
-    action: beforeByCode.has(s.code) ? 'system.update' : 'system.create',
-    entity: 'system', entityId: s._id.toString(), before: beforeByCode.get(s.code), after: serialize(s),
-  })));
+  const written = await System.find({ code: { $in: [...toCreate, ...toUpdate].map((r) => r.code) } }).lean();
+  await audit.recordMany(ctx, written.map((s) => {
+    const before = existing.get(s.code);
+    return { action: before ? 'system.update' : 'system.create', entity: 'system', entityId: s._id.toString(), before: before && serialize(before), after: serialize(s) };
+  }));
   return result;
 }
