@@ -13,6 +13,12 @@ export const PERMISSIONS = {
   'systems:read': ALL,
   'systems:write': ['admin'],
   'audit:read': ['admin'],
+  'checklists:read': ALL,
+  'settings:read': ['admin', 'inspector'],
+  'settings:write': ['admin'],
+  'assessments:read': ALL,
+  'assessments:write': ['inspector'],
+  'assessments:approve': ['admin'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
