@@ -19,6 +19,8 @@ import { organizationRoutes } from './modules/organizations/organization.routes'
 import { userRoutes } from './modules/users/user.routes';
 import { systemRoutes } from './modules/systems/system.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
+import { checklistRoutes } from './modules/checklists/checklist.routes';
+import { settingsRoutes } from './modules/settings/settings.routes';
 import { version } from '../package.json';
 
 export interface AppDeps {
@@ -77,6 +79,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...userRoutes,
     ...systemRoutes({ importBodyLimit: config.importBodyLimit }),
     ...auditRoutes,
+    ...checklistRoutes, ...settingsRoutes,
   ];
   const openapi = buildOpenApi(routes, outsidePaths, { version });
   app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });

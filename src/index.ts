@@ -1,10 +1,13 @@
 import http from 'node:http';
+import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createApp } from './app';
 import { openDatabase } from './db/database';
 import { loadOrCreateSecrets } from './embedded-secrets';
 import { ensureAdmin } from './modules/users/bootstrap';
+import { loadChecklistDir } from './modules/checklists/checklist.loader';
+import { systemActor } from './shared/actor';
 
 async function main() {
   let config;
@@ -26,6 +29,11 @@ async function main() {
 
   const db = await openDatabase(config, log);
   const createdAdmin = await ensureAdmin(config.adminEmail, adminPassword);
+  // a bad checklist file stops start-up: main().catch prints its message (file: path: reason);
+  // the embedded database is stopped first, or it would outlive the process
+  const checklists = await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') })
+    .catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
+  logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
   const handle = createApp({ config, logger, sessionSecret });
   const server = http.createServer(handle.app);
   server.keepAliveTimeout = 5000;

@@ -6,7 +6,7 @@ const WHO: Who[] = ['anonymous', 'admin', 'inspector', 'owner', 'otherOwner'];
 
 interface Case {
   name: string;
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** builds fresh target data for each call, so writes never interfere */
   setup: (a: Actors) => Promise<{ path: string; body?: unknown; type?: string }>;
   expect: Record<Who, number>;
@@ -36,6 +36,17 @@ const cases: Case[] = [
   { name: 'POST /systems/import', method: 'post', setup: async (a) => ({ path: '/api/v1/systems/import', body: [{ ...systemBody(a), organization: a.org.code }] }), expect: ADMIN_ONLY(200) },
   { name: 'GET /audit', method: 'get', setup: async () => ({ path: '/api/v1/audit' }), expect: ADMIN_ONLY(200) },
   { name: 'GET /audit/verify', method: 'get', setup: async () => ({ path: '/api/v1/audit/verify' }), expect: ADMIN_ONLY(200) },
+  { name: 'GET /checklists', method: 'get', setup: async () => ({ path: '/api/v1/checklists' }), expect: READ_ALL },
+  { name: 'GET /checklists/:id?level=2', method: 'get', setup: async (a) => {
+    const { items } = (await api().get('/api/v1/checklists').set(bearer(a.admin))).body;
+    return { path: `/api/v1/checklists/${items.find((c: { framework: string }) => c.framework === 'TCVN-11930').id}?level=2` };
+  }, expect: READ_ALL },
+  { name: 'GET /settings', method: 'get', setup: async () => ({ path: '/api/v1/settings' }), expect: { ...ADMIN_ONLY(200), inspector: 200 } },
+  // re-sends the current value with the current version: allowed writes change nothing but the version
+  { name: 'PUT /settings', method: 'put', setup: async (a) => {
+    const s = (await api().get('/api/v1/settings').set(bearer(a.admin))).body;
+    return { path: '/api/v1/settings', body: { version: s.version, slaDays: { low: s.slaDays.low } } };
+  }, expect: ADMIN_ONLY(200) },
 ];
 
 describe('role × scope matrix: every endpoint as every role, inside and outside its scope', () => {

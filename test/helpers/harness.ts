@@ -10,6 +10,8 @@ import { createApp, type AppHandle } from '../../src/app';
 import { ensureFerretDB } from '../../src/db/ferretdb-install';
 import { launchFerretDB, type EmbeddedDatabase } from '../../src/db/ferretdb';
 import { connectMongo, disconnectMongo } from '../../src/db/connection';
+import { loadChecklistDir } from '../../src/modules/checklists/checklist.loader';
+import { systemActor } from '../../src/shared/actor';
 
 /**
  * One real database for the whole run: FerretDB on a temporary directory and a free port, or
@@ -44,6 +46,7 @@ export async function startHarness(): Promise<Harness> {
     uri = ferret.uri;
   }
   await connectMongo(uri);
+  await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') });
   const config = testConfig();
   const handle = createApp({ config, logger: createLogger(config.logLevel), sessionSecret: 'test-session-secret-that-is-long-enough-0123', loginRateLimit: 1000 });
   current = { app: handle.app, handle, config, uri };

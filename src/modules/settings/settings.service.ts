@@ -1,0 +1,134 @@
+import { SettingsModel, SETTINGS_KEY, type SettingsDoc } from './settings.model';
+import { settingsPatch } from './settings.schemas';
+import * as checklists from '../checklists/checklist.service';
+import * as audit from '../audit/audit.service';
+import { AppError, joiDetails } from '../../http/errors';
+import { LEVELS, type Severity } from '../../shared/enums';
+import { systemActor, type Ctx } from '../../shared/actor';
+
+type LevelKey = '1' | '2' | '3' | '4' | '5';
+
+/** Level-driven rules, kept as configuration an admin can change (see domain/TCVN-11930.md). */
+export interface Settings {
+  reassessmentMonths: Record<LevelKey, number>;
+  slaDays: Record<Severity, number>;
+  slaDaysByLevel: Partial<Record<LevelKey, Partial<Record<Severity, number>>>>;
+  /** which checklist version new assessments use; null = the latest imported DEFAULT_FRAMEWORK */
+  activeChecklist: { framework: string; version: string } | null;
+  version: number;
+  updatedAt?: Date;
+  updatedBy?: string;
+}
+
+export type SettingsPatch = Partial<Pick<Settings, 'reassessmentMonths' | 'slaDays' | 'slaDaysByLevel' | 'activeChecklist'>>;
+
+export const DEFAULT_FRAMEWORK = 'TCVN-11930';
+
+/** Levels 1–2 every 3 years, 3 every 2 years, 4 yearly, 5 every 6 months; SLA days per severity. */
+export const DEFAULT_SETTINGS: Omit<Settings, 'updatedAt' | 'updatedBy'> = Object.freeze({
+  reassessmentMonths: { 1: 36, 2: 36, 3: 24, 4: 12, 5: 6 },
+  slaDays: { critical: 7, high: 30, medium: 90, low: 180 },
+  slaDaysByLevel: {},
+  activeChecklist: null,
+  version: 1,
+});
+
+function view(d: SettingsDoc): Settings {
+  return {
+    reassessmentMonths: { ...DEFAULT_SETTINGS.reassessmentMonths, ...d.reassessmentMonths },
+    slaDays: { ...DEFAULT_SETTINGS.slaDays, ...d.slaDays },
+    slaDaysByLevel: d.slaDaysByLevel ?? {},
+    activeChecklist: d.activeChecklist?.framework ? { framework: d.activeChecklist.framework, version: d.activeChecklist.version } : null,
+    version: d.version,
+    ...(d.updatedAt && { updatedAt: d.updatedAt }),
+    ...(d.updatedBy && { updatedBy: d.updatedBy }),
+  };
+}
+
+const current = () => SettingsModel.findOne({ key: SETTINGS_KEY }).sort({ version: -1 }).lean();
+const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+
+/** The settings; the first read on an empty database stores the defaults (one winner if several race). */
+export async function getSettings(): Promise<Settings> {
+  const found = await current();
+  if (found) return view(found);
+  try {
+    await SettingsModel.create({ key: SETTINGS_KEY, ...structuredClone(DEFAULT_SETTINGS) });
+    await audit.record({ actor: systemActor('settings') }, { action: 'settings.create', entity: 'settings', entityId: SETTINGS_KEY, after: DEFAULT_SETTINGS });
+  } catch (err) {
+    // another request or instance stored them first
+    if (!isDuplicate(err)) throw err;
+  }
+  const seeded = await current();
+  if (!seeded) throw new Error('settings missing after seeding');
+  return view(seeded);
+}
+
+async function checkActiveChecklist(ref: { framework: string; version: string }) {
+  const found = await checklists.findByFrameworkVersion(ref.framework, ref.version);
+  const missing = LEVELS.filter((l) => !found?.levels.includes(l));
+  if (!found || missing.length) {
+    throw AppError.badRequest('Invalid input', [{
+      field: 'activeChecklist', in: 'body',
+      reason: found ? `${ref.framework} ${ref.version} does not cover level ${missing.join(', ')}` : `no imported checklist ${ref.framework} ${ref.version}`,
+    }]);
+  }
+}
+
+/**
+ * Changes the settings if nobody changed them since `expectedVersion` was read (409 otherwise).
+ * reassessmentMonths and slaDays merge key by key; slaDaysByLevel and activeChecklist are replaced.
+ */
+export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVersion: number): Promise<Settings> {
+  const { error } = settingsPatch.validate(patch, { abortEarly: false, convert: false });
+  if (error) throw AppError.badRequest('Invalid input', joiDetails(error));
+  if (patch.activeChecklist) await checkActiveChecklist(patch.activeChecklist);
+  const before = await getSettings();
+  const stale = () => AppError.conflict(`The settings were changed by someone else since version ${expectedVersion}; reload and try again`, [{ field: 'version', reason: `${expectedVersion} is not the current version` }]);
+  if (before.version !== expectedVersion) throw stale();
+  const next = {
+    key: SETTINGS_KEY,
+    version: expectedVersion + 1,
+    reassessmentMonths: { ...before.reassessmentMonths, ...patch.reassessmentMonths },
+    slaDays: { ...before.slaDays, ...patch.slaDays },
+    slaDaysByLevel: patch.slaDaysByLevel ?? before.slaDaysByLevel,
+    activeChecklist: patch.activeChecklist === undefined ? before.activeChecklist : patch.activeChecklist,
+    updatedAt: new Date(),
+    updatedBy: ctx.actor.id,
+  };
+  // the next revision is inserted, never updated in place: of concurrent writers of the same
+  // version the unique index (key, version) admits exactly one (see settings.model.ts)
+  let updated;
+  try {
+    updated = (await SettingsModel.create(next)).toObject();
+  } catch (err) {
+    if (isDuplicate(err)) throw stale();
+    throw err;
+  }
+  const after = view(updated);
+  await audit.record(ctx, { action: 'settings.update', entity: 'settings', entityId: SETTINGS_KEY, before, after });
+  return after;
+}
+
+export function slaDaysFor(s: Settings, severity: Severity, level: number): number {
+  return s.slaDaysByLevel[String(level) as LevelKey]?.[severity] ?? s.slaDays[severity];
+}
+
+export function reassessmentMonthsFor(s: Settings, level: number): number {
+  const months = s.reassessmentMonths[String(level) as LevelKey];
+  if (months === undefined) throw new Error(`no re-assessment period for level ${level}`);
+  return months;
+}
+
+/** The checklist new assessments use: the configured version, or the latest DEFAULT_FRAMEWORK. */
+export async function activeChecklistId(): Promise<string> {
+  const s = await getSettings();
+  if (s.activeChecklist) {
+    const found = await checklists.findByFrameworkVersion(s.activeChecklist.framework, s.activeChecklist.version);
+    if (!found) throw AppError.unprocessable(`The active checklist ${s.activeChecklist.framework} ${s.activeChecklist.version} is not imported`);
+    return found.id;
+  }
+  const newest = await checklists.latest(DEFAULT_FRAMEWORK);
+  if (!newest) throw AppError.unprocessable(`No ${DEFAULT_FRAMEWORK} checklist has been imported`);
+  return newest.id;
+}
