@@ -18,6 +18,7 @@ import { authRoutes } from './modules/auth/auth.routes';
 import { organizationRoutes } from './modules/organizations/organization.routes';
 import { userRoutes } from './modules/users/user.routes';
 import { systemRoutes } from './modules/systems/system.routes';
+import { assessmentRoutes } from './modules/assessments/assessment.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...organizationRoutes,
     ...userRoutes,
     ...systemRoutes({ importBodyLimit: config.importBodyLimit }),
+    ...assessmentRoutes,
     ...auditRoutes,
     ...checklistRoutes, ...settingsRoutes,
   ];

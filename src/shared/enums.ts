@@ -16,3 +16,17 @@ export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+
+export const ASSESSMENT_STATUSES = ['draft', 'in_progress', 'submitted', 'approved', 'returned'] as const;
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number];
+
+export const RESULTS = ['met', 'partial', 'not_met', 'not_applicable'] as const;
+export type ResultValue = (typeof RESULTS)[number];
+
+export const FINDING_STATUSES = ['open', 'in_remediation', 'resolved', 'verified', 'reopened', 'risk_accepted'] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+/** States in which a finding still counts against its system. */
+export const OPEN_FINDING_STATUSES: FindingStatus[] = ['open', 'in_remediation', 'resolved', 'reopened'];
+
+export const FINDING_SOURCES = ['assessment', 'scan', 'manual'] as const;
+export type FindingSource = (typeof FINDING_SOURCES)[number];

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { LoginThrottle, Token } from './token.model';
 import { sha256 } from '../../shared/canonical';
+import { withLock } from '../../db/lock';
 
 export async function issue(userId: Types.ObjectId | string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
   const token = `att_${crypto.randomBytes(32).toString('base64url')}`;
@@ -36,7 +37,11 @@ export async function lockedUntil(email: string): Promise<Date | undefined> {
 }
 
 /** Counts a failure inside the lockout window; the Nth failure locks the e-mail for the window. */
-export async function recordFailure(email: string, policy: ThrottlePolicy): Promise<void> {
+export function recordFailure(email: string, policy: ThrottlePolicy): Promise<void> {
+  return withLock(`login:${email}`, () => countFailure(email, policy));
+}
+
+async function countFailure(email: string, policy: ThrottlePolicy): Promise<void> {
   const now = new Date();
   const windowMs = policy.lockoutMinutes * 60_000;
   const t = await LoginThrottle.findById(email).lean();

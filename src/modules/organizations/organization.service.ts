@@ -2,6 +2,7 @@ import { Organization, OrganizationDoc } from './organization.model';
 import * as audit from '../audit/audit.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
+import { withLock } from '../../db/lock';
 import { escapeRegex } from '../../shared/joi';
 import type { Ctx } from '../../shared/actor';
 
@@ -48,7 +49,13 @@ export async function create(ctx: Ctx, input: { code: string; name: string; type
   return org;
 }
 
-export async function update(ctx: Ctx, id: string, patch: Partial<{ code: string; name: string; type: string }>) {
+type OrgPatch = Partial<{ code: string; name: string; type: string }>;
+
+export function update(ctx: Ctx, id: string, patch: OrgPatch) {
+  return withLock(`organization:${id}`, () => applyUpdate(ctx, id, patch));
+}
+
+async function applyUpdate(ctx: Ctx, id: string, patch: OrgPatch) {
   const before = await Organization.findById(id).lean();
   if (!before) throw AppError.notFound('Organization');
   const after = await Organization.findByIdAndUpdate(id, { $set: patch }, { new: true, runValidators: true }).lean();

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { System } from './system.model';
+import { withSystemLock } from './system.service';
 import { importRow } from './system.schemas';
 import * as audit from '../audit/audit.service';
 import * as organizations from '../organizations/organization.service';
@@ -130,7 +131,10 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
     }
   }
   // FerretDB has no fast multi-statement update, so updates go one by one, a few at a time
-  await eachLimit(toUpdate, 8, (r) => System.updateOne({ _id: existing.get(r.code)!._id }, { $set: r }, { runValidators: true }));
+  await eachLimit(toUpdate, 8, (r) => {
+    const id = existing.get(r.code)!._id.toString();
+    return withSystemLock(id, () => System.updateOne({ _id: id }, { $set: r }, { runValidators: true }));
+  });
 
   const written = await System.find({ code: { $in: [...toCreate, ...toUpdate].map((r) => r.code) } }).lean();
   await audit.recordMany(ctx, written.map((s) => {

@@ -30,6 +30,9 @@ export interface SystemDoc {
   status: 'active' | 'decommissioned';
   tags: string[];
   compliance: Compliance;
+  /** the assessment being worked on, if any: at most one open assessment per system */
+  activeAssessment?: Types.ObjectId | null;
+  activeAssessmentSince?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -69,6 +72,8 @@ const schema = new Schema<SystemDoc>(
       }, { _id: false }),
       default: defaultCompliance,
     },
+    activeAssessment: { type: Schema.Types.ObjectId, default: null },
+    activeAssessmentSince: Date,
   },
   { timestamps: true },
 );

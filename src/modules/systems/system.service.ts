@@ -1,12 +1,15 @@
 import { Types } from 'mongoose';
-import { System, SystemDoc } from './system.model';
+import { Compliance, System, SystemDoc } from './system.model';
 import * as audit from '../audit/audit.service';
 import * as organizations from '../organizations/organization.service';
 import { User } from '../users/user.model';
 import { AppError, ErrorDetail } from '../../http/errors';
 import { serialize } from '../../db/serialize';
+import { withLock } from '../../db/lock';
 import { escapeRegex } from '../../shared/joi';
 import { Ctx, scopedOrganization } from '../../shared/actor';
+import * as compliance from '../compliance/compliance.service';
+import * as assessments from '../assessments/assessment.service';
 
 export type SystemView = Omit<SystemDoc, '_id' | 'organization' | 'owners'> & { id: string; organization: string; owners: string[] };
 const view = (d: unknown) => serialize<SystemView>(d);
@@ -81,7 +84,16 @@ export async function create(ctx: Ctx, input: SystemInput & { code: string; orga
   return s;
 }
 
+/** Every change to a system document happens under its lock (see db/lock.ts). */
+export const withSystemLock = <T>(id: string, fn: () => Promise<T>) => withLock(`system:${id}`, fn);
+
 export async function update(ctx: Ctx, id: string, patch: SystemInput) {
+  const after = await withSystemLock(id, () => applyUpdate(ctx, id, patch));
+  if (patch.level !== undefined && after.levelChanged) return view({ ...after.doc, compliance: await compliance.refresh(id) ?? after.doc.compliance });
+  return view(after.doc);
+}
+
+async function applyUpdate(ctx: Ctx, id: string, patch: SystemInput) {
   const before = await System.findById(id).lean();
   if (!before) throw AppError.notFound('System');
   const organization = patch.organization ?? before.organization.toString();
@@ -91,13 +103,48 @@ export async function update(ctx: Ctx, id: string, patch: SystemInput) {
   if (patch.level !== undefined && patch.level !== before.level) $set['compliance.needsReassessment'] = true;
   const after = await System.findByIdAndUpdate(id, { $set }, { new: true, runValidators: true }).lean();
   if (!after) throw AppError.notFound('System');
-  const s = view(after);
-  await audit.record(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(before), after: s });
-  return s;
+  await audit.record(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(before), after: view(after) });
+  return { doc: after, levelChanged: patch.level !== undefined && patch.level !== before.level };
 }
 
 export async function remove(ctx: Ctx, id: string): Promise<void> {
+  return withSystemLock(id, () => removeLocked(ctx, id));
+}
+
+async function removeLocked(ctx: Ctx, id: string): Promise<void> {
+  // its assessments, findings and certificates are the record: such a system is decommissioned instead
+  if (await assessments.existForSystem(id)) throw AppError.conflict('The system has assessments; set its status to decommissioned instead of deleting it');
   const before = await System.findByIdAndDelete(id).lean();
   if (!before) throw AppError.notFound('System');
   await audit.record(ctx, { action: 'system.delete', entity: 'system', entityId: id, before: view(before) });
+}
+
+/** Internal read for other modules (no scope: callers have checked access). */
+export async function findById(id: string) {
+  return System.findById(id).lean();
+}
+
+/**
+ * Takes the system's single open-assessment slot for `assessmentId`. A holder that is gone or
+ * finished (`isStale`) is replaced; otherwise returns the id of the assessment holding it.
+ */
+export async function claimAssessmentSlot(systemId: string, assessmentId: Types.ObjectId, isStale: (holder: string) => Promise<boolean>): Promise<string | undefined> {
+  return withSystemLock(systemId, async () => {
+    const s = await System.findById(systemId, { activeAssessment: 1, activeAssessmentSince: 1 }).lean();
+    if (!s) throw AppError.notFound('System');
+    // a claim younger than a minute may belong to an assessment still being created
+    const young = s.activeAssessmentSince && Date.now() - s.activeAssessmentSince.getTime() < 60_000;
+    if (s.activeAssessment && (young || !(await isStale(s.activeAssessment.toString())))) return s.activeAssessment.toString();
+    await System.updateOne({ _id: systemId }, { $set: { activeAssessment: assessmentId, activeAssessmentSince: new Date() } });
+    return undefined;
+  });
+}
+
+export async function releaseAssessmentSlot(systemId: string, assessmentId: string): Promise<void> {
+  await withSystemLock(systemId, () => System.updateOne({ _id: systemId, activeAssessment: new Types.ObjectId(assessmentId) }, { $set: { activeAssessment: null } }));
+}
+
+/** Only inside withSystemLock (compliance.refresh holds it while it computes). */
+export async function setComplianceLocked(systemId: string, compliance: Compliance): Promise<void> {
+  await System.updateOne({ _id: systemId }, { $set: { compliance } });
 }

@@ -6,6 +6,7 @@ import * as organizations from '../organizations/organization.service';
 import * as tokens from '../auth/token.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
+import { withLock } from '../../db/lock';
 import { escapeRegex } from '../../shared/joi';
 import type { Actor, Ctx } from '../../shared/actor';
 import type { Role } from '../../shared/enums';
@@ -52,7 +53,7 @@ export async function findForLogin(email: string) {
 }
 
 export async function touchLogin(id: Types.ObjectId) {
-  await User.updateOne({ _id: id }, { $set: { lastLoginAt: new Date() } });
+  await withLock(`user:${id}`, () => User.updateOne({ _id: id }, { $set: { lastLoginAt: new Date() } }));
 }
 
 async function checkRolesAndOrg(roles: Role[], organization: string | null | undefined) {
@@ -81,7 +82,13 @@ export async function create(ctx: Ctx, input: NewUser): Promise<UserView> {
   return u;
 }
 
-export async function update(ctx: Ctx, id: string, patch: Partial<Omit<NewUser, 'email'>> & { organization?: string | null }) {
+type UserPatch = Partial<Omit<NewUser, 'email'>> & { organization?: string | null };
+
+export function update(ctx: Ctx, id: string, patch: UserPatch) {
+  return withLock(`user:${id}`, () => applyUpdate(ctx, id, patch));
+}
+
+async function applyUpdate(ctx: Ctx, id: string, patch: UserPatch) {
   const before = await User.findById(id).lean();
   if (!before) throw AppError.notFound('User');
   if (ctx.actor.id === id && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {

@@ -1,0 +1,77 @@
+import { Schema, Types, model } from 'mongoose';
+import { FINDING_SOURCES, FINDING_STATUSES, FindingSource, FindingStatus, SEVERITIES, Severity } from '../../shared/enums';
+
+export interface FindingEvent {
+  at: Date;
+  by: string;
+  action: 'created' | 'transition' | 'comment' | 'seen_again' | 'severity_changed' | 'assigned';
+  from?: FindingStatus;
+  to?: FindingStatus;
+  comment?: string;
+  evidence?: { url?: string; title?: string }[];
+}
+
+export interface FindingDoc {
+  _id: Types.ObjectId;
+  system: Types.ObjectId;
+  organization: Types.ObjectId;
+  systemCode: string;
+  level: number;
+  source: { type: FindingSource; assessment?: Types.ObjectId; scanRun?: Types.ObjectId; check?: string; target?: string };
+  control?: string;
+  title: string;
+  description?: string;
+  severity: Severity;
+  status: FindingStatus;
+  assignee?: Types.ObjectId;
+  dueAt: Date;
+  /** one finding per key: assessment:<id>:<control>, scan:<system>:<check>:<target>, manual:<random> */
+  dedupeKey: string;
+  firstSeenAt: Date;
+  lastSeenAt: Date;
+  history: FindingEvent[];
+  createdBy: string;
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const schema = new Schema<FindingDoc>(
+  {
+    system: { type: Schema.Types.ObjectId, required: true },
+    organization: { type: Schema.Types.ObjectId, required: true },
+    systemCode: String,
+    level: Number,
+    source: {
+      type: { type: String, enum: FINDING_SOURCES, required: true },
+      assessment: Schema.Types.ObjectId,
+      scanRun: Schema.Types.ObjectId,
+      check: String,
+      target: String,
+    },
+    control: String,
+    title: { type: String, required: true },
+    description: String,
+    severity: { type: String, enum: SEVERITIES, required: true },
+    status: { type: String, enum: FINDING_STATUSES, default: 'open' },
+    assignee: Schema.Types.ObjectId,
+    dueAt: { type: Date, required: true },
+    dedupeKey: { type: String, required: true },
+    firstSeenAt: Date,
+    lastSeenAt: Date,
+    history: [new Schema<FindingEvent>({
+      at: Date, by: String, action: String, from: String, to: String, comment: String,
+      evidence: [new Schema({ url: String, title: String }, { _id: false })],
+    }, { _id: false })],
+    createdBy: String,
+    version: { type: Number, default: 0 },
+  },
+  { timestamps: true, versionKey: false },
+);
+schema.index({ dedupeKey: 1 }, { unique: true });
+schema.index({ system: 1, status: 1, severity: 1 });
+schema.index({ organization: 1, status: 1 });
+schema.index({ status: 1, dueAt: 1 });
+schema.index({ 'source.assessment': 1 });
+
+export const Finding = model<FindingDoc>('Finding', schema, 'findings');
