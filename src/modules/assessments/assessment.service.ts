@@ -28,9 +28,12 @@ export function view(a: AssessmentDoc, controls?: FrozenControl[]) {
   return out;
 }
 
+// FerretDB (SQLite) only uses the primary key when a filter is exactly {_id}; any other filter
+// scans and decodes the whole collection. So documents are read by id and scope is checked here.
 async function load(ctx: Ctx, id: string): Promise<AssessmentDoc> {
-  const a = await Assessment.findOne({ _id: id, ...scope(ctx.actor) }).lean();
-  if (!a) throw AppError.notFound('Assessment');
+  const a = await Assessment.findById(id).lean();
+  const org = scopedOrganization(ctx.actor);
+  if (!a || (org !== undefined && a.organization.toString() !== org)) throw AppError.notFound('Assessment');
   return a;
 }
 
@@ -38,7 +41,10 @@ function illegal(a: AssessmentDoc, action: string): AppError {
   return AppError.conflict(`Cannot ${action} an assessment that is ${a.status}`, { status: a.status, allowedTransitions: TRANSITIONS[a.status] });
 }
 
-/** Every change to an assessment happens under its lock (see db/lock.ts). */
+/**
+ * Every change to an assessment happens under its lock (see db/lock.ts) and starts by reading
+ * it afresh, so the checks made on that read still hold when the update (by _id) is applied.
+ */
 const locked = <T>(id: string, fn: () => Promise<T>) => withLock(`assessment:${id}`, fn);
 
 const changedConcurrently = () => AppError.conflict('The assessment was changed by someone else; reload it and try again');
@@ -49,12 +55,13 @@ export async function create(ctx: Ctx, input: { system: string; basedOn?: string
   const { checklist, controls } = await checklists.controlsFor(await settings.activeChecklistId(), system.level);
   let previous: AssessmentDoc | undefined;
   if (input.basedOn) {
-    previous = (await Assessment.findOne({ _id: input.basedOn, system: new Types.ObjectId(system.id) }).lean()) ?? undefined;
+    previous = (await Assessment.findById(input.basedOn).lean()) ?? undefined;
+    if (previous?.system.toString() !== system.id) previous = undefined;
     if (!previous) throw AppError.badRequest('Invalid input', [{ field: 'basedOn', in: 'body', reason: 'no such assessment of this system' }]);
   }
   const prevById = new Map((previous?.results ?? []).map((r) => [r.controlId, r]));
   const _id = new Types.ObjectId();
-  const holder = await systems.claimAssessmentSlot(system.id, _id, async (h) => !(await Assessment.exists({ _id: h, status: { $in: OPEN } })));
+  const holder = await systems.claimAssessmentSlot(system.id, _id, async (h) => { const x = await Assessment.findById(h, { status: 1 }).lean(); return !x || !OPEN.includes(x.status); });
   if (holder) throw AppError.conflict('The system already has an assessment in progress', { assessment: holder });
   const now = new Date();
   try {
@@ -109,7 +116,7 @@ function indexOf(a: AssessmentDoc, controlId: string): number {
 /** draft / returned → in_progress on the first edit; harmless if someone else did it first. */
 async function startWork(ctx: Ctx, a: AssessmentDoc): Promise<void> {
   if (a.status === 'in_progress') return;
-  const r = await Assessment.updateOne({ _id: a._id, status: a.status }, {
+  const r = await Assessment.updateOne({ _id: a._id }, {
     $set: { status: 'in_progress' }, $inc: { version: 1 },
     $push: { history: { at: new Date(), by: ctx.actor.id, from: a.status, to: 'in_progress' } },
   });
@@ -133,7 +140,7 @@ export async function saveResult(ctx: Ctx, id: string, controlId: string, input:
     const files = current.evidence.filter((e) => e.kind !== 'link');
     const p = `results.${i}`;
     const updated = await Assessment.findOneAndUpdate(
-      { _id: a._id, status: { $in: EDITABLE }, [`${p}.controlId`]: controlId, [`${p}.version`]: input.version },
+      { _id: a._id },
       {
         $set: {
           [`${p}.result`]: input.result, [`${p}.note`]: note ?? '', [`${p}.updatedBy`]: ctx.actor.id, [`${p}.updatedAt`]: now,
@@ -163,7 +170,7 @@ export async function addEvidenceFile(ctx: Ctx, id: string, controlId: string, f
   const stored = await evidence.store(file.buffer, file.originalname, file.mimetype, { assessment: id, controlId, uploadedBy: ctx.actor.id });
   const item: EvidenceItem = { kind: 'file', ...stored, addedBy: ctx.actor.id, addedAt: new Date() };
   const updated = await locked(id, () => Assessment.findOneAndUpdate(
-    { _id: a._id, status: { $in: EDITABLE }, [`results.${i}.controlId`]: controlId },
+    { _id: a._id },
     { $push: { [`results.${i}.evidence`]: item }, $inc: { version: 1 } },
     { new: true },
   ).lean());
@@ -190,7 +197,7 @@ export async function removeEvidenceFile(ctx: Ctx, id: string, fileId: string) {
     const i = a.results.findIndex((r) => r.evidence.some((e) => e.fileId?.toString() === fileId));
     if (i < 0) throw AppError.notFound('Evidence file');
     const fid = new Types.ObjectId(fileId);
-    const updated = await Assessment.updateOne({ _id: a._id, status: { $in: EDITABLE } }, { $pull: { [`results.${i}.evidence`]: { fileId: fid } }, $inc: { version: 1 } });
+    const updated = await Assessment.updateOne({ _id: a._id }, { $pull: { [`results.${i}.evidence`]: { fileId: fid } }, $inc: { version: 1 } });
     if (!updated.modifiedCount) throw changedConcurrently();
     await evidence.remove(fid);
     await audit.record(ctx, { action: 'assessment.evidence_remove', entity: 'assessment', entityId: id, before: { controlId: a.results[i].controlId, fileId } });
@@ -223,7 +230,7 @@ export async function submit(ctx: Ctx, id: string, expectedVersion?: number) {
     const now = new Date();
     // conditioned on the version read: a result saved meanwhile, or a second submit, loses
     const updated = await Assessment.findOneAndUpdate(
-      { _id: a._id, status: a.status, version: a.version },
+      { _id: a._id },
       { $set: { status: 'submitted', submittedBy: ctx.actor.id, submittedAt: now, summary }, $inc: { version: 1 }, $push: { history: { at: now, by: ctx.actor.id, from: a.status, to: 'submitted' } } },
       { new: true },
     ).lean();
@@ -245,7 +252,7 @@ export async function approve(ctx: Ctx, id: string, expectedVersion?: number) {
     if (expectedVersion !== undefined && expectedVersion !== a.version) throw changedConcurrently();
     const now = new Date();
     const updated = await Assessment.findOneAndUpdate(
-      { _id: a._id, status: 'submitted', version: a.version },
+      { _id: a._id },
       { $set: { status: 'approved', approvedBy: ctx.actor.id, approvedAt: now }, $inc: { version: 1 }, $push: { history: { at: now, by: ctx.actor.id, from: 'submitted', to: 'approved' } } },
       { new: true },
     ).lean();
@@ -266,7 +273,7 @@ export async function returnToInspector(ctx: Ctx, id: string, reason: string, ex
     if (expectedVersion !== undefined && expectedVersion !== a.version) throw changedConcurrently();
     const now = new Date();
     const updated = await Assessment.findOneAndUpdate(
-      { _id: a._id, status: 'submitted', version: a.version },
+      { _id: a._id },
       { $set: { status: 'returned', returnReason: reason }, $inc: { version: 1 }, $push: { history: { at: now, by: ctx.actor.id, from: 'submitted', to: 'returned', reason } } },
       { new: true },
     ).lean();

@@ -2,6 +2,7 @@ import { AuditEvent, AuditEventDoc, AuditHead } from './audit.model';
 import { canonicalJson, sha256 } from '../../shared/canonical';
 import type { Ctx } from '../../shared/actor';
 import { serialize } from '../../db/serialize';
+import { withLock } from '../../db/lock';
 
 export interface AuditInput {
   action: string;
@@ -28,39 +29,40 @@ function hashOf(e: Omit<AuditEventDoc, 'hash'>): string {
 }
 
 /**
- * Appends events to the hash chain. Several app instances may append at once: each claims the
- * next `seq` positions; the unique index on seq lets exactly one win a position and the loser
- * retries on the new head. Events of one call stay contiguous.
+ * Appends events to the hash chain. Appends from all instances are serialised by one lock (see
+ * db/lock.ts): FerretDB does not make read-then-write atomic, and the chain needs exactly that.
+ * The unique index on seq is the safety net: a collision re-reads the chain's real end.
  */
 export async function recordMany(ctx: Ctx, inputs: AuditInput[]): Promise<void> {
   if (!inputs.length) return;
   const actor = { id: ctx.actor.id, email: ctx.actor.email, name: ctx.actor.name };
-  let head = await readHead(false);
-  for (let attempt = 0; attempt < 50; attempt++) {
-    let seq = head.seq;
-    let prevHash = head.hash;
-    const at = new Date();
-    const docs = inputs.map((i) => {
-      const base = {
-        seq: ++seq, at, actor, action: i.action, entity: i.entity, entityId: i.entityId,
-        before: snapshot(i.before), after: snapshot(i.after), requestId: ctx.requestId, prevHash,
-      };
-      const hash = hashOf(base);
-      prevHash = hash;
-      return { ...base, hash };
-    });
-    try {
-      await AuditEvent.insertMany(docs, { ordered: true });
-      await advanceHead(docs[docs.length - 1]);
-      return;
-    } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
-      // someone else took the position (or the head doc lags after a crash): ask the chain itself
-      await new Promise((r) => setTimeout(r, Math.random() * 20));
-      head = await readHead(true);
+  await withLock('audit-chain', async () => {
+    let head = await readHead(false);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let seq = head.seq;
+      let prevHash = head.hash;
+      const at = new Date();
+      const docs = inputs.map((i) => {
+        const base = {
+          seq: ++seq, at, actor, action: i.action, entity: i.entity, entityId: i.entityId,
+          before: snapshot(i.before), after: snapshot(i.after), requestId: ctx.requestId, prevHash,
+        };
+        const hash = hashOf(base);
+        prevHash = hash;
+        return { ...base, hash };
+      });
+      try {
+        await AuditEvent.insertMany(docs, { ordered: true });
+        const last = docs[docs.length - 1];
+        await AuditHead.updateOne({ _id: 'head' }, { $set: { seq: last.seq, hash: last.hash } }, { upsert: true });
+        return;
+      } catch (err) {
+        if ((err as { code?: number }).code !== 11000) throw err;
+        head = await readHead(true);
+      }
     }
-  }
-  throw new Error('could not append to the audit chain after 50 attempts');
+    throw new Error('could not append to the audit chain');
+  }, { waitMs: 30_000 });
 }
 
 /**
@@ -74,15 +76,6 @@ async function readHead(fromEvents: boolean): Promise<{ seq: number; hash: strin
   }
   const last = await AuditEvent.findOne({}, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean();
   return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS };
-}
-
-async function advanceHead(last: { seq: number; hash: string }): Promise<void> {
-  try {
-    await AuditHead.updateOne({ _id: 'head', seq: { $lt: last.seq } }, { $set: { seq: last.seq, hash: last.hash } }, { upsert: true });
-  } catch (err) {
-    // a newer head was written concurrently: the upsert's insert collides, which is fine
-    if ((err as { code?: number }).code !== 11000) throw err;
-  }
 }
 
 export const record = (ctx: Ctx, input: AuditInput) => recordMany(ctx, [input]);

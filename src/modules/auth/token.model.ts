@@ -1,8 +1,8 @@
 import { Schema, Types, model } from 'mongoose';
 
+/** A bearer token, stored as the SHA-256 of its value, which is also the key (read by _id). */
 export interface TokenDoc {
-  _id: Types.ObjectId;
-  tokenHash: string;
+  _id: string;
   user: Types.ObjectId;
   expiresAt: Date;
   revokedAt?: Date;
@@ -11,14 +11,13 @@ export interface TokenDoc {
 
 const tokenSchema = new Schema<TokenDoc>(
   {
-    tokenHash: { type: String, required: true },
+    _id: { type: String, required: true },
     user: { type: Schema.Types.ObjectId, required: true },
     expiresAt: { type: Date, required: true },
     revokedAt: Date,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );
-tokenSchema.index({ tokenHash: 1 }, { unique: true });
 tokenSchema.index({ user: 1, expiresAt: 1 });
 export const Token = model<TokenDoc>('Token', tokenSchema, 'auth_tokens');
 

@@ -10,19 +10,20 @@ export async function issue(userId: Types.ObjectId | string, ttlHours: number): 
   const user = new Types.ObjectId(String(userId));
   // bounded housekeeping: a user's expired tokens go when they log in again
   await Token.deleteMany({ user, expiresAt: { $lt: new Date() } });
-  await Token.create({ tokenHash: sha256(token), user, expiresAt });
+  await Token.create({ _id: sha256(token), user, expiresAt });
   return { token, expiresAt };
 }
 
 /** The user id a live token belongs to, or undefined. */
 export async function resolve(token: string): Promise<string | undefined> {
   if (!/^att_[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const t = await Token.findOne({ tokenHash: sha256(token), revokedAt: { $exists: false }, expiresAt: { $gt: new Date() } }, { user: 1 }).lean();
-  return t?.user.toString();
+  const t = await Token.findById(sha256(token)).lean();
+  if (!t || t.revokedAt || t.expiresAt.getTime() <= Date.now()) return undefined;
+  return t.user.toString();
 }
 
 export async function revoke(token: string): Promise<void> {
-  await Token.updateOne({ tokenHash: sha256(token), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+  await Token.updateOne({ _id: sha256(token) }, { $set: { revokedAt: new Date() } });
 }
 
 export async function revokeAllFor(userId: string): Promise<void> {

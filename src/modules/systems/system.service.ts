@@ -54,8 +54,10 @@ export async function list(ctx: Ctx, q: SystemQuery) {
 
 /** A system the actor may see; 404 otherwise, so that outsiders cannot probe for existence. */
 export async function get(ctx: Ctx, id: string): Promise<SystemView> {
-  const s = await System.findOne({ _id: id, ...scopeFilter(ctx.actor) }).lean();
-  if (!s) throw AppError.notFound('System');
+  // by id alone (FerretDB uses its primary key only for {_id} filters), scope checked here
+  const s = await System.findById(id).lean();
+  const org = scopedOrganization(ctx.actor);
+  if (!s || (org !== undefined && s.organization.toString() !== org)) throw AppError.notFound('System');
   return view(s);
 }
 
@@ -141,7 +143,10 @@ export async function claimAssessmentSlot(systemId: string, assessmentId: Types.
 }
 
 export async function releaseAssessmentSlot(systemId: string, assessmentId: string): Promise<void> {
-  await withSystemLock(systemId, () => System.updateOne({ _id: systemId, activeAssessment: new Types.ObjectId(assessmentId) }, { $set: { activeAssessment: null } }));
+  await withSystemLock(systemId, async () => {
+    const s = await System.findById(systemId, { activeAssessment: 1 }).lean();
+    if (s?.activeAssessment?.toString() === assessmentId) await System.updateOne({ _id: systemId }, { $set: { activeAssessment: null } });
+  });
 }
 
 /** Only inside withSystemLock (compliance.refresh holds it while it computes). */

@@ -44,8 +44,9 @@ export async function get(id: string): Promise<UserView> {
 /** Active user by id, as an actor; undefined when gone or deactivated. */
 export async function activeActor(id: string): Promise<Actor | undefined> {
   if (!Types.ObjectId.isValid(id)) return undefined;
-  const u = await User.findOne({ _id: id, active: true }, { email: 1, name: 1, roles: 1, organization: 1 }).lean();
-  return u ? toActor(u) : undefined;
+  // by id alone: the primary-key path on FerretDB; runs on every authenticated request
+  const u = await User.findById(id, { email: 1, name: 1, roles: 1, organization: 1, active: 1 }).lean();
+  return u?.active ? toActor(u) : undefined;
 }
 
 export async function findForLogin(email: string) {
