@@ -19,6 +19,7 @@ import { organizationRoutes } from './modules/organizations/organization.routes'
 import { userRoutes } from './modules/users/user.routes';
 import { systemRoutes } from './modules/systems/system.routes';
 import { assessmentRoutes } from './modules/assessments/assessment.routes';
+import { findingRoutes } from './modules/findings/finding.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
@@ -80,6 +81,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...userRoutes,
     ...systemRoutes({ importBodyLimit: config.importBodyLimit }),
     ...assessmentRoutes,
+    ...findingRoutes,
     ...auditRoutes,
     ...checklistRoutes, ...settingsRoutes,
   ];

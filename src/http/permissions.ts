@@ -19,6 +19,10 @@ export const PERMISSIONS = {
   'assessments:read': ALL,
   'assessments:write': ['inspector'],
   'assessments:approve': ['admin'],
+  'findings:read': ALL,
+  'findings:write': ['inspector'],
+  'findings:act': ALL,
+  'findings:decide': ['admin'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -4,11 +4,21 @@ import { FINDING_SOURCES, FINDING_STATUSES, FindingSource, FindingStatus, SEVERI
 export interface FindingEvent {
   at: Date;
   by: string;
-  action: 'created' | 'transition' | 'comment' | 'seen_again' | 'severity_changed' | 'assigned';
+  action: 'created' | 'transition' | 'comment' | 'seen_again' | 'severity_changed' | 'assigned' | 'extension_requested' | 'extension_decided' | 'risk_acceptance_requested';
   from?: FindingStatus;
   to?: FindingStatus;
   comment?: string;
   evidence?: { url?: string; title?: string }[];
+}
+
+export interface RiskAcceptance {
+  requestedBy: string; requestedAt: Date; justification: string; compensatingControls: string; expiresAt: Date;
+  approvedBy?: string; approvedAt?: Date;
+}
+
+export interface ExtensionRequest {
+  requestedBy: string; requestedAt: Date; reason: string; dueAt: Date;
+  decision?: 'approved' | 'rejected'; decidedBy?: string; decidedAt?: Date; comment?: string;
 }
 
 export interface FindingDoc {
@@ -30,6 +40,9 @@ export interface FindingDoc {
   firstSeenAt: Date;
   lastSeenAt: Date;
   history: FindingEvent[];
+  riskAcceptance?: RiskAcceptance;
+  /** the latest extension request; earlier ones are in the history */
+  extension?: ExtensionRequest;
   createdBy: string;
   version: number;
   createdAt: Date;
@@ -63,6 +76,12 @@ const schema = new Schema<FindingDoc>(
       at: Date, by: String, action: String, from: String, to: String, comment: String,
       evidence: [new Schema({ url: String, title: String }, { _id: false })],
     }, { _id: false })],
+    riskAcceptance: new Schema<RiskAcceptance>({
+      requestedBy: String, requestedAt: Date, justification: String, compensatingControls: String, expiresAt: Date, approvedBy: String, approvedAt: Date,
+    }, { _id: false }),
+    extension: new Schema<ExtensionRequest>({
+      requestedBy: String, requestedAt: Date, reason: String, dueAt: Date, decision: String, decidedBy: String, decidedAt: Date, comment: String,
+    }, { _id: false }),
     createdBy: String,
     version: { type: Number, default: 0 },
   },

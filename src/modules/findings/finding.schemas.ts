@@ -1,0 +1,78 @@
+import Joi from 'joi';
+import { FINDING_SOURCES, FINDING_STATUSES, SEVERITIES } from '../../shared/enums';
+import { objectId, pagination, searchText } from '../../shared/joi';
+
+const id = objectId().required();
+const comment = Joi.string().trim().max(5000);
+const evidence = Joi.array().items(Joi.object({
+  url: Joi.string().trim().uri({ scheme: ['http', 'https'] }).max(2048).required(),
+  title: Joi.string().trim().max(300).allow(''),
+})).max(20);
+
+export const filters = {
+  system: objectId(),
+  organization: objectId(),
+  status: Joi.alternatives(Joi.string().valid(...FINDING_STATUSES, 'open_any'), Joi.array().items(Joi.string().valid(...FINDING_STATUSES)).max(6)),
+  severity: Joi.string().valid(...SEVERITIES),
+  source: Joi.string().valid(...FINDING_SOURCES),
+  assignee: Joi.alternatives(objectId(), Joi.string().valid('me')),
+  overdue: Joi.boolean(),
+  q: searchText(),
+};
+
+export const listFindings = { query: Joi.object({ ...pagination, ...filters }) };
+export const exportFindings = { query: Joi.object(filters) };
+export const summary = { query: Joi.object({ organization: objectId(), system: objectId() }) };
+export const byId = { params: Joi.object({ id }) };
+
+export const createFinding = {
+  body: Joi.object({
+    system: objectId().required(),
+    title: Joi.string().trim().min(3).max(300).required(),
+    description: Joi.string().trim().max(10000).allow(''),
+    severity: Joi.string().valid(...SEVERITIES).required(),
+    control: Joi.string().pattern(/^[A-Z]{2,5}\.[A-Z]{2,8}\.[0-9]{2,3}$/),
+    assignee: objectId(),
+  }),
+};
+
+export const updateFinding = {
+  params: Joi.object({ id }),
+  body: Joi.object({ severity: Joi.string().valid(...SEVERITIES), assignee: objectId().allow(null), version: Joi.number().integer().min(0) }).or('severity', 'assignee'),
+};
+
+export const transition = {
+  params: Joi.object({ id }),
+  body: Joi.object({ to: Joi.string().valid(...FINDING_STATUSES).required(), comment, evidence, version: Joi.number().integer().min(0) }),
+};
+
+export const addComment = { params: Joi.object({ id }), body: Joi.object({ comment: comment.min(1).required(), evidence }) };
+
+export const requestRiskAcceptance = {
+  params: Joi.object({ id }),
+  body: Joi.object({
+    justification: Joi.string().trim().min(10).max(5000).required(),
+    compensatingControls: Joi.string().trim().min(3).max(5000).required(),
+    expiresAt: Joi.date().iso().greater('now').required(),
+  }),
+};
+
+export const requestExtension = {
+  params: Joi.object({ id }),
+  body: Joi.object({ dueAt: Joi.date().iso().greater('now').required(), reason: Joi.string().trim().min(10).max(5000).required() }),
+};
+
+export const decideExtension = {
+  params: Joi.object({ id }),
+  body: Joi.object({ approve: Joi.boolean().required(), comment }),
+};
+
+export const MAX_BULK = 500;
+export const bulk = {
+  body: Joi.object({
+    filter: Joi.object(filters).required(),
+    action: Joi.string().valid('assign', 'severity').required(),
+    assignee: Joi.when('action', { is: 'assign', then: objectId().allow(null).required(), otherwise: Joi.forbidden() }),
+    severity: Joi.when('action', { is: 'severity', then: Joi.string().valid(...SEVERITIES).required(), otherwise: Joi.forbidden() }),
+  }),
+};

@@ -1,0 +1,55 @@
+import type { FindingStatus, Role } from '../../shared/enums';
+
+/** The finding lifecycle (DESIGN §2): who may move a finding from where to where. */
+export const FINDING_TRANSITIONS: Record<FindingStatus, FindingStatus[]> = {
+  open: ['in_remediation', 'risk_accepted'],
+  in_remediation: ['resolved', 'risk_accepted'],
+  resolved: ['verified', 'reopened', 'risk_accepted'],
+  verified: ['reopened'],
+  reopened: ['in_remediation', 'risk_accepted'],
+  risk_accepted: ['reopened'],
+};
+
+/** The role that performs a move into each state ('system' = a job, e.g. risk-acceptance expiry). */
+export const TRANSITION_ROLE: Record<FindingStatus, Role | 'system'> = {
+  open: 'system',
+  in_remediation: 'owner',
+  resolved: 'owner',
+  verified: 'inspector',
+  reopened: 'inspector',
+  risk_accepted: 'admin',
+};
+
+export type TransitionCheck =
+  | { ok: true }
+  | { ok: false; status: 403 | 409 | 400; reason: string };
+
+export interface TransitionInput {
+  from: FindingStatus;
+  to: FindingStatus;
+  roles: readonly (Role | 'system')[];
+  comment?: string;
+  evidenceCount: number;
+}
+
+/** Pure rule check; the service adds scope, separation of duties and the write. */
+export function checkTransition(t: TransitionInput): TransitionCheck {
+  if (!FINDING_TRANSITIONS[t.from].includes(t.to)) {
+    return { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to}` };
+  }
+  const role = TRANSITION_ROLE[t.to];
+  const systemReopen = t.to === 'reopened' && t.from === 'risk_accepted' && t.roles.includes('system');
+  if (!t.roles.includes(role) && !systemReopen && !(t.to === 'reopened' && t.from === 'risk_accepted' && t.roles.includes('admin'))) {
+    return { ok: false, status: 403, reason: `Only ${role === 'owner' ? 'the system owner' : `an ${role}`} may move a finding to ${t.to}` };
+  }
+  if (t.to === 'resolved' && (!t.comment?.trim() || t.evidenceCount < 1)) {
+    return { ok: false, status: 400, reason: 'Marking a finding resolved needs a comment and at least one evidence item' };
+  }
+  if ((t.to === 'reopened' || t.to === 'risk_accepted') && !t.comment?.trim() && !t.roles.includes('system')) {
+    return { ok: false, status: 400, reason: `Moving a finding to ${t.to} needs a comment` };
+  }
+  return { ok: true };
+}
+
+export const DAY_MS = 86_400_000;
+export const dueFrom = (start: Date, slaDays: number) => new Date(start.getTime() + slaDays * DAY_MS);
