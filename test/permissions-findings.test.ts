@@ -9,7 +9,7 @@ const ctxOf = async (id: string) => ({ actor: (await users.activeActor(id))! });
 /** A manual finding on a system of the actors' organization. */
 async function finding(a: Actors) {
   const system = await makeSystem(a.org, { level: 2 });
-  return lifecycle.createManual(await ctxOf(a.users.inspector.id), { system: system.id, title: 'Open port 23 (telnet)', severity: 'medium' }) as Promise<{ id: string; dueAt: Date }>;
+  return lifecycle.createManual(await ctxOf(a.users.inspector.id), { system: system.id, title: 'Open port 23 (telnet)', severity: 'medium' }) as unknown as Promise<{ id: string; dueAt: Date }>;
 }
 
 const OWN_ORG = { ...READ_ALL, otherOwner: 404 };
