@@ -23,6 +23,8 @@ import { findingRoutes } from './modules/findings/finding.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
+import { notificationRoutes } from './modules/notifications/notification.routes';
+import { configureMailer } from './modules/notifications/notification.service';
 import { version } from '../package.json';
 
 export interface AppDeps {
@@ -84,6 +86,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...findingRoutes,
     ...auditRoutes,
     ...checklistRoutes, ...settingsRoutes,
+    ...notificationRoutes,
   ];
   const openapi = buildOpenApi(routes, outsidePaths, { version });
   app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });
@@ -98,6 +101,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ttl: config.tokenTtlHours * 3600,
     stringify: false,
   });
+  configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
   configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
   app.use('/api', session({
     name: 'attest.sid',

@@ -27,6 +27,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   bodyLimit: string;
   importBodyLimit: string;
+  /** smtp:// or smtps:// URI of the mail relay; unset = notifications stay in the outbox */
+  smtpUrl?: string;
+  smtpFrom: string;
+  notifyMaxAttempts: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +65,9 @@ const schema = Joi.object({
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(120000).default(10000),
   BODY_LIMIT: sizeLimit.default('1mb'),
   IMPORT_BODY_LIMIT: sizeLimit.default('5mb'),
+  SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
+  SMTP_FROM: Joi.string().trim().max(320).pattern(/^[^\r\n]*@[^\r\n]*$/).default('Attest <no-reply@attest.example>'),
+  NOTIFY_MAX_ATTEMPTS: Joi.number().integer().min(1).max(20).default(5),
 }).unknown(true);
 
 /** Validates an environment (process.env by default); throws ConfigError naming the variable. */
@@ -105,5 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,
     bodyLimit: v.BODY_LIMIT,
     importBodyLimit: v.IMPORT_BODY_LIMIT,
+    smtpUrl: v.SMTP_URL,
+    smtpFrom: v.SMTP_FROM,
+    notifyMaxAttempts: v.NOTIFY_MAX_ATTEMPTS,
   });
 }

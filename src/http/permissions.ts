@@ -23,6 +23,7 @@ export const PERMISSIONS = {
   'findings:write': ['inspector'],
   'findings:act': ALL,
   'findings:decide': ['admin'],
+  'notifications:read': ['admin'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
