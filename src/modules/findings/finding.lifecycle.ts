@@ -8,6 +8,7 @@ import * as systems from '../systems/system.service';
 import * as compliance from '../compliance/compliance.service';
 import { AppError } from '../../http/errors';
 import { withLock } from '../../db/lock';
+import { notifyChange } from './finding.notify';
 import { serialize } from '../../db/serialize';
 import { Ctx, hasRole, scopedOrganization } from '../../shared/actor';
 import { OPEN_FINDING_STATUSES, type FindingStatus, type Severity } from '../../shared/enums';
@@ -41,7 +42,7 @@ async function change(ctx: Ctx, id: string, action: string, fn: (f: FindingDoc) 
     return after;
   });
   await compliance.refresh(result.system.toString());
-  return view(result);
+  return { doc: result as FindingDoc, view: view(result as FindingDoc) };
 }
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
@@ -62,11 +63,12 @@ export async function createManual(ctx: Ctx, input: { system: string; title: str
   });
   await audit.record(ctx, { action: 'finding.create', entity: 'finding', entityId: doc._id.toString(), after: { system: system.id, severity: input.severity, title: input.title } });
   await compliance.refresh(system.id);
+  if (input.assignee) await notifyChange(doc.toObject(), 'assignment');
   return view(doc.toObject());
 }
 
 export async function update(ctx: Ctx, id: string, input: { severity?: Severity; assignee?: string | null }) {
-  return change(ctx, id, 'finding.update', async (f) => {
+  const out = await change(ctx, id, 'finding.update', async (f) => {
     const $set: Record<string, unknown> = {};
     const history: FindingEvent[] = [];
     if (input.severity && input.severity !== f.severity) {
@@ -81,10 +83,12 @@ export async function update(ctx: Ctx, id: string, input: { severity?: Severity;
     }
     return { $set, $push: { history: { $each: history } } };
   });
+  if (input.assignee) await notifyChange(out.doc, 'assignment');
+  return out.view;
 }
 
 export async function transition(ctx: Ctx, id: string, input: { to: FindingStatus; comment?: string; evidence?: { url: string; title?: string }[] }) {
-  return change(ctx, id, 'finding.transition', async (f) => {
+  const out = await change(ctx, id, 'finding.transition', async (f) => {
     const check = checkTransition({ from: f.status, to: input.to, roles: ctx.actor.roles, comment: input.comment, evidenceCount: input.evidence?.length ?? 0 });
     if (!check.ok) {
       if (check.status === 409) throw AppError.conflict(check.reason, { status: f.status, allowedTransitions: FINDING_TRANSITIONS[f.status] });
@@ -102,27 +106,29 @@ export async function transition(ctx: Ctx, id: string, input: { to: FindingStatu
     if (input.to === 'reopened') $set.dueAt = dueFrom(new Date(), await slaDays(f.severity, f.level));
     return { $set, $push: { history: event(ctx, { action: 'transition', from: f.status, to: input.to, comment: input.comment, evidence: input.evidence }) } };
   });
+  if (input.to === 'reopened') await notifyChange(out.doc, 'reopened');
+  return out.view;
 }
 
 export async function comment(ctx: Ctx, id: string, input: { comment: string; evidence?: { url: string; title?: string }[] }) {
-  return change(ctx, id, 'finding.comment', () => ({ $push: { history: event(ctx, { action: 'comment', comment: input.comment, evidence: input.evidence }) } }));
+  return (await change(ctx, id, 'finding.comment', () => ({ $push: { history: event(ctx, { action: 'comment', comment: input.comment, evidence: input.evidence }) } }))).view;
 }
 
 const isOwnerOf = (ctx: Ctx, f: FindingDoc) => hasRole(ctx.actor, 'owner') && ctx.actor.organization === f.organization.toString();
 
 export async function requestRiskAcceptance(ctx: Ctx, id: string, input: { justification: string; compensatingControls: string; expiresAt: Date }) {
-  return change(ctx, id, 'finding.risk_acceptance_request', (f) => {
+  return (await change(ctx, id, 'finding.risk_acceptance_request', (f) => {
     if (!FINDING_TRANSITIONS[f.status].includes('risk_accepted')) throw AppError.conflict(`A finding that is ${f.status} cannot be risk-accepted`, { status: f.status });
     if (!isOwnerOf(ctx, f) && !hasRole(ctx.actor, 'inspector')) throw AppError.forbidden('Only the system owner or an inspector may request a risk acceptance');
     return {
       $set: { riskAcceptance: { requestedBy: ctx.actor.id, requestedAt: new Date(), ...input } },
       $push: { history: event(ctx, { action: 'risk_acceptance_requested', comment: input.justification }) },
     };
-  });
+  })).view;
 }
 
 export async function requestExtension(ctx: Ctx, id: string, input: { dueAt: Date; reason: string }) {
-  return change(ctx, id, 'finding.extension_request', (f) => {
+  return (await change(ctx, id, 'finding.extension_request', (f) => {
     if (!isOwnerOf(ctx, f)) throw AppError.forbidden('Only the system owner may request an extension');
     if (!OPEN_FINDING_STATUSES.includes(f.status)) throw AppError.conflict(`A finding that is ${f.status} has no deadline to extend`, { status: f.status });
     if (input.dueAt.getTime() <= f.dueAt.getTime()) {
@@ -133,11 +139,11 @@ export async function requestExtension(ctx: Ctx, id: string, input: { dueAt: Dat
       $set: { extension: { requestedBy: ctx.actor.id, requestedAt: new Date(), reason: input.reason, dueAt: input.dueAt } },
       $push: { history: event(ctx, { action: 'extension_requested', comment: `${input.reason} (until ${input.dueAt.toISOString()})` }) },
     };
-  });
+  })).view;
 }
 
 export async function decideExtension(ctx: Ctx, id: string, input: { approve: boolean; comment?: string }) {
-  return change(ctx, id, 'finding.extension_decision', (f) => {
+  return (await change(ctx, id, 'finding.extension_decision', (f) => {
     const x = f.extension;
     if (!x || x.decision) throw AppError.conflict('No extension request is pending');
     if (x.requestedBy === ctx.actor.id) throw new AppError(403, 'separation_of_duties', 'The requester of an extension cannot decide it');
@@ -149,5 +155,5 @@ export async function decideExtension(ctx: Ctx, id: string, input: { approve: bo
       },
       $push: { history: event(ctx, { action: 'extension_decided', comment: `${decision}${input.comment ? `: ${input.comment}` : ''}` }) },
     };
-  });
+  })).view;
 }

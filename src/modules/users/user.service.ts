@@ -125,3 +125,13 @@ async function applyUpdate(ctx: Ctx, id: string, patch: UserPatch) {
 export async function count(): Promise<number> {
   return User.estimatedDocumentCount();
 }
+
+/** E-mails of active users, for notifications. */
+export async function emailsOf(filter: { ids?: string[]; organization?: string; role?: Role }): Promise<string[]> {
+  const q: Record<string, unknown> = { active: true };
+  if (filter.ids) q._id = { $in: filter.ids.map((i) => new Types.ObjectId(i)) };
+  if (filter.organization) q.organization = new Types.ObjectId(filter.organization);
+  if (filter.role) q.roles = filter.role;
+  const rows = await User.find(q, { email: 1 }).limit(200).lean();
+  return rows.map((r) => r.email);
+}

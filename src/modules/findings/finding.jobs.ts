@@ -1,0 +1,61 @@
+import { Finding } from './finding.model';
+import * as lifecycle from './finding.lifecycle';
+import * as notifications from '../notifications/notification.service';
+import { escalationRecipients, message, recipients } from './finding.notify';
+import { systemActor } from '../../shared/actor';
+import { OPEN_FINDING_STATUSES } from '../../shared/enums';
+import type { OutboxMessage } from '../notifications/notification.service';
+
+const DAY = 86_400_000;
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** Each run handles at most this many findings per kind; the next tick continues. */
+export const BATCH = 500;
+
+/** Risk acceptances past their expiry reopen, with the SLA restarted. */
+export async function expireRiskAcceptances(now = new Date()): Promise<{ reopened: number }> {
+  const due = await Finding.find({ status: 'risk_accepted', 'riskAcceptance.expiresAt': { $lte: now } }, { _id: 1 }).limit(BATCH).lean();
+  const ctx = { actor: systemActor('risk-acceptance-expiry') };
+  let reopened = 0;
+  for (const { _id } of due) {
+    try {
+      await lifecycle.transition(ctx, _id.toString(), { to: 'reopened', comment: 'The risk acceptance expired' });
+      reopened++;
+    } catch (err) {
+      // changed meanwhile (e.g. reopened by hand): nothing left to do for this one
+      if ((err as { status?: number }).status !== 409) throw err;
+    }
+  }
+  return { reopened };
+}
+
+/** Due-soon, overdue (with escalation for levels 4–5) and expiring-acceptance reminders, each once per deadline. */
+export async function remind(now = new Date()): Promise<Record<string, number>> {
+  const soon = new Date(now.getTime() + 7 * DAY);
+  const counts = { dueSoon: 0, overdue: 0, escalated: 0, expiring: 0 };
+  const open = { $in: OPEN_FINDING_STATUSES };
+  const out: OutboxMessage[] = [];
+  for (const f of await Finding.find({ status: open, dueAt: { $gt: now, $lte: soon } }, { history: 0 }).limit(BATCH).lean()) {
+    out.push(message('due_soon', f, await recipients(f), `due_soon:${f._id}:${f.dueAt.toISOString()}`, `finding due on ${iso(f.dueAt)}`,
+      `The finding "${f.title}" (${f.severity}) is due on ${iso(f.dueAt)}.`));
+    counts.dueSoon++;
+  }
+  for (const f of await Finding.find({ status: open, dueAt: { $lte: now } }, { history: 0 }).limit(BATCH).lean()) {
+    out.push(message('overdue', f, await recipients(f), `overdue:${f._id}:${f.dueAt.toISOString()}`, 'finding overdue',
+      `The finding "${f.title}" (${f.severity}) was due on ${iso(f.dueAt)} and is still ${f.status}.`));
+    counts.overdue++;
+    if (f.level >= 4) {
+      out.push(message('escalation', f, await escalationRecipients(f.organization.toString()), `escalation:${f._id}:${f.dueAt.toISOString()}`,
+        `overdue finding on a level-${f.level} system`, `The finding "${f.title}" (${f.severity}) on level-${f.level} system ${f.systemCode} is overdue since ${iso(f.dueAt)}.`));
+      counts.escalated++;
+    }
+  }
+  for (const f of await Finding.find({ status: 'risk_accepted', 'riskAcceptance.expiresAt': { $gt: now, $lte: soon } }, { history: 0 }).limit(BATCH).lean()) {
+    const expires = f.riskAcceptance!.expiresAt;
+    out.push(message('risk_acceptance_expiring', f, await recipients(f), `risk_expiring:${f._id}:${expires.toISOString()}`, `risk acceptance expires on ${iso(expires)}`,
+      `The risk acceptance of "${f.title}" expires on ${iso(expires)}; the finding then reopens.`));
+    counts.expiring++;
+  }
+  const withRecipients = out.filter((m) => m.to.length);
+  const r = withRecipients.length ? await notifications.enqueue(withRecipients) : { queued: 0, duplicates: 0 };
+  return { ...counts, queued: r.queued };
+}
