@@ -5,7 +5,7 @@ import { startSmtp, type TestSmtp } from './helpers/smtp';
 import { loadConfig } from '../src/config';
 import { Notification } from '../src/modules/notifications/notification.model';
 import { mailerConfig, type MailerConfig } from '../src/modules/notifications/mailer';
-import { configureMailer, deliverPending, enqueue, type OutboxMessage } from '../src/modules/notifications/notification.service';
+import { configureMailer, deliverPending, enqueue, purgeSent, type OutboxMessage } from '../src/modules/notifications/notification.service';
 
 const FROM = 'Attest <no-reply@attest.example>';
 const MINUTE = 60_000;
@@ -191,3 +191,17 @@ describe('notifications outbox and e-mail delivery', () => {
 runMatrix('GET /notifications permissions', [
   { name: 'GET /notifications', method: 'get', setup: async () => ({ path: '/api/v1/notifications' }), expect: ONLY(200, 'admin') },
 ]);
+
+describe('outbox housekeeping', () => {
+  it('when sent messages are older than the retention, then they are purged and queued ones are kept', async () => {
+    const old = new Date(Date.now() - 100 * 86_400_000);
+    const key = `purge-test-${Date.now()}`;
+    await Notification.collection.insertMany([
+      { _id: `${key}-sent` as never, kind: 'overdue', to: ['a@attest.example'], subject: 's', text: 't', status: 'sent', sentAt: old, attempts: 1, createdAt: old },
+      { _id: `${key}-queued` as never, kind: 'overdue', to: ['a@attest.example'], subject: 's', text: 't', status: 'queued', attempts: 0, createdAt: old, nextAttemptAt: new Date(Date.now() + 86_400_000) },
+    ]);
+    const r = await purgeSent(90);
+    expect(r.removed).to.be.at.least(1);
+    expect(await Notification.countDocuments({ _id: { $in: [`${key}-sent`, `${key}-queued`] } as never })).to.equal(1);
+  });
+});

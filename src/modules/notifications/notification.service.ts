@@ -152,3 +152,9 @@ export async function list(q: { status?: string; kind?: string; page: number; li
   ]);
   return { items: items.map((i) => serialize<NotificationView>(i)), total, page: q.page, limit: q.limit };
 }
+
+/** Sent messages older than `days` leave the outbox, so the delivery scan stays small. */
+export async function purgeSent(days = 90, now = new Date()): Promise<{ removed: number }> {
+  const r = await Notification.deleteMany({ status: 'sent', sentAt: { $lt: new Date(now.getTime() - days * 86_400_000) } });
+  return { removed: r.deletedCount };
+}
