@@ -8,6 +8,7 @@ import { loadOrCreateSecrets } from './embedded-secrets';
 import { ensureAdmin } from './modules/users/bootstrap';
 import { loadChecklistDir } from './modules/checklists/checklist.loader';
 import { systemActor } from './shared/actor';
+import { createScheduler } from './jobs/scheduler';
 
 async function main() {
   let config;
@@ -34,6 +35,8 @@ async function main() {
   const checklists = await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') })
     .catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
   logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
+  // jobs take a lease per tick in job_runs, so every instance may run the scheduler
+  const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
   const handle = createApp({ config, logger, sessionSecret });
   const server = http.createServer(handle.app);
   server.keepAliveTimeout = 5000;
@@ -44,6 +47,7 @@ async function main() {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   logger.info({ port, embedded: config.embedded }, 'Attest is listening');
+  scheduler.start();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   process.stdout.write(`\nAttest is running at ${url}  (API docs: ${url}/docs)\n`);
   if (config.embedded) {
@@ -61,6 +65,7 @@ async function main() {
     // stop accepting; in-flight requests finish, idle keep-alive sockets close now
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
     await handle.close();
+    await scheduler.stop(); // running jobs finish (bounded) while the database is still open
     await db.close();
     logger.info('stopped');
     process.exit(0);
