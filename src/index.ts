@@ -9,6 +9,7 @@ import { ensureAdmin } from './modules/users/bootstrap';
 import { loadChecklistDir } from './modules/checklists/checklist.loader';
 import { systemActor } from './shared/actor';
 import { createScheduler } from './jobs/scheduler';
+import { registerJobs } from './jobs';
 
 async function main() {
   let config;
@@ -37,6 +38,7 @@ async function main() {
   logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
   // jobs take a lease per tick in job_runs, so every instance may run the scheduler
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
+  registerJobs(scheduler);
   const handle = createApp({ config, logger, sessionSecret });
   const server = http.createServer(handle.app);
   server.keepAliveTimeout = 5000;
