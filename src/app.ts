@@ -69,7 +69,9 @@ export function createApp(deps: AppDeps): AppHandle {
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
   }));
-  app.use(helmet());
+  // plain-HTTP deployments (the embedded default on localhost) must not ask browsers to upgrade
+  // every sub-request to HTTPS, or /docs loads nothing
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.env === 'production' ? [] : null } } }));
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/readyz', async (_req, res) => {

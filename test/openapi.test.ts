@@ -48,3 +48,13 @@ describe('OpenAPI document', () => {
     expect(res.text).to.match(/swagger-ui/i);
   });
 });
+
+describe('Swagger UI under the content security policy', () => {
+  it('when /docs is served outside production, then its scripts are same-origin and no HTTPS upgrade is forced', async () => {
+    const res = await api().get('/docs/');
+    const csp = String(res.headers['content-security-policy']);
+    expect(csp).to.include("script-src 'self'");
+    expect(csp).not.to.include('upgrade-insecure-requests');
+    expect(res.text).not.to.match(/<script>[^<]/);
+  });
+});
