@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import mongoose from 'mongoose';
 import { api, bearer, makeActors, makeUser, tokenFor, uniq, type Actors } from './helpers/factories';
 import { move, raise } from './helpers/findings';
 import { startSmtp } from './helpers/smtp';
@@ -82,6 +83,10 @@ describe('finding jobs: expiry, reminders, escalation, e-mail, one run per tick'
       const outcomes = await Promise.all([one.runTick(name, tick), two.runTick(name, tick), one.runTick(name, tick), two.runTick(name, tick)]);
       expect(outcomes.filter((o) => o === 'ran'), name).to.have.length(1);
     }
+    const run = await mongoose.connection.db!.collection('job_runs').findOne({ _id: `risk-acceptance-expiry@${tick.toISOString()}` as never });
+    expect(run).to.include({ status: 'succeeded' });
+    expect(run!.progress.done).to.equal(run!.progress.total);
+    expect(run!.result.reopened).to.be.at.least(1);
     const after = (await api().get(`/api/v1/findings/${f.id}`).set(bearer(await tokenFor(a.users.admin)))).body;
     expect(after.status).to.equal('reopened');
     expect(after.history.filter((h: { to?: string }) => h.to === 'reopened')).to.have.length(1);

@@ -1,17 +1,17 @@
-import type { Scheduler } from './scheduler';
+import type { JobContext, Scheduler } from './scheduler';
 import * as findingJobs from '../modules/findings/finding.jobs';
 import * as notifications from '../modules/notifications/notification.service';
 
 /** The product's scheduled jobs. Each tick runs on exactly one instance (the scheduler's lease). */
 export const JOBS = {
-  'risk-acceptance-expiry': { cron: '*/15 * * * *', run: () => findingJobs.expireRiskAcceptances() },
-  'finding-reminders': { cron: '0 7 * * *', run: () => findingJobs.remind() },
+  'risk-acceptance-expiry': { cron: '*/15 * * * *', run: (ctx: JobContext) => findingJobs.expireRiskAcceptances(new Date(), ctx.progress) },
+  'finding-reminders': { cron: '0 7 * * *', run: (ctx: JobContext) => findingJobs.remind(new Date(), ctx.progress) },
   'notification-delivery': { cron: '* * * * *', run: () => notifications.deliverPending() },
   'outbox-cleanup': { cron: '30 3 * * *', run: () => notifications.purgeSent(90) },
 } as const;
 
 export function registerJobs(scheduler: Scheduler): void {
   for (const [name, job] of Object.entries(JOBS)) {
-    scheduler.register(name, job.cron, async () => ({ ...(await job.run()) }));
+    scheduler.register(name, job.cron, async (ctx) => ({ ...(await job.run(ctx)) }));
   }
 }

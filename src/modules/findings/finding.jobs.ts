@@ -12,11 +12,15 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 export const BATCH = 500;
 
 /** Risk acceptances past their expiry reopen, with the SLA restarted. */
-export async function expireRiskAcceptances(now = new Date()): Promise<{ reopened: number }> {
+export type Progress = (done: number, total: number) => Promise<void>;
+const noProgress: Progress = async () => {};
+
+export async function expireRiskAcceptances(now = new Date(), progress: Progress = noProgress): Promise<{ reopened: number }> {
   const due = await Finding.find({ status: 'risk_accepted', 'riskAcceptance.expiresAt': { $lte: now } }, { _id: 1 }).limit(BATCH).lean();
   const ctx = { actor: systemActor('risk-acceptance-expiry') };
   let reopened = 0;
-  for (const { _id } of due) {
+  for (const [i, { _id }] of due.entries()) {
+    await progress(i, due.length);
     try {
       await lifecycle.transition(ctx, _id.toString(), { to: 'reopened', comment: 'The risk acceptance expired' });
       reopened++;
@@ -25,11 +29,12 @@ export async function expireRiskAcceptances(now = new Date()): Promise<{ reopene
       if ((err as { status?: number }).status !== 409) throw err;
     }
   }
+  await progress(due.length, due.length);
   return { reopened };
 }
 
 /** Due-soon, overdue (with escalation for levels 4–5) and expiring-acceptance reminders, each once per deadline. */
-export async function remind(now = new Date()): Promise<Record<string, number>> {
+export async function remind(now = new Date(), progress: Progress = noProgress): Promise<Record<string, number>> {
   const soon = new Date(now.getTime() + 7 * DAY);
   const counts = { dueSoon: 0, overdue: 0, escalated: 0, expiring: 0 };
   const open = { $in: OPEN_FINDING_STATUSES };
@@ -39,6 +44,7 @@ export async function remind(now = new Date()): Promise<Record<string, number>> 
       `The finding "${f.title}" (${f.severity}) is due on ${iso(f.dueAt)}.`));
     counts.dueSoon++;
   }
+  await progress(1, 3);
   for (const f of await Finding.find({ status: open, dueAt: { $lte: now } }, { history: 0 }).limit(BATCH).lean()) {
     out.push(message('overdue', f, await recipients(f), `overdue:${f._id}:${f.dueAt.toISOString()}`, 'finding overdue',
       `The finding "${f.title}" (${f.severity}) was due on ${iso(f.dueAt)} and is still ${f.status}.`));
@@ -49,12 +55,14 @@ export async function remind(now = new Date()): Promise<Record<string, number>> 
       counts.escalated++;
     }
   }
+  await progress(2, 3);
   for (const f of await Finding.find({ status: 'risk_accepted', 'riskAcceptance.expiresAt': { $gt: now, $lte: soon } }, { history: 0 }).limit(BATCH).lean()) {
     const expires = f.riskAcceptance!.expiresAt;
     out.push(message('risk_acceptance_expiring', f, await recipients(f), `risk_expiring:${f._id}:${expires.toISOString()}`, `risk acceptance expires on ${iso(expires)}`,
       `The risk acceptance of "${f.title}" expires on ${iso(expires)}; the finding then reopens.`));
     counts.expiring++;
   }
+  await progress(3, 3);
   const withRecipients = out.filter((m) => m.to.length);
   const r = withRecipients.length ? await notifications.enqueue(withRecipients) : { queued: 0, duplicates: 0 };
   return { ...counts, queued: r.queued };
