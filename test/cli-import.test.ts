@@ -1,0 +1,40 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { harness } from './helpers/harness';
+import { makeOrg, uniq } from './helpers/factories';
+import { System } from '../src/modules/systems/system.model';
+
+/** Runs `npm run import`'s program against the suite's database. */
+function runImport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
+      env: { ...process.env, MONGODB_URI: harness().uri, SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' },
+      timeout: 60_000,
+    }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('import CLI', () => {
+  it('when given a valid CSV, then it creates the systems and says how many; when a row is bad, then it lists it, exits 1 and writes nothing', async () => {
+    const org = await makeOrg();
+    const p = uniq('CLI-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-cli-'));
+    const good = path.join(dir, 'good.csv');
+    fs.writeFileSync(good, `code,name,organization,level\n${p}-1,"Hệ thống, một",${org.code},2\n${p}-2,Hệ thống hai,${org.code},3\n`);
+    const ok = await runImport([good]);
+    expect(ok.code, ok.stderr).to.equal(0);
+    expect(ok.stdout).to.match(/created 2, updated 0/);
+    expect(await System.countDocuments({ code: { $in: [`${p}-1`, `${p}-2`] } })).to.equal(2);
+
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, `code,name,organization,level\n${p}-3,Ba,${org.code},2\n${p}-4,Bốn,${org.code},9\n`);
+    const failed = await runImport([bad]);
+    expect(failed.code).to.equal(1);
+    expect(failed.stderr).to.match(/row 2\s+level/);
+    expect(await System.countDocuments({ code: `${p}-3` })).to.equal(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
