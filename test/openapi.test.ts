@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { harness } from './helpers/harness';
 import { api } from './helpers/factories';
 
@@ -40,6 +41,11 @@ describe('OpenAPI document', () => {
     expect(body.properties.level.enum).to.deep.equal([1, 2, 3, 4, 5]);
     expect(body.additionalProperties).to.equal(false);
     expect(doc.paths['/api/v1/systems'].get.parameters.find((p: { name: string }) => p.name === 'limit').schema.maximum).to.equal(100);
+  });
+
+  it('when the document is checked against the OpenAPI 3 schema, then it is valid', async () => {
+    const doc = (await api().get('/api/v1/openapi.json')).body;
+    await SwaggerParser.validate(structuredClone(doc));
   });
 
   it('when /docs is opened, then Swagger UI is served', async () => {
