@@ -16,10 +16,6 @@ export const SUBMITTABLE: AssessmentStatus[] = ['in_progress', 'returned'];
 /** Statuses of an assessment that is still being worked on. */
 export const OPEN: AssessmentStatus[] = ['draft', 'in_progress', 'submitted', 'returned'];
 
-export function canTransition(from: AssessmentStatus, to: AssessmentStatus): boolean {
-  return TRANSITIONS[from].includes(to);
-}
-
 export interface Summary {
   total: number;
   answered: number;

@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { noteRequired, summarize, TRANSITIONS } from '../../src/modules/assessments/assessment.workflow';
+import { checkTransition, dueFrom, FINDING_TRANSITIONS } from '../../src/modules/findings/finding.workflow';
+import { csvCell } from '../../src/modules/findings/finding.queries';
+
+describe('unit: assessment scoring', () => {
+  it('when some controls are N/A, then the score is met over applicable and N/A never counts against it', () => {
+    const s = summarize([{ result: 'met' }, { result: 'met' }, { result: 'partial' }, { result: 'not_applicable' }]);
+    expect(s).to.include({ total: 4, answered: 4, applicable: 3, met: 2, partial: 1, metAllCriteria: false });
+    expect(s.score).to.equal(0.6667);
+  });
+  it('when every applicable control is met, then metAllCriteria holds; an unanswered control breaks it', () => {
+    expect(summarize([{ result: 'met' }, { result: 'not_applicable' }]).metAllCriteria).to.equal(true);
+    expect(summarize([{ result: 'met' }, {}]).metAllCriteria).to.equal(false);
+    expect(summarize([{ result: 'not_applicable' }]).score).to.equal(1);
+  });
+  it('when a result is anything but met, then a note is required', () => {
+    expect(['met', 'partial', 'not_met', 'not_applicable'].map((r) => noteRequired(r as never))).to.deep.equal([false, true, true, true]);
+  });
+  it('when an assessment is approved, then nothing follows', () => {
+    expect(TRANSITIONS.approved).to.deep.equal([]);
+    expect(TRANSITIONS.submitted).to.deep.equal(['approved', 'returned']);
+  });
+});
+
+describe('unit: finding lifecycle rules', () => {
+  const t = (from: string, to: string, roles: string[], extra: { comment?: string; evidenceCount?: number } = {}) =>
+    checkTransition({ from: from as never, to: to as never, roles: roles as never, evidenceCount: 0, ...extra });
+
+  it('when a move skips a state, then it is illegal (409)', () => {
+    expect(t('open', 'resolved', ['owner'], { comment: 'x', evidenceCount: 1 })).to.deep.include({ ok: false, status: 409 });
+    expect(t('verified', 'in_remediation', ['owner'])).to.deep.include({ ok: false, status: 409 });
+  });
+  it('when the wrong role moves a finding, then 403', () => {
+    expect(t('open', 'in_remediation', ['inspector'])).to.deep.include({ ok: false, status: 403 });
+    expect(t('resolved', 'verified', ['owner'])).to.deep.include({ ok: false, status: 403 });
+    expect(t('open', 'risk_accepted', ['inspector'], { comment: 'x' })).to.deep.include({ ok: false, status: 403 });
+  });
+  it('when resolving without a comment or evidence, then 400; with both, then allowed', () => {
+    expect(t('in_remediation', 'resolved', ['owner'], { comment: 'fixed' })).to.deep.include({ ok: false, status: 400 });
+    expect(t('in_remediation', 'resolved', ['owner'], { evidenceCount: 1 })).to.deep.include({ ok: false, status: 400 });
+    expect(t('in_remediation', 'resolved', ['owner'], { comment: 'fixed', evidenceCount: 1 })).to.deep.equal({ ok: true });
+  });
+  it('when a risk acceptance expires, then the system (or an admin) may reopen it', () => {
+    expect(t('risk_accepted', 'reopened', ['system'])).to.deep.equal({ ok: true });
+    expect(t('risk_accepted', 'reopened', ['admin'], { comment: 'revoked' })).to.deep.equal({ ok: true });
+    expect(t('risk_accepted', 'reopened', ['owner'], { comment: 'x' })).to.deep.include({ ok: false, status: 403 });
+  });
+  it('when any open state is reached, then risk acceptance is among its next states', () => {
+    for (const s of ['open', 'in_remediation', 'resolved', 'reopened'] as const) expect(FINDING_TRANSITIONS[s]).to.include('risk_accepted');
+  });
+  it('when an SLA applies, then the deadline is that many days later', () => {
+    expect(dueFrom(new Date('2026-01-01T00:00:00Z'), 30).toISOString()).to.equal('2026-01-31T00:00:00.000Z');
+  });
+});
+
+describe('unit: CSV cells', () => {
+  it('when a cell has commas, quotes, newlines or starts like a formula, then it is quoted and neutralised', () => {
+    expect(csvCell('plain')).to.equal('plain');
+    expect(csvCell('a, "b"')).to.equal('"a, ""b"""');
+    expect(csvCell('line1\nline2')).to.equal('"line1\nline2"');
+    expect(csvCell('=1+1')).to.equal("'=1+1");
+    expect(csvCell('@SUM(A1)')).to.equal("'@SUM(A1)");
+    expect(csvCell(new Date('2026-01-01T00:00:00Z'))).to.equal('2026-01-01T00:00:00.000Z');
+    expect(csvCell(undefined)).to.equal('');
+    expect(csvCell('Hệ thống')).to.equal('Hệ thống');
+  });
+});
