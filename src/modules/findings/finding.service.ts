@@ -3,6 +3,7 @@ import { Finding } from './finding.model';
 import * as audit from '../audit/audit.service';
 import { OPEN_FINDING_STATUSES, Severity } from '../../shared/enums';
 import type { Ctx } from '../../shared/actor';
+import { withLock } from '../../db/lock';
 
 const DAY = 86_400_000;
 
@@ -17,7 +18,7 @@ export interface AssessmentContext {
 
 /**
  * Turns failing results of an assessment into findings. Idempotent: keyed by assessment and
- * control, so a repeated or resumed call never creates a twin. Findings of this assessment
+ * control (a unique key), so a repeated or resumed call never creates a twin. Findings of this assessment
  * whose control is no longer failing (after a return and resubmission) are verified.
  */
 export async function syncFromAssessment(ctx: Ctx, a: AssessmentContext, failures: AssessmentFailure[]): Promise<{ created: number; closed: number }> {
@@ -26,35 +27,45 @@ export async function syncFromAssessment(ctx: Ctx, a: AssessmentContext, failure
   for (const f of failures) {
     const dedupeKey = `assessment:${a.assessmentId}:${f.controlId}`;
     const description = `${f.result === 'partial' ? 'Partially met' : 'Not met'}: ${f.requirement}${f.note ? `\nInspector's note: ${f.note}` : ''}`;
-    const res = await Finding.updateOne(
-      { dedupeKey },
-      {
-        $setOnInsert: {
-          system: new Types.ObjectId(a.system), organization: new Types.ObjectId(a.organization), systemCode: a.systemCode, level: a.level,
-          source: { type: 'assessment', assessment: new Types.ObjectId(a.assessmentId) }, control: f.controlId,
-          title: `${f.ref} ${f.title}`, severity: f.severity, status: 'open',
-          dueAt: new Date(a.at.getTime() + a.slaDays(f.severity) * DAY), dedupeKey, firstSeenAt: a.at, createdBy: by,
-          history: [{ at: a.at, by, action: 'created', to: 'open', comment: `Raised by assessment ${a.assessmentId}` }], version: 0,
-        },
-        $set: { description, lastSeenAt: a.at },
-      },
-      { upsert: true },
-    );
-    if (res.upsertedCount) {
+    const existing = await Finding.findOne({ dedupeKey }, { _id: 1 }).lean();
+    if (existing) {
+      // the finding may be worked on meanwhile: change it only under its lock (see db/lock.ts)
+      await withLock(`finding:${existing._id}`, () => Finding.updateOne({ _id: existing._id }, { $set: { description, lastSeenAt: a.at } }));
+      continue;
+    }
+    try {
+      const doc = await Finding.create({
+        system: new Types.ObjectId(a.system), organization: new Types.ObjectId(a.organization), systemCode: a.systemCode, level: a.level,
+        source: { type: 'assessment', assessment: new Types.ObjectId(a.assessmentId) }, control: f.controlId,
+        title: `${f.ref} ${f.title}`, description, severity: f.severity, status: 'open',
+        dueAt: new Date(a.at.getTime() + a.slaDays(f.severity) * DAY), dedupeKey, firstSeenAt: a.at, lastSeenAt: a.at, createdBy: by,
+        history: [{ at: a.at, by, action: 'created', to: 'open', comment: `Raised by assessment ${a.assessmentId}` }], version: 0,
+      });
       created++;
-      await audit.record(ctx, { action: 'finding.create', entity: 'finding', entityId: String(res.upsertedId), after: { dedupeKey, severity: f.severity, control: f.controlId } });
+      await audit.record(ctx, { action: 'finding.create', entity: 'finding', entityId: doc._id.toString(), after: { dedupeKey, severity: f.severity, control: f.controlId } });
+    } catch (err) {
+      // created by a concurrent run of this same step: the unique key kept it single
+      if ((err as { code?: number }).code !== 11000) throw err;
     }
   }
   const failing = failures.map((f) => f.controlId);
   const stale = await Finding.find({ 'source.assessment': new Types.ObjectId(a.assessmentId), status: 'open', control: { $nin: failing } }, { _id: 1 }).lean();
+  let closed = 0;
   for (const s of stale) {
-    await Finding.updateOne({ _id: s._id, status: 'open' }, {
-      $set: { status: 'verified' }, $inc: { version: 1 },
-      $push: { history: { at: a.at, by, action: 'transition', from: 'open', to: 'verified', comment: 'Control met when the assessment was resubmitted' } },
+    const done = await withLock(`finding:${s._id}`, async () => {
+      const cur = await Finding.findById(s._id, { status: 1 }).lean();
+      if (cur?.status !== 'open') return false;
+      await Finding.updateOne({ _id: s._id }, {
+        $set: { status: 'verified' }, $inc: { version: 1 },
+        $push: { history: { at: a.at, by, action: 'transition', from: 'open', to: 'verified', comment: 'Control met when the assessment was resubmitted' } },
+      });
+      return true;
     });
+    if (!done) continue;
+    closed++;
     await audit.record(ctx, { action: 'finding.transition', entity: 'finding', entityId: s._id.toString(), after: { from: 'open', to: 'verified' } });
   }
-  return { created, closed: stale.length };
+  return { created, closed };
 }
 
 export type OpenCounts = Record<Severity, number>;
