@@ -32,3 +32,9 @@ export function scopedOrganization(actor: Ctx['actor']): string | undefined | nu
   if (actor.roles.includes('admin') || actor.roles.includes('inspector')) return undefined;
   return actor.organization ?? null;
 }
+
+/** Whether a record of `organization` is within what the actor may see. */
+export function canSee(actor: Ctx['actor'], organization: { toString(): string }): boolean {
+  const org = scopedOrganization(actor);
+  return org === undefined || organization.toString() === org;
+}

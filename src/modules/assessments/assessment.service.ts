@@ -12,7 +12,7 @@ import * as compliance from '../compliance/compliance.service';
 import { AppError } from '../../http/errors';
 import { withLock } from '../../db/lock';
 import { serialize } from '../../db/serialize';
-import { Ctx, scopedOrganization } from '../../shared/actor';
+import { Ctx, canSee, scopedOrganization } from '../../shared/actor';
 import type { AssessmentStatus, ResultValue } from '../../shared/enums';
 
 function scope(actor: Ctx['actor']): Record<string, unknown> {
@@ -32,8 +32,7 @@ export function view(a: AssessmentDoc, controls?: FrozenControl[]) {
 // scans and decodes the whole collection. So documents are read by id and scope is checked here.
 async function load(ctx: Ctx, id: string): Promise<AssessmentDoc> {
   const a = await Assessment.findById(id).lean();
-  const org = scopedOrganization(ctx.actor);
-  if (!a || (org !== undefined && a.organization.toString() !== org)) throw AppError.notFound('Assessment');
+  if (!a || !canSee(ctx.actor, a.organization)) throw AppError.notFound('Assessment');
   return a;
 }
 

@@ -1,16 +1,10 @@
 import { Schema, Types, model } from 'mongoose';
 import { SEVERITIES } from '../../shared/enums';
-import { DOMAINS, GROUPS, SCAN_CHECKS, type ChecklistControl, type Bilingual } from './checklist.schemas';
+import { DOMAINS, GROUPS, SCAN_CHECKS, type ChecklistControl, type ChecklistFile } from './checklist.schemas';
 
 /** One imported checklist version: the whole catalogue in one immutable document. */
-export interface ChecklistDoc {
+export interface ChecklistDoc extends ChecklistFile {
   _id: Types.ObjectId;
-  framework: string;
-  version: string;
-  title: Bilingual;
-  publishedAt: string;
-  levels: number[];
-  controls: ChecklistControl[];
   /** SHA-256 of the canonical JSON of the validated file content */
   contentHash: string;
   controlCount: number;

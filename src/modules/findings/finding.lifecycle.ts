@@ -10,7 +10,7 @@ import { AppError } from '../../http/errors';
 import { withLock } from '../../db/lock';
 import { notifyChange } from './finding.notify';
 import { serialize } from '../../db/serialize';
-import { Ctx, hasRole, scopedOrganization } from '../../shared/actor';
+import { Ctx, canSee, hasRole } from '../../shared/actor';
 import { OPEN_FINDING_STATUSES, type FindingStatus, type Severity } from '../../shared/enums';
 
 export const view = (f: FindingDoc) => ({
@@ -22,8 +22,7 @@ export const view = (f: FindingDoc) => ({
 /** Read by _id (FerretDB's indexed path); owners only reach their organization's findings. */
 export async function load(ctx: Ctx, id: string): Promise<FindingDoc> {
   const f = await Finding.findById(id).lean();
-  const org = scopedOrganization(ctx.actor);
-  if (!f || (org !== undefined && f.organization.toString() !== org)) throw AppError.notFound('Finding');
+  if (!f || !canSee(ctx.actor, f.organization)) throw AppError.notFound('Finding');
   return f;
 }
 

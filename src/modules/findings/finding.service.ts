@@ -24,13 +24,17 @@ export interface AssessmentContext {
 export async function syncFromAssessment(ctx: Ctx, a: AssessmentContext, failures: AssessmentFailure[]): Promise<{ created: number; closed: number }> {
   const by = ctx.actor.id;
   let created = 0;
+  const keyOf = (controlId: string) => `assessment:${a.assessmentId}:${controlId}`;
+  // one query for all keys: on FerretDB every non-_id filter is a collection scan
+  const known = new Map((await Finding.find({ dedupeKey: { $in: failures.map((f) => keyOf(f.controlId)) } }, { dedupeKey: 1 }).lean())
+    .map((x) => [x.dedupeKey, x._id]));
   for (const f of failures) {
-    const dedupeKey = `assessment:${a.assessmentId}:${f.controlId}`;
+    const dedupeKey = keyOf(f.controlId);
     const description = `${f.result === 'partial' ? 'Partially met' : 'Not met'}: ${f.requirement}${f.note ? `\nInspector's note: ${f.note}` : ''}`;
-    const existing = await Finding.findOne({ dedupeKey }, { _id: 1 }).lean();
+    const existing = known.get(dedupeKey);
     if (existing) {
       // the finding may be worked on meanwhile: change it only under its lock (see db/lock.ts)
-      await withLock(`finding:${existing._id}`, () => Finding.updateOne({ _id: existing._id }, { $set: { description, lastSeenAt: a.at } }));
+      await withLock(`finding:${existing}`, () => Finding.updateOne({ _id: existing }, { $set: { description, lastSeenAt: a.at } }));
       continue;
     }
     try {

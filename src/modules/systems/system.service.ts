@@ -7,7 +7,7 @@ import { AppError, ErrorDetail } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import { withLock } from '../../db/lock';
 import { escapeRegex } from '../../shared/joi';
-import { Ctx, scopedOrganization } from '../../shared/actor';
+import { Ctx, canSee, scopedOrganization } from '../../shared/actor';
 import * as compliance from '../compliance/compliance.service';
 import * as assessments from '../assessments/assessment.service';
 
@@ -56,8 +56,7 @@ export async function list(ctx: Ctx, q: SystemQuery) {
 export async function get(ctx: Ctx, id: string): Promise<SystemView> {
   // by id alone (FerretDB uses its primary key only for {_id} filters), scope checked here
   const s = await System.findById(id).lean();
-  const org = scopedOrganization(ctx.actor);
-  if (!s || (org !== undefined && s.organization.toString() !== org)) throw AppError.notFound('System');
+  if (!s || !canSee(ctx.actor, s.organization)) throw AppError.notFound('System');
   return view(s);
 }
 
