@@ -25,6 +25,7 @@ import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import { configureMailer } from './modules/notifications/notification.service';
+import * as compliance from './modules/compliance/compliance.service';
 import { version } from '../package.json';
 
 export interface AppDeps {
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ttl: config.tokenTtlHours * 3600,
     stringify: false,
   });
+  compliance.subscribe();
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
   configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
   app.use('/api', session({

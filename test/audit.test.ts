@@ -51,14 +51,14 @@ describe('audit trail', () => {
     v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok).to.equal(false);
     expect(v.problems.map((p: { reason: string }) => p.reason).join(' ')).to.match(/missing/);
-    await AuditEvent.collection.insertOne(middle!);
+    await AuditEvent.collection.insertOne(middle as never);
 
     const head = await AuditEvent.findOne({}).sort({ seq: -1 }).lean();
     await AuditEvent.deleteOne({ _id: head!._id });
     v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok).to.equal(false);
     expect(v.problems[0].reason).to.match(/missing from the end/);
-    await AuditEvent.collection.insertOne(head!);
+    await AuditEvent.collection.insertOne(head as never);
 
     v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok, JSON.stringify(v.problems)).to.equal(true);

@@ -1,4 +1,4 @@
-import { Schema, model, type mongo } from 'mongoose';
+import { Schema, model } from 'mongoose';
 
 export const JOB_RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
 export type JobRunStatus = (typeof JOB_RUN_STATUSES)[number];
@@ -44,9 +44,6 @@ schema.index({ job: 1, tick: -1 });
 schema.index({ startedAt: 1 });
 
 export const JobRun = model<JobRunDoc>('JobRun', schema, 'job_runs');
-
-/** The driver's collection, typed: the lease must be a plain insert (mongoose would not add anything useful). */
-export const jobRuns = () => JobRun.collection as unknown as mongo.Collection<JobRunDoc>;
 
 /** Ticks are identified to the second, so instances whose timers fire a few ms apart agree. */
 export function truncateToSecond(d: Date): Date {

@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { schedule, validateDetailed, type ScheduledTask, type Logger as CronLogger } from 'node-cron';
-import { JobRun, jobRunId, jobRuns, truncateToSecond } from './job-run.model';
+import { JobRun, jobRunId, truncateToSecond } from './job-run.model';
+import * as store from '../db/store';
 
 /*
  * Scheduled jobs on several app instances sharing one database (DESIGN §1 scale-out). Every instance
@@ -126,7 +127,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         lastWrite = Date.now();
         latestWritten = true;
         try {
-          await jobRuns().updateOne({ _id }, { $set: { progress: { ...latest, at: new Date() } } });
+          await store.updateById(JobRun, _id, { $set: { progress: { ...latest, at: new Date() } } });
         } catch (err) {
           logger.warn({ job: name, runId: _id, err }, 'scheduler: progress not saved');
         }
@@ -148,7 +149,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     // the last progress a throttled job reported would otherwise be lost
     if (latest && !latestWritten) set.progress = { ...latest, at: finishedAt };
     try {
-      await jobRuns().updateOne({ _id }, { $set: set });
+      await store.updateById(JobRun, _id, { $set: set });
     } catch (err) {
       logger.error({ job: name, runId: _id, err }, 'scheduler: run outcome not saved; the run stays "running"');
     }
@@ -167,12 +168,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   async function leaseAndRun(name: string, fn: JobFn, tick: Date): Promise<'ran' | 'skipped'> {
     const _id = jobRunId(name, tick);
     const startedAt = new Date();
-    try {
-      await jobRuns().insertOne({ _id, job: name, tick, instance, startedAt, status: 'running' });
-    } catch (err) {
-      if ((err as { code?: number }).code === 11000) return 'skipped';
-      throw err;
-    }
+    if (!(await store.lease(JobRun, { _id, job: name, tick, instance, startedAt, status: 'running' }))) return 'skipped';
     await execute(name, fn, _id, tick, startedAt);
     return 'ran';
   }
@@ -182,7 +178,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const cutoff = new Date(Date.now() - RETENTION_DAYS * 86_400_000);
     const old = await JobRun.find({ startedAt: { $lt: cutoff } }, { _id: 1 }).limit(HOUSEKEEPING_BATCH).lean();
     if (old.length === 0) return;
-    const { deletedCount } = await JobRun.deleteMany({ _id: { $in: old.map((r) => r._id) } });
+    const deletedCount = await store.deleteMany(JobRun, { _id: { $in: old.map((r) => r._id) } });
     logger.info({ deleted: deletedCount, instance }, `scheduler: removed ${deletedCount} job runs older than ${RETENTION_DAYS} days`);
   }
 

@@ -53,3 +53,22 @@ export function noteRequired(result: ResultValue): boolean {
 
 /** Results that become findings on submission. */
 export const FAILING: ResultValue[] = ['partial', 'not_met'];
+
+export type AssessmentCheck = { ok: true } | { ok: false; status: 403 | 409; code?: string; reason: string };
+
+export interface AssessmentMove {
+  from: AssessmentStatus;
+  to: AssessmentStatus;
+  actorId: string;
+  /** who submitted it (approval is by someone else: separation of duties) */
+  submittedBy?: string;
+}
+
+/** Pure rule check of one status change; the lifecycle adds scope, the version check and the write. */
+export function checkTransition(m: AssessmentMove): AssessmentCheck {
+  if (!TRANSITIONS[m.from].includes(m.to)) return { ok: false, status: 409, reason: `Cannot move an assessment that is ${m.from} to ${m.to}` };
+  if (m.to === 'approved' && m.submittedBy === m.actorId) {
+    return { ok: false, status: 403, code: 'separation_of_duties', reason: 'The inspector who submitted an assessment cannot approve it' };
+  }
+  return { ok: true };
+}

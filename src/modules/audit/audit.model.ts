@@ -1,6 +1,8 @@
 import { Schema, model } from 'mongoose';
 
+/** One event of the tamper-evident chain; its _id is its position (seq), so an append is a keyed insert. */
 export interface AuditEventDoc {
+  _id: number;
   seq: number;
   at: Date;
   actor: { id: string; email?: string; name: string };
@@ -16,6 +18,7 @@ export interface AuditEventDoc {
 
 const auditSchema = new Schema<AuditEventDoc>(
   {
+    _id: { type: Number, required: true },
     seq: { type: Number, required: true },
     at: { type: Date, required: true },
     actor: { id: String, email: String, name: String },
@@ -30,19 +33,29 @@ const auditSchema = new Schema<AuditEventDoc>(
   },
   { versionKey: false, minimize: false },
 );
-// seq is the chain position: the unique index makes two writers racing for the same position
-// fail for one of them, which then re-reads the head and retries.
-auditSchema.index({ seq: 1 }, { unique: true });
-auditSchema.index({ entity: 1, entityId: 1, seq: -1 });
-auditSchema.index({ 'actor.id': 1, seq: -1 });
-auditSchema.index({ at: -1 });
 
 export const AuditEvent = model<AuditEventDoc>('AuditEvent', auditSchema, 'audit_events');
 
 /** The newest chain position, kept apart so that deleting the last events is detected too. */
-export interface AuditHeadDoc { _id: string; seq: number; hash: string }
+export interface AuditHeadDoc { _id: string; seq: number; hash: string; version: number }
 export const AuditHead = model<AuditHeadDoc>(
   'AuditHead',
-  new Schema<AuditHeadDoc>({ _id: String, seq: Number, hash: String }, { versionKey: false }),
+  new Schema<AuditHeadDoc>({ _id: String, seq: Number, hash: String, version: { type: Number, default: 0 } }, { versionKey: false }),
   'audit_head',
 );
+
+/**
+ * Secondary indexes of the chain, kept as documents read by _id (the only indexed path on the
+ * embedded FerretDB, where a filter over 300 000 events would scan them all):
+ * - `<key>` → {buckets: [b…]}: which buckets hold seqs for the key;
+ * - `<key>#<b>` → {seqs: […]}: the seqs of the key within [b·BUCKET, (b+1)·BUCKET);
+ * - `d:<YYYY-MM-DD>` → {min, max}: the seqs appended on that day (UTC).
+ * Keys: `e:<entity>`, `e:<entity>:<entityId>`, `a:<actorId>`, `x:<action>`.
+ */
+export interface AuditIndexDoc { _id: string; buckets?: number[]; seqs?: number[]; min?: number; max?: number }
+export const AuditIndex = model<AuditIndexDoc>(
+  'AuditIndex',
+  new Schema<AuditIndexDoc>({ _id: String, buckets: { type: [Number], default: undefined }, seqs: { type: [Number], default: undefined }, min: Number, max: Number }, { versionKey: false }),
+  'audit_index',
+);
+export const INDEX_BUCKET = 20_000;

@@ -12,7 +12,7 @@ const listAudit = {
     action: Joi.string().pattern(/^[a-z_.]{2,60}$/),
     from: Joi.date().iso(),
     to: Joi.date().iso().min(Joi.ref('from')),
-  }),
+  }).with('entityId', 'entity'),
 };
 
 export const auditRoutes: RouteDef[] = [

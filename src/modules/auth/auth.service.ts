@@ -9,21 +9,20 @@ export interface LoginPolicy extends tokens.ThrottlePolicy { tokenTtlHours: numb
 
 /**
  * Checks the credentials. Unknown e-mail, wrong password and inactive account give the same
- * answer in about the same time; repeated failures lock the e-mail (429) whether it exists or not.
+ * answer in about the same time; every attempt is counted before the password is checked, and
+ * past the limit the e-mail is locked (429) whether it exists or not.
  */
 export async function login(email: string, password: string, policy: LoginPolicy, requestId?: string) {
   const key = email.trim().toLowerCase();
-  const locked = await tokens.lockedUntil(key);
-  if (locked) throw AppError.tooMany('Too many failed login attempts; try again later');
+  if (!(await tokens.admitAttempt(key, policy))) throw AppError.tooMany('Too many failed login attempts; try again later');
   const user = await users.findForLogin(key);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok || !user.active) {
-    await tokens.recordFailure(key, policy);
     const ctx = { actor: { id: 'system' as const, name: 'auth', roles: [] }, requestId };
     await audit.record(ctx, { action: 'auth.login_failed', entity: 'auth', after: { email: key } });
     throw AppError.unauthorized('Invalid email or password');
   }
-  await tokens.clearFailures(key);
+  await tokens.clearAttempts(key);
   await users.touchLogin(user._id);
   const actor: Actor = users.toActor(user);
   const issued = await tokens.issue(user._id, policy.tokenTtlHours);

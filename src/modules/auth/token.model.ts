@@ -21,10 +21,13 @@ const tokenSchema = new Schema<TokenDoc>(
 tokenSchema.index({ user: 1, expiresAt: 1 });
 export const Token = model<TokenDoc>('Token', tokenSchema, 'auth_tokens');
 
-/** Failed-login counter keyed by the normalised e-mail, whether or not such a user exists. */
-export interface ThrottleDoc { _id: string; failures: number; windowStart: Date; lockedUntil?: Date }
+/**
+ * Login attempts keyed by the normalised e-mail, whether or not such a user exists. An attempt is
+ * counted before its password is checked, so parallel guesses cannot outrun the lockout.
+ */
+export interface ThrottleDoc { _id: string; attempts: number; windowStart: Date; lockedUntil?: Date; version: number }
 export const LoginThrottle = model<ThrottleDoc>(
   'LoginThrottle',
-  new Schema<ThrottleDoc>({ _id: String, failures: Number, windowStart: Date, lockedUntil: Date }, { versionKey: false }),
+  new Schema<ThrottleDoc>({ _id: String, attempts: Number, windowStart: Date, lockedUntil: Date, version: { type: Number, default: 0 } }, { versionKey: false }),
   'login_throttles',
 );

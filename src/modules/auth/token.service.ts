@@ -1,16 +1,13 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { LoginThrottle, Token } from './token.model';
+import { LoginThrottle, ThrottleDoc, Token } from './token.model';
 import { sha256 } from '../../shared/canonical';
-import { withLock } from '../../db/lock';
+import * as store from '../../db/store';
 
 export async function issue(userId: Types.ObjectId | string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
   const token = `att_${crypto.randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  const user = new Types.ObjectId(String(userId));
-  // bounded housekeeping: a user's expired tokens go when they log in again
-  await Token.deleteMany({ user, expiresAt: { $lt: new Date() } });
-  await Token.create({ _id: sha256(token), user, expiresAt });
+  await store.insertOne(Token, { _id: sha256(token), user: new Types.ObjectId(String(userId)), expiresAt });
   return { token, expiresAt };
 }
 
@@ -23,39 +20,48 @@ export async function resolve(token: string): Promise<string | undefined> {
 }
 
 export async function revoke(token: string): Promise<void> {
-  await Token.updateOne({ _id: sha256(token) }, { $set: { revokedAt: new Date() } });
+  await store.updateById(Token, sha256(token), { $set: { revokedAt: new Date() } });
 }
 
 export async function revokeAllFor(userId: string): Promise<void> {
-  await Token.updateMany({ user: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+  await store.updateMany(Token, { user: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+}
+
+/** Removes tokens expired more than a day ago and finished login windows (a scheduled job). */
+export async function purgeExpired(now = new Date(), lockoutMinutes = 60): Promise<{ tokens: number; throttles: number }> {
+  const tokens = await store.deleteMany(Token, { expiresAt: { $lt: new Date(now.getTime() - 86_400_000) } });
+  const cutoff = new Date(now.getTime() - lockoutMinutes * 60_000);
+  const throttles = await store.deleteMany(LoginThrottle, { windowStart: { $lt: cutoff }, $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lt: now } }] });
+  return { tokens, throttles };
 }
 
 export interface ThrottlePolicy { maxFailures: number; lockoutMinutes: number }
 
-export async function lockedUntil(email: string): Promise<Date | undefined> {
-  const t = await LoginThrottle.findById(email).lean();
-  return t?.lockedUntil && t.lockedUntil > new Date() ? t.lockedUntil : undefined;
-}
-
-/** Counts a failure inside the lockout window; the Nth failure locks the e-mail for the window. */
-export function recordFailure(email: string, policy: ThrottlePolicy): Promise<void> {
-  return withLock(`login:${email}`, () => countFailure(email, policy));
-}
-
-async function countFailure(email: string, policy: ThrottlePolicy): Promise<void> {
-  const now = new Date();
+/**
+ * Counts a login attempt for `email` before its password is checked; false when the e-mail is
+ * locked (this attempt then is not checked at all). The count and the decision are one
+ * conditional write, so N parallel attempts are N counts: at most `maxFailures` of them in a
+ * window get as far as the password check. A successful login clears the count.
+ */
+export async function admitAttempt(email: string, policy: ThrottlePolicy, now = new Date()): Promise<boolean> {
   const windowMs = policy.lockoutMinutes * 60_000;
-  const t = await LoginThrottle.findById(email).lean();
-  if (!t || now.getTime() - t.windowStart.getTime() > windowMs) {
-    await LoginThrottle.replaceOne({ _id: email }, { failures: 1, windowStart: now }, { upsert: true });
-    if (policy.maxFailures > 1) return;
-  } else {
-    await LoginThrottle.updateOne({ _id: email }, { $inc: { failures: 1 } });
-    if (t.failures + 1 < policy.maxFailures) return;
+  for (;;) {
+    let admitted = false;
+    const m = await store.mutate<ThrottleDoc>(LoginThrottle, email, (t) => {
+      admitted = false;
+      if (t.lockedUntil && t.lockedUntil > now) return null;
+      if (now.getTime() - t.windowStart.getTime() > windowMs) {
+        admitted = true;
+        return { $set: { attempts: 1, windowStart: now }, $unset: { lockedUntil: 1 } };
+      }
+      admitted = t.attempts < policy.maxFailures;
+      return admitted ? { $inc: { attempts: 1 } } : { $set: { lockedUntil: new Date(now.getTime() + windowMs) } };
+    });
+    if (m) return admitted;
+    if (await store.lease(LoginThrottle, { _id: email, attempts: 1, windowStart: now, version: 0 })) return true;
   }
-  await LoginThrottle.updateOne({ _id: email }, { $set: { lockedUntil: new Date(now.getTime() + windowMs) } });
 }
 
-export async function clearFailures(email: string): Promise<void> {
-  await LoginThrottle.deleteOne({ _id: email });
+export async function clearAttempts(email: string): Promise<void> {
+  await store.deleteById(LoginThrottle, email);
 }

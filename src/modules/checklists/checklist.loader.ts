@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import * as store from '../../db/store';
 import { Checklist } from './checklist.model';
 import { checklistFile, FILE_VALIDATION, type ChecklistFile } from './checklist.schemas';
 import * as audit from '../audit/audit.service';
@@ -77,11 +78,11 @@ export async function importChecklist(ctx: Ctx, p: ParsedChecklist): Promise<boo
   }
   let created;
   try {
-    created = await Checklist.create({
+    created = await store.insertOne<{ _id: { toString(): string } }>(Checklist, {
       ...p.content, contentHash: p.contentHash, controlCount: p.content.controls.length, countsByLevel: countsByLevel(p.content), importedAt: new Date(),
     });
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!(err instanceof store.DuplicateKeyError)) throw err;
     // another instance imported the same version at the same moment: it must be the same content
     const winner = await Checklist.findOne({ framework, version }, { contentHash: 1 }).lean();
     if (!winner) throw err;

@@ -2,7 +2,9 @@ import * as assessments from '../assessments/assessment.service';
 import * as findings from '../findings/finding.service';
 import * as systems from '../systems/system.service';
 import * as settings from '../settings/settings.service';
-import type { Compliance } from '../systems/system.model';
+import type { Compliance, SystemDoc } from '../systems/system.model';
+import { OPEN } from '../assessments/assessment.workflow';
+import { on } from '../../shared/events';
 import type { ComplianceState } from '../../shared/enums';
 
 export function addMonths(d: Date, months: number): Date {
@@ -12,45 +14,50 @@ export function addMonths(d: Date, months: number): Date {
 }
 
 /**
- * Recomputes a system's stored compliance summary from its assessments and findings. Called
- * after every approval, finding change and level change; safe to call any number of times.
- * "Met all criteria": the latest approved assessment met every applicable control and the
- * system has no open critical or high finding.
+ * A system's compliance summary, derived from what it points at: its open assessment, its newest
+ * approved assessment, its open findings (from the board) and the level rules. Reads by _id only.
+ * "Met all criteria": the latest approved assessment met every applicable control and the system
+ * has no open critical or high finding.
  */
-export function refresh(systemId: string): Promise<Compliance | undefined> {
-  // computed and written under the system's lock, so a slower refresh never overwrites a newer one
-  return systems.withSystemLock(systemId, () => recompute(systemId));
-}
-
-async function recompute(systemId: string): Promise<Compliance | undefined> {
-  const system = await systems.findById(systemId);
-  if (!system) return undefined;
-  const [latest, open, counts, s] = await Promise.all([
-    assessments.latestApproved(systemId),
-    assessments.hasOpen(systemId),
-    findings.openCountsBySystem(systemId),
+async function compute(system: SystemDoc): Promise<Compliance> {
+  const id = system._id.toString();
+  const [open, latest, counts, s] = await Promise.all([
+    system.activeAssessment ? assessments.header(system.activeAssessment.toString()) : undefined,
+    system.lastApprovedAssessment ? assessments.header(system.lastApprovedAssessment.toString()) : undefined,
+    findings.openCountsBySystem(id, system.organization.toString()),
     settings.getSettings(),
   ]);
-  const metAllCriteria = latest ? !!latest.summary?.metAllCriteria && counts.critical === 0 && counts.high === 0 : undefined;
+  const approved = latest?.status === 'approved' ? latest : undefined;
+  const metAllCriteria = approved ? !!approved.summary?.metAllCriteria && counts.critical === 0 && counts.high === 0 : undefined;
   let state: ComplianceState;
-  if (open) state = 'in_assessment';
-  else if (!latest) state = 'not_assessed';
+  if (open && OPEN.includes(open.status)) state = 'in_assessment';
+  else if (!approved) state = 'not_assessed';
   else if (system.compliance?.certificate && system.compliance.state === 'certified' && metAllCriteria) state = 'certified';
   else state = metAllCriteria ? 'compliant' : 'non_compliant';
-  const compliance: Compliance = {
+  return {
     state,
     openFindings: counts,
-    ...(latest && {
-      lastAssessment: latest._id,
-      lastAssessedAt: latest.approvedAt,
+    ...(approved && {
+      lastAssessment: approved._id,
+      lastAssessedAt: approved.approvedAt,
       metAllCriteria,
-      score: latest.summary?.score,
-      nextAssessmentDue: addMonths(latest.approvedAt!, settings.reassessmentMonthsFor(s, system.level)),
+      score: approved.summary?.score,
+      nextAssessmentDue: addMonths(approved.approvedAt!, settings.reassessmentMonthsFor(s, system.level)),
     }),
     ...(system.compliance?.certificate && { certificate: system.compliance.certificate }),
     // the last approved assessment used another level's checklist
-    needsReassessment: latest ? latest.level !== system.level : !!system.compliance?.needsReassessment,
+    needsReassessment: approved ? approved.level !== system.level : !!system.compliance?.needsReassessment,
   };
-  await systems.setComplianceLocked(systemId, compliance);
-  return compliance;
+}
+
+/** Recomputes and stores a system's summary; safe to call any number of times, from anywhere. */
+export function refresh(systemId: string): Promise<Compliance | undefined> {
+  return systems.refreshCompliance(systemId, compute);
+}
+
+const onStale = async ({ systemId }: { systemId: string }) => { await refresh(systemId); };
+
+/** Subscribes the summary to the changes it derives from (idempotent; called by the app). */
+export function subscribe(): void {
+  on('system.stale', onStale);
 }

@@ -1,6 +1,9 @@
-import { Finding } from './finding.model';
+import { Types } from 'mongoose';
+import { Finding, FindingDoc } from './finding.model';
+import * as board from './finding.board';
 import * as lifecycle from './finding.lifecycle';
 import * as notifications from '../notifications/notification.service';
+import * as store from '../../db/store';
 import { escalationRecipients, message, recipients } from './finding.notify';
 import { systemActor } from '../../shared/actor';
 import { OPEN_FINDING_STATUSES } from '../../shared/enums';
@@ -11,23 +14,25 @@ const iso = (d: Date) => d.toISOString().slice(0, 10);
 /** Each run handles at most this many findings per kind; the next tick continues. */
 export const BATCH = 500;
 
-/** Risk acceptances past their expiry reopen, with the SLA restarted. */
 export type Progress = (done: number, total: number) => Promise<void>;
 const noProgress: Progress = async () => {};
 
+/** The finding documents of board entries selected by `pick` (at most BATCH), read by _id. */
+async function docsFor(pick: (e: board.Entry) => boolean): Promise<FindingDoc[]> {
+  const ids = (await board.openEntries()).filter(pick).slice(0, BATCH).map((e) => new Types.ObjectId(e.id));
+  return store.findByIds<FindingDoc>(Finding, ids, { history: 0 });
+}
+
+/** Risk acceptances past their expiry reopen, with the SLA restarted (an automated move of the lifecycle). */
 export async function expireRiskAcceptances(now = new Date(), progress: Progress = noProgress): Promise<{ reopened: number }> {
-  const due = await Finding.find({ status: 'risk_accepted', 'riskAcceptance.expiresAt': { $lte: now } }, { _id: 1 }).limit(BATCH).lean();
+  // the expiry is checked on the document itself, the board only narrows the candidates
+  const due = (await docsFor((e) => e.status === 'risk_accepted'))
+    .filter((f) => f.status === 'risk_accepted' && f.riskAcceptance && f.riskAcceptance.expiresAt <= now);
   const ctx = { actor: systemActor('risk-acceptance-expiry') };
   let reopened = 0;
-  for (const [i, { _id }] of due.entries()) {
+  for (const [i, f] of due.entries()) {
     await progress(i, due.length);
-    try {
-      await lifecycle.transition(ctx, _id.toString(), { to: 'reopened', comment: 'The risk acceptance expired' });
-      reopened++;
-    } catch (err) {
-      // changed meanwhile (e.g. reopened by hand): nothing left to do for this one
-      if ((err as { status?: number }).status !== 409) throw err;
-    }
+    if (await lifecycle.autoTransition(ctx, f._id.toString(), 'reopened', 'The risk acceptance expired')) reopened++;
   }
   await progress(due.length, due.length);
   return { reopened };
@@ -37,15 +42,16 @@ export async function expireRiskAcceptances(now = new Date(), progress: Progress
 export async function remind(now = new Date(), progress: Progress = noProgress): Promise<Record<string, number>> {
   const soon = new Date(now.getTime() + 7 * DAY);
   const counts = { dueSoon: 0, overdue: 0, escalated: 0, expiring: 0 };
-  const open = { $in: OPEN_FINDING_STATUSES };
+  const open = (e: board.Entry) => OPEN_FINDING_STATUSES.includes(e.status);
+  const due = (e: board.Entry) => new Date(e.dueAt);
   const out: OutboxMessage[] = [];
-  for (const f of await Finding.find({ status: open, dueAt: { $gt: now, $lte: soon } }, { history: 0 }).limit(BATCH).lean()) {
+  for (const f of await docsFor((e) => open(e) && due(e) > now && due(e) <= soon)) {
     out.push(message('due_soon', f, await recipients(f), `due_soon:${f._id}:${f.dueAt.toISOString()}`, `finding due on ${iso(f.dueAt)}`,
       `The finding "${f.title}" (${f.severity}) is due on ${iso(f.dueAt)}.`));
     counts.dueSoon++;
   }
   await progress(1, 3);
-  for (const f of await Finding.find({ status: open, dueAt: { $lte: now } }, { history: 0 }).limit(BATCH).lean()) {
+  for (const f of await docsFor((e) => open(e) && due(e) <= now)) {
     out.push(message('overdue', f, await recipients(f), `overdue:${f._id}:${f.dueAt.toISOString()}`, 'finding overdue',
       `The finding "${f.title}" (${f.severity}) was due on ${iso(f.dueAt)} and is still ${f.status}.`));
     counts.overdue++;
@@ -56,7 +62,8 @@ export async function remind(now = new Date(), progress: Progress = noProgress):
     }
   }
   await progress(2, 3);
-  for (const f of await Finding.find({ status: 'risk_accepted', 'riskAcceptance.expiresAt': { $gt: now, $lte: soon } }, { history: 0 }).limit(BATCH).lean()) {
+  const expiring = (e: board.Entry) => e.status === 'risk_accepted' && !!e.riskExpiresAt && new Date(e.riskExpiresAt) > now && new Date(e.riskExpiresAt) <= soon;
+  for (const f of await docsFor(expiring)) {
     const expires = f.riskAcceptance!.expiresAt;
     out.push(message('risk_acceptance_expiring', f, await recipients(f), `risk_expiring:${f._id}:${expires.toISOString()}`, `risk acceptance expires on ${iso(expires)}`,
       `The risk acceptance of "${f.title}" expires on ${iso(expires)}; the finding then reopens.`));

@@ -2,15 +2,18 @@ import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { Finding, FindingDoc, FindingEvent } from './finding.model';
 import { FINDING_TRANSITIONS, checkTransition, dueFrom } from './finding.workflow';
+import * as board from './finding.board';
 import * as audit from '../audit/audit.service';
 import * as settings from '../settings/settings.service';
 import * as systems from '../systems/system.service';
-import * as compliance from '../compliance/compliance.service';
+import * as users from '../users/user.service';
 import { AppError } from '../../http/errors';
-import { withLock } from '../../db/lock';
 import { notifyChange } from './finding.notify';
 import { serialize } from '../../db/serialize';
+import * as store from '../../db/store';
 import { Ctx, canSee, hasRole } from '../../shared/actor';
+import { systemStale } from '../../shared/events';
+import { sha256 } from '../../shared/canonical';
 import { OPEN_FINDING_STATUSES, type FindingStatus, type Severity } from '../../shared/enums';
 
 export const view = (f: FindingDoc) => ({
@@ -19,29 +22,46 @@ export const view = (f: FindingDoc) => ({
   allowedTransitions: FINDING_TRANSITIONS[f.status],
 });
 
-/** Read by _id (FerretDB's indexed path); owners only reach their organization's findings. */
+/** Read by _id; owners only reach their organization's findings. */
 export async function load(ctx: Ctx, id: string): Promise<FindingDoc> {
   const f = await Finding.findById(id).lean();
   if (!f || !canSee(ctx.actor, f.organization)) throw AppError.notFound('Finding');
   return f;
 }
 
-/** Every change: under the finding's lock, read afresh, write by _id, audit, refresh the system. */
-async function change(ctx: Ctx, id: string, action: string, fn: (f: FindingDoc) => Promise<Record<string, unknown>> | Record<string, unknown>) {
-  const result = await withLock(`finding:${id}`, async () => {
-    const before = await load(ctx, id);
-    const update = await fn(before);
-    const after = await Finding.findByIdAndUpdate(id, { ...update, $inc: { version: 1 } }, { new: true, runValidators: true }).lean();
-    if (!after) throw AppError.notFound('Finding');
-    await audit.record(ctx, {
-      action, entity: 'finding', entityId: id,
-      before: { status: before.status, severity: before.severity, dueAt: before.dueAt, assignee: before.assignee },
-      after: { status: after.status, severity: after.severity, dueAt: after.dueAt, assignee: after.assignee },
-    });
-    return after;
+/**
+ * The id of the finding for a dedupe key (assessment:<id>:<control>, scan:<system>:<check>:<target>):
+ * derived from the key, so "is there one already" is a lookup by _id and creating it twice is a
+ * duplicate _id — one finding per key, on FerretDB and MongoDB alike.
+ */
+export const idFor = (dedupeKey: string) => new Types.ObjectId(sha256(dedupeKey).slice(0, 24));
+
+type Decide = (f: FindingDoc) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
+
+/**
+ * Every change of a finding: read, decide on what was read, write conditioned on its version
+ * (db/store.ts; retried if someone wrote in between), then its board entry, the audit event and
+ * the system's compliance summary.
+ */
+async function change(ctx: Ctx, id: string, action: string, decide: Decide, expectedVersion?: number) {
+  const m = await store.mutate<FindingDoc>(Finding, id, async (f) => {
+    if (!canSee(ctx.actor, f.organization)) throw AppError.notFound('Finding');
+    if (expectedVersion !== undefined && f.version !== expectedVersion) {
+      throw AppError.conflict('The finding was changed by someone else; reload it and try again', { currentVersion: f.version });
+    }
+    return decide(f);
   });
-  await compliance.refresh(result.system.toString());
-  return { doc: result as FindingDoc, view: view(result as FindingDoc) };
+  if (!m) throw AppError.notFound('Finding');
+  const { before, after } = m;
+  if (after === before) return { doc: after, view: view(after) }; // nothing to change
+  await board.put(after, before.status);
+  await audit.record(ctx, {
+    action, entity: 'finding', entityId: id,
+    before: { status: before.status, severity: before.severity, dueAt: before.dueAt, assignee: before.assignee },
+    after: { status: after.status, severity: after.severity, dueAt: after.dueAt, assignee: after.assignee },
+  });
+  await systemStale(after.system.toString());
+  return { doc: after, view: view(after) };
 }
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
@@ -50,23 +70,48 @@ async function slaDays(severity: Severity, level: number) {
   return settings.slaDaysFor(await settings.getSettings(), severity, level);
 }
 
-export async function createManual(ctx: Ctx, input: { system: string; title: string; description?: string; severity: Severity; control?: string; assignee?: string }) {
-  const system = await systems.get(ctx, input.system);
-  const now = new Date();
-  const doc = await Finding.create({
-    system: system.id, organization: system.organization, systemCode: system.code, level: system.level,
-    source: { type: 'manual' }, control: input.control, title: input.title, description: input.description, severity: input.severity,
-    status: 'open', assignee: input.assignee, dueAt: dueFrom(now, await slaDays(input.severity, system.level)),
-    dedupeKey: `manual:${crypto.randomUUID()}`, firstSeenAt: now, lastSeenAt: now, createdBy: ctx.actor.id,
-    history: [event(ctx, { action: 'created', to: 'open' })],
-  });
-  await audit.record(ctx, { action: 'finding.create', entity: 'finding', entityId: doc._id.toString(), after: { system: system.id, severity: input.severity, title: input.title } });
-  await compliance.refresh(system.id);
-  if (input.assignee) await notifyChange(doc.toObject(), 'assignment');
-  return view(doc.toObject());
+async function checkAssignee(assignee: string | null | undefined, organization: string) {
+  if (assignee && !(await users.isActiveMemberOf(assignee, organization))) {
+    throw AppError.badRequest('Invalid input', [{ field: 'assignee', in: 'body', reason: 'must be an active user of the system\'s organization' }]);
+  }
 }
 
-export async function update(ctx: Ctx, id: string, input: { severity?: Severity; assignee?: string | null }) {
+export type NewFinding = Omit<FindingDoc, '_id' | 'history' | 'version' | 'createdAt' | 'updatedAt' | 'status'> & { _id?: Types.ObjectId };
+
+/**
+ * Stores a new finding (open) with its board entry and audit event; false when a finding with
+ * that _id exists already (raised meanwhile by a concurrent run of the same step).
+ */
+export async function raise(ctx: Ctx, input: NewFinding, comment?: string): Promise<FindingDoc | undefined> {
+  const now = new Date();
+  let doc: FindingDoc;
+  try {
+    doc = await store.insertOne<FindingDoc>(Finding, { ...input, status: 'open', version: 0, history: [event(ctx, { action: 'created', to: 'open', comment })], createdAt: now });
+  } catch (err) {
+    if (err instanceof store.DuplicateKeyError && input._id) return undefined;
+    throw err;
+  }
+  await board.put(doc);
+  await audit.record(ctx, { action: 'finding.create', entity: 'finding', entityId: doc._id.toString(), after: { system: doc.system, severity: doc.severity, title: doc.title, source: doc.source.type, control: doc.control } });
+  await systemStale(doc.system.toString());
+  return doc;
+}
+
+export async function createManual(ctx: Ctx, input: { system: string; title: string; description?: string; severity: Severity; control?: string; assignee?: string }) {
+  const system = await systems.get(ctx, input.system);
+  await checkAssignee(input.assignee, system.organization);
+  const now = new Date();
+  const doc = (await raise(ctx, {
+    system: new Types.ObjectId(system.id), organization: new Types.ObjectId(system.organization), systemCode: system.code, level: system.level,
+    source: { type: 'manual' }, control: input.control, title: input.title, description: input.description, severity: input.severity,
+    assignee: input.assignee ? new Types.ObjectId(input.assignee) : undefined, dueAt: dueFrom(now, await slaDays(input.severity, system.level)),
+    dedupeKey: `manual:${crypto.randomUUID()}`, firstSeenAt: now, lastSeenAt: now, createdBy: ctx.actor.id,
+  }))!;
+  if (input.assignee) await notifyChange(doc, 'assignment');
+  return view(doc);
+}
+
+export async function update(ctx: Ctx, id: string, input: { severity?: Severity; assignee?: string | null; version?: number }) {
   const out = await change(ctx, id, 'finding.update', async (f) => {
     const $set: Record<string, unknown> = {};
     const history: FindingEvent[] = [];
@@ -77,16 +122,19 @@ export async function update(ctx: Ctx, id: string, input: { severity?: Severity;
       history.push(event(ctx, { action: 'severity_changed', comment: `${f.severity} → ${input.severity}` }));
     }
     if (input.assignee !== undefined) {
+      await checkAssignee(input.assignee, f.organization.toString());
       $set.assignee = input.assignee ? new Types.ObjectId(input.assignee) : null;
       history.push(event(ctx, { action: 'assigned', comment: input.assignee ?? 'unassigned' }));
     }
     return { $set, $push: { history: { $each: history } } };
-  });
+  }, input.version);
   if (input.assignee) await notifyChange(out.doc, 'assignment');
   return out.view;
 }
 
-export async function transition(ctx: Ctx, id: string, input: { to: FindingStatus; comment?: string; evidence?: { url: string; title?: string }[] }) {
+type Evidence = { url: string; title?: string }[];
+
+export async function transition(ctx: Ctx, id: string, input: { to: FindingStatus; comment?: string; evidence?: Evidence; version?: number }) {
   const out = await change(ctx, id, 'finding.transition', async (f) => {
     const check = checkTransition({ from: f.status, to: input.to, roles: ctx.actor.roles, comment: input.comment, evidenceCount: input.evidence?.length ?? 0 });
     if (!check.ok) {
@@ -104,12 +152,38 @@ export async function transition(ctx: Ctx, id: string, input: { to: FindingStatu
     }
     if (input.to === 'reopened') $set.dueAt = dueFrom(new Date(), await slaDays(f.severity, f.level));
     return { $set, $push: { history: event(ctx, { action: 'transition', from: f.status, to: input.to, comment: input.comment, evidence: input.evidence }) } };
-  });
+  }, input.version);
   if (input.to === 'reopened') await notifyChange(out.doc, 'reopened');
   return out.view;
 }
 
-export async function comment(ctx: Ctx, id: string, input: { comment: string; evidence?: { url: string; title?: string }[] }) {
+/**
+ * A move Attest makes on automated evidence (SYSTEM_TRANSITIONS): verified when a control is met
+ * on resubmission or a scan check passes, reopened when a scan still fails or an acceptance
+ * expires. Returns false when the finding is no longer in a state the move applies to.
+ */
+export async function autoTransition(ctx: Ctx, id: string, to: FindingStatus, comment: string, evidence?: Evidence, extra: Record<string, unknown> = {}): Promise<boolean> {
+  let applies = true;
+  const out = await change(ctx, id, 'finding.transition', async (f) => {
+    applies = checkTransition({ from: f.status, to, roles: ['system'], comment, evidenceCount: evidence?.length ?? 0 }).ok;
+    if (!applies) return null;
+    const $set: Record<string, unknown> = { status: to, ...extra };
+    if (to === 'reopened') $set.dueAt = dueFrom(new Date(), await slaDays(f.severity, f.level));
+    return { $set, $push: { history: event(ctx, { action: 'transition', from: f.status, to, comment, evidence }) } };
+  });
+  if (applies && to === 'reopened') await notifyChange(out.doc, 'reopened');
+  return applies;
+}
+
+/** A repeat sighting by an assessment or scan: refreshes what was seen and when, no state change. */
+export async function sightedAgain(id: string, seen: { at: Date; description?: string; scanRun?: Types.ObjectId }): Promise<void> {
+  const m = await store.mutate<FindingDoc>(Finding, id, (f) => (f.lastSeenAt && f.lastSeenAt > seen.at ? null : {
+    $set: { lastSeenAt: seen.at, ...(seen.description !== undefined && { description: seen.description }), ...(seen.scanRun && { 'source.scanRun': seen.scanRun }) },
+  }));
+  if (m && m.after !== m.before) await board.put(m.after, m.before.status);
+}
+
+export async function comment(ctx: Ctx, id: string, input: { comment: string; evidence?: Evidence }) {
   return (await change(ctx, id, 'finding.comment', () => ({ $push: { history: event(ctx, { action: 'comment', comment: input.comment, evidence: input.evidence }) } }))).view;
 }
 

@@ -1,9 +1,9 @@
-import { Types } from 'mongoose';
-import { Finding, FindingDoc } from './finding.model';
-import { view } from './finding.lifecycle';
+import * as board from './finding.board';
+import type { Entry } from './finding.board';
+import { FINDING_TRANSITIONS } from './finding.workflow';
 import * as lifecycle from './finding.lifecycle';
+import * as systems from '../systems/system.service';
 import { AppError } from '../../http/errors';
-import { escapeRegex } from '../../shared/joi';
 import { Ctx, scopedOrganization } from '../../shared/actor';
 import { FINDING_STATUSES, OPEN_FINDING_STATUSES, SEVERITIES, type FindingStatus, type Severity } from '../../shared/enums';
 
@@ -12,56 +12,75 @@ export interface FindingFilter {
   assignee?: string; overdue?: boolean; q?: string;
 }
 
-const NONE = new Types.ObjectId('000000000000000000000000');
+const statusSet = (s: FindingFilter['status']): Set<FindingStatus> | undefined => {
+  if (s === undefined) return undefined;
+  if (s === 'open_any') return new Set(OPEN_FINDING_STATUSES);
+  return new Set(Array.isArray(s) ? s : [s]);
+};
 
-/** The query for a filter, limited to what the actor may see (owners: their organization). */
-export function toQuery(ctx: Ctx, f: FindingFilter): Record<string, unknown> {
-  const q: Record<string, unknown> = {};
-  if (f.system) q.system = new Types.ObjectId(f.system);
-  if (f.organization) q.organization = new Types.ObjectId(f.organization);
-  if (f.status === 'open_any') q.status = { $in: OPEN_FINDING_STATUSES };
-  else if (Array.isArray(f.status)) q.status = { $in: f.status };
-  else if (f.status) q.status = f.status;
-  if (f.severity) q.severity = f.severity;
-  if (f.source) q['source.type'] = f.source;
-  if (f.assignee) q.assignee = new Types.ObjectId(f.assignee === 'me' ? ctx.actor.id === 'system' ? NONE : ctx.actor.id : f.assignee);
-  if (f.overdue === true) Object.assign(q, { dueAt: { $lt: new Date() }, ...(!f.status && { status: { $in: OPEN_FINDING_STATUSES } }) });
-  if (f.overdue === false) q.dueAt = { $gte: new Date() };
-  if (f.q) {
-    const rx = { $regex: escapeRegex(f.q), $options: 'i' };
-    q.$or = [{ title: rx }, { systemCode: rx }, { control: rx }];
+const isOverdue = (e: Entry, now: number) => OPEN_FINDING_STATUSES.includes(e.status) && new Date(e.dueAt).getTime() < now;
+
+/**
+ * The entries matching a filter, limited to what the actor may see (owners: their organization).
+ * Reads the boards of the organizations in scope; the archives only when verified findings are asked for.
+ */
+export async function matching(ctx: Ctx, f: FindingFilter): Promise<Entry[]> {
+  const scope = scopedOrganization(ctx.actor);
+  if (scope === null) return [];
+  let orgs: string[] | undefined = scope ? [scope] : undefined;
+  const narrow = (org: string) => { orgs = orgs ? orgs.filter((o) => o === org) : [org]; };
+  if (f.organization) narrow(f.organization);
+  if (f.system) {
+    const s = await systems.findById(f.system);
+    if (!s) return [];
+    narrow(s.organization.toString());
   }
-  const org = scopedOrganization(ctx.actor);
-  if (org !== undefined) {
-    const mine = new Types.ObjectId(org ?? NONE);
-    q.organization = q.organization && !(q.organization as Types.ObjectId).equals(mine) ? NONE : mine;
-  }
-  return q;
+  if (orgs && !orgs.length) return [];
+  const statuses = statusSet(f.status);
+  const fromBoard = !statuses || [...statuses].some((s) => s !== 'verified');
+  const fromArchive = !statuses || statuses.has('verified');
+  const all = [...(fromBoard ? await board.openEntries(orgs) : []), ...(fromArchive ? await board.archivedEntries(orgs) : [])];
+  const now = Date.now();
+  const me = f.assignee === 'me' ? ctx.actor.id : f.assignee;
+  const needle = f.q?.toLowerCase();
+  return all.filter((e) => (!f.system || e.system === f.system)
+    && (!statuses || statuses.has(e.status))
+    && (!f.severity || e.severity === f.severity)
+    && (!f.source || e.source.type === f.source)
+    && (!me || e.assignee === me)
+    && (f.overdue === undefined || (f.overdue ? isOverdue(e, now) : new Date(e.dueAt).getTime() >= now))
+    && (!needle || [e.title, e.systemCode, e.control ?? ''].some((t) => t.toLowerCase().includes(needle))));
+}
+
+const byDue = (x: Entry, y: Entry) => new Date(x.dueAt).getTime() - new Date(y.dueAt).getTime() || x.id.localeCompare(y.id);
+
+/** A list item: the finding without its history and request details (GET /findings/:id has them). */
+export function itemView(e: Entry) {
+  const { v, gone: _gone, riskExpiresAt, extensionPending, ...rest } = e;
+  return {
+    ...rest, version: v, overdue: isOverdue(e, Date.now()), allowedTransitions: FINDING_TRANSITIONS[e.status],
+    ...(riskExpiresAt && { riskAcceptance: { expiresAt: riskExpiresAt } }), ...(extensionPending && { extensionPending }),
+  };
 }
 
 export async function list(ctx: Ctx, f: FindingFilter & { page: number; limit: number }) {
-  const q = toQuery(ctx, f);
-  const [items, total] = await Promise.all([
-    Finding.find(q, { history: 0 }).sort({ dueAt: 1, _id: 1 }).skip((f.page - 1) * f.limit).limit(f.limit).lean(),
-    Finding.countDocuments(q),
-  ]);
-  return { items: items.map((i) => view(i as FindingDoc)), total, page: f.page, limit: f.limit };
+  const rows = (await matching(ctx, f)).sort(byDue);
+  const skip = (f.page - 1) * f.limit;
+  return { items: rows.slice(skip, skip + f.limit).map(itemView), total: rows.length, page: f.page, limit: f.limit };
 }
 
 /** Counts by status, open counts by severity, and overdue, for an organization or system. */
 export async function summary(ctx: Ctx, f: { organization?: string; system?: string }) {
-  const q = toQuery(ctx, f);
-  const rows = await Finding.aggregate<{ _id: { status: FindingStatus; severity: string }; n: number }>([
-    { $match: q },
-    { $group: { _id: { status: '$status', severity: '$severity' }, n: { $sum: 1 } } },
-  ]);
+  const rows = await matching(ctx, f);
   const byStatus = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
-  const openBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<string, number>;
-  for (const r of rows) {
-    byStatus[r._id.status] += r.n;
-    if (OPEN_FINDING_STATUSES.includes(r._id.status)) openBySeverity[r._id.severity] += r.n;
+  const openBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const now = Date.now();
+  let overdue = 0;
+  for (const e of rows) {
+    byStatus[e.status]++;
+    if (OPEN_FINDING_STATUSES.includes(e.status)) openBySeverity[e.severity]++;
+    if (isOverdue(e, now)) overdue++;
   }
-  const overdue = await Finding.countDocuments({ ...q, status: { $in: OPEN_FINDING_STATUSES }, dueAt: { $lt: new Date() } });
   return { byStatus, openBySeverity, overdue };
 }
 
@@ -76,33 +95,24 @@ export function csvCell(value: unknown): string {
 }
 
 export async function exportCsv(ctx: Ctx, f: FindingFilter): Promise<string> {
-  const q = toQuery(ctx, f);
-  const total = await Finding.countDocuments(q);
-  if (total > MAX_EXPORT) throw AppError.unprocessable(`${total} findings match; narrow the filter to at most ${MAX_EXPORT}`);
-  const rows = await Finding.find(q, { history: 0 }).sort({ dueAt: 1, _id: 1 }).limit(MAX_EXPORT).lean();
+  const rows = (await matching(ctx, f)).sort(byDue);
+  if (rows.length > MAX_EXPORT) throw AppError.unprocessable(`${rows.length} findings match; narrow the filter to at most ${MAX_EXPORT}`);
   const now = Date.now();
   const lines = rows.map((r) => [
-    r._id, r.systemCode, r.title, r.severity, r.status, r.control, r.source.type, r.assignee, r.dueAt,
-    OPEN_FINDING_STATUSES.includes(r.status) && r.dueAt.getTime() < now, r.createdAt,
+    r.id, r.systemCode, r.title, r.severity, r.status, r.control, r.source.type, r.assignee, new Date(r.dueAt), isOverdue(r, now), new Date(r.createdAt),
   ].map(csvCell).join(','));
   // BOM: spreadsheet programs then read the Vietnamese text as UTF-8
   return `\ufeff${[CSV_COLUMNS.join(','), ...lines].join('\r\n')}\r\n`;
 }
 
-/** Ids of the findings a bulk action would touch, refusing oversized sets. */
-export async function idsFor(ctx: Ctx, f: FindingFilter, max: number): Promise<string[]> {
-  const rows = await Finding.find(toQuery(ctx, f), { _id: 1 }).limit(max + 1).lean();
-  if (rows.length > max) throw AppError.unprocessable(`More than ${max} findings match; narrow the filter`);
-  return rows.map((r) => r._id.toString());
-}
-
 /** Inspector bulk action over a filtered set (at most `max`), one audited change per finding. */
 export async function bulk(ctx: Ctx, input: { filter: FindingFilter; action: 'assign' | 'severity'; assignee?: string | null; severity?: Severity }, max: number) {
-  const ids = await idsFor(ctx, input.filter, max);
+  const rows = await matching(ctx, input.filter);
+  if (rows.length > max) throw AppError.unprocessable(`More than ${max} findings match; narrow the filter`);
   let changed = 0;
-  for (const id of ids) {
+  for (const { id } of rows) {
     await lifecycle.update(ctx, id, input.action === 'assign' ? { assignee: input.assignee ?? null } : { severity: input.severity });
     changed++;
   }
-  return { matched: ids.length, changed };
+  return { matched: rows.length, changed };
 }

@@ -20,6 +20,19 @@ export const TRANSITION_ROLE: Record<FindingStatus, Role | 'system'> = {
   risk_accepted: 'admin',
 };
 
+/**
+ * Moves made by Attest itself on automated evidence: a control met on resubmission or a scan
+ * check that passes verifies an open finding; a scan that still fails reopens a resolved one;
+ * an expired risk acceptance reopens.
+ */
+export const SYSTEM_TRANSITIONS: Partial<Record<FindingStatus, FindingStatus[]>> = {
+  open: ['verified'],
+  in_remediation: ['verified'],
+  reopened: ['verified'],
+  resolved: ['verified', 'reopened'],
+  risk_accepted: ['reopened'],
+};
+
 export type TransitionCheck =
   | { ok: true }
   | { ok: false; status: 403 | 409 | 400; reason: string };
@@ -34,18 +47,20 @@ export interface TransitionInput {
 
 /** Pure rule check; the service adds scope, separation of duties and the write. */
 export function checkTransition(t: TransitionInput): TransitionCheck {
+  if (t.roles.includes('system')) {
+    return SYSTEM_TRANSITIONS[t.from]?.includes(t.to) ? { ok: true } : { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to} automatically` };
+  }
   if (!FINDING_TRANSITIONS[t.from].includes(t.to)) {
     return { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to}` };
   }
   const role = TRANSITION_ROLE[t.to];
-  const systemReopen = t.to === 'reopened' && t.from === 'risk_accepted' && t.roles.includes('system');
-  if (!t.roles.includes(role) && !systemReopen && !(t.to === 'reopened' && t.from === 'risk_accepted' && t.roles.includes('admin'))) {
+  if (!t.roles.includes(role) && !(t.to === 'reopened' && t.from === 'risk_accepted' && t.roles.includes('admin'))) {
     return { ok: false, status: 403, reason: `Only ${role === 'owner' ? 'the system owner' : `an ${role}`} may move a finding to ${t.to}` };
   }
   if (t.to === 'resolved' && (!t.comment?.trim() || t.evidenceCount < 1)) {
     return { ok: false, status: 400, reason: 'Marking a finding resolved needs a comment and at least one evidence item' };
   }
-  if ((t.to === 'reopened' || t.to === 'risk_accepted') && !t.comment?.trim() && !t.roles.includes('system')) {
+  if ((t.to === 'reopened' || t.to === 'risk_accepted') && !t.comment?.trim()) {
     return { ok: false, status: 400, reason: `Moving a finding to ${t.to} needs a comment` };
   }
   return { ok: true };

@@ -29,6 +29,7 @@ export interface NotificationDoc {
   messageId?: string;
   /** recipients the SMTP server refused while accepting the others */
   rejected?: string[];
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -48,6 +49,7 @@ const schema = new Schema<NotificationDoc>(
     sentAt: Date,
     messageId: String,
     rejected: { type: [String], default: undefined },
+    version: { type: Number, default: 0 },
   },
   { timestamps: true, versionKey: false },
 );

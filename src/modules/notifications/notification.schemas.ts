@@ -3,9 +3,8 @@ import { email, objectId, pagination } from '../../shared/joi';
 import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from './notification.model';
 
 export const MAX_RECIPIENTS = 100;
-/** per enqueue call; stored in chunks of INSERT_CHUNK */
+/** per enqueue call (stored in chunks by the store) */
 export const MAX_ENQUEUE = 10_000;
-export const INSERT_CHUNK = 500;
 
 /** What other modules hand to `enqueue`; a bad message is a programming error, caught before it is stored. */
 export const outboxMessage = Joi.object({

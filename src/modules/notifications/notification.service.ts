@@ -1,10 +1,9 @@
 import Joi from 'joi';
 import { Notification, NotificationDoc, NotificationKind } from './notification.model';
-import { INSERT_CHUNK, outboxBatch } from './notification.schemas';
+import { outboxBatch } from './notification.schemas';
 import { describeError, isServerLevel, mailerConfig, openMailer } from './mailer';
-import { withLock } from '../../db/lock';
+import * as store from '../../db/store';
 import { serialize } from '../../db/serialize';
-import { AppError } from '../../http/errors';
 
 export { configureMailer } from './mailer';
 export type { NotificationKind } from './notification.model';
@@ -33,22 +32,8 @@ export async function enqueue(messages: OutboxMessage[]): Promise<{ queued: numb
     _id: m.dedupeKey, kind: m.kind, to: m.to, subject: m.subject, text: m.text, refs: m.refs,
     status: 'queued' as const, attempts: 0, nextAttemptAt: now,
   }));
-  let duplicates = 0;
-  for (let i = 0; i < docs.length; i += INSERT_CHUNK) duplicates += await insertNew(docs.slice(i, i + INSERT_CHUNK));
-  return { queued: docs.length - duplicates, duplicates };
-}
-
-/** Inserts what is new; returns how many were already there (E11000 on the _id). */
-async function insertNew(docs: Record<string, unknown>[]): Promise<number> {
-  try {
-    await Notification.insertMany(docs, { ordered: false });
-    return 0;
-  } catch (err) {
-    type WriteError = { code?: number; err?: { code?: number } };
-    const writeErrors = ([] as WriteError[]).concat((err as { writeErrors?: WriteError[] }).writeErrors ?? []);
-    if (!writeErrors.length || writeErrors.some((w) => (w.code ?? w.err?.code) !== 11000)) throw err;
-    return writeErrors.length;
-  }
+  const r = await store.insertNew(Notification, docs);
+  return { queued: r.inserted, duplicates: r.duplicates };
 }
 
 const DEFAULT_BATCH = 50;
@@ -87,7 +72,7 @@ export async function deliverPending(opts: { limit?: number; now?: Date } = {}):
       if (!claimed) continue;
       try {
         const info = await mailer.send({ id, to: claimed.to, subject: claimed.subject, text: claimed.text });
-        await Notification.updateOne({ _id: id }, {
+        await store.updateById(Notification, id, {
           $set: { status: 'sent', sentAt: new Date(), messageId: info.messageId, ...(info.rejected.length && { rejected: info.rejected }) },
           $unset: { nextAttemptAt: 1 },
         });
@@ -95,11 +80,11 @@ export async function deliverPending(opts: { limit?: number; now?: Date } = {}):
       } catch (err) {
         const lastError = describeError(err, cfg.smtpUrl);
         if (claimed.attempts >= cfg.maxAttempts) {
-          await Notification.updateOne({ _id: id }, { $set: { status: 'failed', lastError }, $unset: { nextAttemptAt: 1 } });
+          await store.updateById(Notification, id, { $set: { status: 'failed', lastError }, $unset: { nextAttemptAt: 1 } });
           result.failed++;
         } else {
           // nextAttemptAt was already moved to the backoff time by the claim
-          await Notification.updateOne({ _id: id }, { $set: { lastError } });
+          await store.updateById(Notification, id, { $set: { lastError } });
           result.retried++;
         }
         // the server or connection is at fault: the other messages would fail the same way now
@@ -115,31 +100,26 @@ export async function deliverPending(opts: { limit?: number; now?: Date } = {}):
 type Claimed = Pick<NotificationDoc, 'to' | 'subject' | 'text' | 'attempts'>;
 
 /**
- * Starts one attempt. FerretDB does not apply a conditional update atomically, so the re-read,
- * the check and the write happen under the message's lock. The write counts the attempt and
- * moves nextAttemptAt to its backoff time *before* sending: any other instance that re-reads the
- * message afterwards finds it not due and leaves it, even if this send outlives the lock, and a
- * crash mid-send leaves a message that is retried after the backoff instead of never.
+ * Starts one attempt: a conditional write (see db/store.ts) that counts the attempt and moves
+ * nextAttemptAt to its backoff time *before* sending. Another instance that reads the message
+ * afterwards finds it not due and leaves it, and a crash mid-send leaves a message that is
+ * retried after the backoff instead of never.
  */
 async function claim(id: string, now: Date, maxAttempts: number): Promise<Claimed | 'failed' | null> {
-  try {
-    return await withLock(`notification:${id}`, async () => {
-      const m = await Notification.findById(id).lean();
-      if (!m || m.status !== 'queued' || !m.nextAttemptAt || m.nextAttemptAt > now) return null;
-      // the limit was lowered since this message last failed
-      if (m.attempts >= maxAttempts) {
-        await Notification.updateOne({ _id: id }, { $set: { status: 'failed' }, $unset: { nextAttemptAt: 1 } });
-        return 'failed' as const;
-      }
-      const attempts = m.attempts + 1;
-      await Notification.updateOne({ _id: id }, { $set: { attempts, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)) } });
-      return { to: m.to, subject: m.subject, text: m.text, attempts };
-    }, { waitMs: 5_000 });
-  } catch (err) {
-    // another instance holds it for longer than we wait: it is theirs to send
-    if (err instanceof AppError && err.code === 'busy') return null;
-    throw err;
-  }
+  let outcome: Claimed | 'failed' | null = null;
+  await store.mutate<NotificationDoc>(Notification, id, (m) => {
+    outcome = null;
+    if (m.status !== 'queued' || !m.nextAttemptAt || m.nextAttemptAt > now) return null;
+    // the limit was lowered since this message last failed
+    if (m.attempts >= maxAttempts) {
+      outcome = 'failed';
+      return { $set: { status: 'failed' }, $unset: { nextAttemptAt: 1 } };
+    }
+    const attempts = m.attempts + 1;
+    outcome = { to: m.to, subject: m.subject, text: m.text, attempts };
+    return { $set: { attempts, nextAttemptAt: new Date(now.getTime() + backoffMs(attempts)) } };
+  });
+  return outcome;
 }
 
 export async function list(q: { status?: string; kind?: string; page: number; limit: number }) {
@@ -155,6 +135,5 @@ export async function list(q: { status?: string; kind?: string; page: number; li
 
 /** Sent messages older than `days` leave the outbox, so the delivery scan stays small. */
 export async function purgeSent(days = 90, now = new Date()): Promise<{ removed: number }> {
-  const r = await Notification.deleteMany({ status: 'sent', sentAt: { $lt: new Date(now.getTime() - days * 86_400_000) } });
-  return { removed: r.deletedCount };
+  return { removed: await store.deleteMany(Notification, { status: 'sent', sentAt: { $lt: new Date(now.getTime() - days * 86_400_000) } }) };
 }

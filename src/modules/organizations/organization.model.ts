@@ -6,6 +6,7 @@ export interface OrganizationDoc {
   code: string;
   name: string;
   type: OrganizationType;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -15,8 +16,9 @@ const schema = new Schema<OrganizationDoc>(
     code: { type: String, required: true, uppercase: true, trim: true },
     name: { type: String, required: true, trim: true },
     type: { type: String, required: true, enum: ORGANIZATION_TYPES },
+    version: { type: Number, default: 0 },
   },
-  { timestamps: true },
+  { timestamps: true, versionKey: false },
 );
 schema.index({ code: 1 }, { unique: true });
 schema.index({ name: 1 });

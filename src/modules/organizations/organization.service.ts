@@ -2,7 +2,7 @@ import { Organization, OrganizationDoc } from './organization.model';
 import * as audit from '../audit/audit.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
-import { withLock } from '../../db/lock';
+import * as store from '../../db/store';
 import { escapeRegex } from '../../shared/joi';
 import type { Ctx } from '../../shared/actor';
 
@@ -39,28 +39,22 @@ export async function idsByCode(codes: string[]): Promise<Map<string, string>> {
 }
 
 export async function codesById(ids: string[]): Promise<Map<string, string>> {
-  const orgs = await Organization.find({ _id: { $in: [...new Set(ids)] } }, { code: 1 }).lean();
+  const orgs = await store.findByIds<OrganizationDoc>(Organization, [...new Set(ids)], { code: 1 });
   return new Map(orgs.map((o) => [o._id.toString(), o.code]));
 }
 
 export async function create(ctx: Ctx, input: { code: string; name: string; type: string }): Promise<OrganizationView> {
-  const org = serialize<OrganizationView>((await Organization.create(input)).toObject());
+  const org = serialize<OrganizationView>(await store.insertOne(Organization, input));
   await audit.record(ctx, { action: 'organization.create', entity: 'organization', entityId: org.id, after: org });
   return org;
 }
 
 type OrgPatch = Partial<{ code: string; name: string; type: string }>;
 
-export function update(ctx: Ctx, id: string, patch: OrgPatch) {
-  return withLock(`organization:${id}`, () => applyUpdate(ctx, id, patch));
-}
-
-async function applyUpdate(ctx: Ctx, id: string, patch: OrgPatch) {
-  const before = await Organization.findById(id).lean();
-  if (!before) throw AppError.notFound('Organization');
-  const after = await Organization.findByIdAndUpdate(id, { $set: patch }, { new: true, runValidators: true }).lean();
-  if (!after) throw AppError.notFound('Organization');
-  const view = serialize<OrganizationView>(after);
-  await audit.record(ctx, { action: 'organization.update', entity: 'organization', entityId: id, before: serialize(before), after: view });
+export async function update(ctx: Ctx, id: string, patch: OrgPatch) {
+  const m = await store.mutate<OrganizationDoc>(Organization, id, () => ({ $set: patch }));
+  if (!m) throw AppError.notFound('Organization');
+  const view = serialize<OrganizationView>(m.after);
+  await audit.record(ctx, { action: 'organization.update', entity: 'organization', entityId: id, before: serialize(m.before), after: view });
   return view;
 }

@@ -3,6 +3,7 @@ import { settingsPatch } from './settings.schemas';
 import * as checklists from '../checklists/checklist.service';
 import * as audit from '../audit/audit.service';
 import { AppError, joiDetails } from '../../http/errors';
+import * as store from '../../db/store';
 import { LEVELS, type Severity } from '../../shared/enums';
 import { systemActor, type Ctx } from '../../shared/actor';
 
@@ -46,14 +47,14 @@ function view(d: SettingsDoc): Settings {
 }
 
 const current = () => SettingsModel.findOne({ key: SETTINGS_KEY }).sort({ version: -1 }).lean();
-const isDuplicate = (err: unknown) => (err as { code?: number }).code === 11000;
+const isDuplicate = (err: unknown) => err instanceof store.DuplicateKeyError;
 
 /** The settings; the first read on an empty database stores the defaults (one winner if several race). */
 export async function getSettings(): Promise<Settings> {
   const found = await current();
   if (found) return view(found);
   try {
-    await SettingsModel.create({ key: SETTINGS_KEY, ...structuredClone(DEFAULT_SETTINGS) });
+    await store.insertOne(SettingsModel, { key: SETTINGS_KEY, ...structuredClone(DEFAULT_SETTINGS) });
     await audit.record({ actor: systemActor('settings') }, { action: 'settings.create', entity: 'settings', entityId: SETTINGS_KEY, after: DEFAULT_SETTINGS });
   } catch (err) {
     // another request or instance stored them first
@@ -100,7 +101,7 @@ export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVer
   // version the unique index (key, version) admits exactly one (see settings.model.ts)
   let updated;
   try {
-    updated = (await SettingsModel.create(next)).toObject();
+    updated = await store.insertOne<SettingsDoc>(SettingsModel, next);
   } catch (err) {
     if (isDuplicate(err)) throw stale();
     throw err;

@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { System } from './system.model';
-import { withSystemLock } from './system.service';
+import { System, SystemDoc } from './system.model';
+import * as store from '../../db/store';
 import { importRow } from './system.schemas';
 import * as audit from '../audit/audit.service';
 import * as organizations from '../organizations/organization.service';
@@ -124,17 +124,14 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
 
   if (toCreate.length) {
     try {
-      await System.insertMany(toCreate, { ordered: false });
+      await store.insertMany(System, toCreate);
     } catch (err) {
-      if ((err as { code?: number }).code === 11000) throw AppError.conflict('Another import created some of these systems at the same time; run the import again');
+      if (err instanceof store.DuplicateKeyError) throw AppError.conflict('Another import created some of these systems at the same time; run the import again');
       throw err;
     }
   }
-  // FerretDB has no fast multi-statement update, so updates go one by one, a few at a time
-  await eachLimit(toUpdate, 8, (r) => {
-    const id = existing.get(r.code)!._id.toString();
-    return withSystemLock(id, () => System.updateOne({ _id: id }, { $set: r }, { runValidators: true }));
-  });
+  // each update is a conditional write of its own (a bulk update of many documents hangs FerretDB)
+  await eachLimit(toUpdate, 8, (r) => store.mutate<SystemDoc>(System, existing.get(r.code)!._id, () => ({ $set: r })));
 
   const written = await System.find({ code: { $in: [...toCreate, ...toUpdate].map((r) => r.code) } }).lean();
   await audit.recordMany(ctx, written.map((s) => {

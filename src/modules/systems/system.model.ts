@@ -33,6 +33,11 @@ export interface SystemDoc {
   /** the assessment being worked on, if any: at most one open assessment per system */
   activeAssessment?: Types.ObjectId | null;
   activeAssessmentSince?: Date;
+  /** assessments ever started (drafts deleted are subtracted): a system with any is decommissioned, not deleted */
+  assessmentCount: number;
+  /** the newest approved assessment, which the compliance summary is derived from */
+  lastApprovedAssessment?: Types.ObjectId;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -74,8 +79,11 @@ const schema = new Schema<SystemDoc>(
     },
     activeAssessment: { type: Schema.Types.ObjectId, default: null },
     activeAssessmentSince: Date,
+    assessmentCount: { type: Number, default: 0 },
+    lastApprovedAssessment: Schema.Types.ObjectId,
+    version: { type: Number, default: 0 },
   },
-  { timestamps: true },
+  { timestamps: true, versionKey: false },
 );
 schema.index({ code: 1 }, { unique: true });
 schema.index({ organization: 1, code: 1 });

@@ -5,11 +5,11 @@ import * as organizations from '../organizations/organization.service';
 import { User } from '../users/user.model';
 import { AppError, ErrorDetail } from '../../http/errors';
 import { serialize } from '../../db/serialize';
-import { withLock } from '../../db/lock';
+import * as store from '../../db/store';
 import { escapeRegex } from '../../shared/joi';
 import { Ctx, canSee, scopedOrganization } from '../../shared/actor';
-import * as compliance from '../compliance/compliance.service';
-import * as assessments from '../assessments/assessment.service';
+import { canonicalJson } from '../../shared/canonical';
+import { systemStale } from '../../shared/events';
 
 export type SystemView = Omit<SystemDoc, '_id' | 'organization' | 'owners'> & { id: string; organization: string; owners: string[] };
 const view = (d: unknown) => serialize<SystemView>(d);
@@ -54,7 +54,6 @@ export async function list(ctx: Ctx, q: SystemQuery) {
 
 /** A system the actor may see; 404 otherwise, so that outsiders cannot probe for existence. */
 export async function get(ctx: Ctx, id: string): Promise<SystemView> {
-  // by id alone (FerretDB uses its primary key only for {_id} filters), scope checked here
   const s = await System.findById(id).lean();
   if (!s || !canSee(ctx.actor, s.organization)) throw AppError.notFound('System');
   return view(s);
@@ -80,43 +79,36 @@ async function checkRefs(organization: string, owners: string[] | undefined) {
 
 export async function create(ctx: Ctx, input: SystemInput & { code: string; organization: string }) {
   await checkRefs(input.organization, input.owners);
-  const s = view((await System.create(input)).toObject());
+  const s = view(await store.insertOne(System, input));
   await audit.record(ctx, { action: 'system.create', entity: 'system', entityId: s.id, after: s });
   return s;
 }
 
-/** Every change to a system document happens under its lock (see db/lock.ts). */
-export const withSystemLock = <T>(id: string, fn: () => Promise<T>) => withLock(`system:${id}`, fn);
-
 export async function update(ctx: Ctx, id: string, patch: SystemInput) {
-  const after = await withSystemLock(id, () => applyUpdate(ctx, id, patch));
-  if (patch.level !== undefined && after.levelChanged) return view({ ...after.doc, compliance: await compliance.refresh(id) ?? after.doc.compliance });
-  return view(after.doc);
-}
-
-async function applyUpdate(ctx: Ctx, id: string, patch: SystemInput) {
-  const before = await System.findById(id).lean();
-  if (!before) throw AppError.notFound('System');
-  const organization = patch.organization ?? before.organization.toString();
-  await checkRefs(organization, patch.owners ?? (patch.organization ? before.owners.map(String) : undefined));
-  const $set: Record<string, unknown> = { ...patch };
-  // a new level means the last assessment was against the wrong checklist
-  if (patch.level !== undefined && patch.level !== before.level) $set['compliance.needsReassessment'] = true;
-  const after = await System.findByIdAndUpdate(id, { $set }, { new: true, runValidators: true }).lean();
-  if (!after) throw AppError.notFound('System');
-  await audit.record(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(before), after: view(after) });
-  return { doc: after, levelChanged: patch.level !== undefined && patch.level !== before.level };
+  const m = await store.mutate<SystemDoc>(System, id, async (before) => {
+    const organization = patch.organization ?? before.organization.toString();
+    await checkRefs(organization, patch.owners ?? (patch.organization ? before.owners.map(String) : undefined));
+    const $set: Record<string, unknown> = { ...patch };
+    // a new level means the last assessment was against the wrong checklist
+    if (patch.level !== undefined && patch.level !== before.level) $set['compliance.needsReassessment'] = true;
+    return { $set };
+  });
+  if (!m) throw AppError.notFound('System');
+  await audit.record(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(m.before), after: view(m.after) });
+  if (patch.level !== undefined && patch.level !== m.before.level) {
+    await systemStale(id);
+    return view((await System.findById(id).lean()) ?? m.after);
+  }
+  return view(m.after);
 }
 
 export async function remove(ctx: Ctx, id: string): Promise<void> {
-  return withSystemLock(id, () => removeLocked(ctx, id));
-}
-
-async function removeLocked(ctx: Ctx, id: string): Promise<void> {
-  // its assessments, findings and certificates are the record: such a system is decommissioned instead
-  if (await assessments.existForSystem(id)) throw AppError.conflict('The system has assessments; set its status to decommissioned instead of deleting it');
-  const before = await System.findByIdAndDelete(id).lean();
+  const before = await System.findById(id).lean();
   if (!before) throw AppError.notFound('System');
+  // its assessments, findings and certificates are the record: such a system is decommissioned instead
+  if (before.assessmentCount > 0 || before.activeAssessment) throw AppError.conflict('The system has assessments; set its status to decommissioned instead of deleting it');
+  // conditioned on the version read: an assessment started meanwhile keeps the system
+  if (!(await store.deleteById(System, id, before.version))) throw AppError.conflict('The system was changed meanwhile; reload it and try again');
   await audit.record(ctx, { action: 'system.delete', entity: 'system', entityId: id, before: view(before) });
 }
 
@@ -130,25 +122,47 @@ export async function findById(id: string) {
  * finished (`isStale`) is replaced; otherwise returns the id of the assessment holding it.
  */
 export async function claimAssessmentSlot(systemId: string, assessmentId: Types.ObjectId, isStale: (holder: string) => Promise<boolean>): Promise<string | undefined> {
-  return withSystemLock(systemId, async () => {
-    const s = await System.findById(systemId, { activeAssessment: 1, activeAssessmentSince: 1 }).lean();
-    if (!s) throw AppError.notFound('System');
+  let holder: string | undefined;
+  const m = await store.mutate<SystemDoc>(System, systemId, async (s) => {
+    holder = undefined;
     // a claim younger than a minute may belong to an assessment still being created
     const young = s.activeAssessmentSince && Date.now() - s.activeAssessmentSince.getTime() < 60_000;
-    if (s.activeAssessment && (young || !(await isStale(s.activeAssessment.toString())))) return s.activeAssessment.toString();
-    await System.updateOne({ _id: systemId }, { $set: { activeAssessment: assessmentId, activeAssessmentSince: new Date() } });
-    return undefined;
+    if (s.activeAssessment && (young || !(await isStale(s.activeAssessment.toString())))) {
+      holder = s.activeAssessment.toString();
+      return null;
+    }
+    return { $set: { activeAssessment: assessmentId, activeAssessmentSince: new Date() }, $inc: { assessmentCount: 1 } };
+  });
+  if (!m) throw AppError.notFound('System');
+  return holder;
+}
+
+/** Frees the slot if `assessmentId` holds it; `deleted`: the assessment no longer exists at all. */
+export async function releaseAssessmentSlot(systemId: string, assessmentId: string, opts: { deleted?: boolean } = {}): Promise<void> {
+  await store.mutate<SystemDoc>(System, systemId, (s) => {
+    const holds = s.activeAssessment?.toString() === assessmentId;
+    if (!holds && !opts.deleted) return null;
+    return { ...(holds && { $set: { activeAssessment: null } }), ...(opts.deleted && { $inc: { assessmentCount: -1 } }) };
   });
 }
 
-export async function releaseAssessmentSlot(systemId: string, assessmentId: string): Promise<void> {
-  await withSystemLock(systemId, async () => {
-    const s = await System.findById(systemId, { activeAssessment: 1 }).lean();
-    if (s?.activeAssessment?.toString() === assessmentId) await System.updateOne({ _id: systemId }, { $set: { activeAssessment: null } });
+/** Records the newest approved assessment (an older approval never replaces a newer one). */
+export async function recordApproval(systemId: string, assessmentId: Types.ObjectId, approvedAt: Date, isNewer: (current: string) => Promise<boolean>): Promise<void> {
+  await store.mutate<SystemDoc>(System, systemId, async (s) => {
+    if (s.lastApprovedAssessment && !(await isNewer(s.lastApprovedAssessment.toString()))) return null;
+    return { $set: { lastApprovedAssessment: assessmentId, lastApprovedAt: approvedAt } };
   });
 }
 
-/** Only inside withSystemLock (compliance.refresh holds it while it computes). */
-export async function setComplianceLocked(systemId: string, compliance: Compliance): Promise<void> {
-  await System.updateOne({ _id: systemId }, { $set: { compliance } });
+/**
+ * Writes a recomputed compliance summary. `compute` runs on the system as read and the write is
+ * conditioned on that read (db/store.ts), so a slower computation never overwrites a newer one.
+ */
+export async function refreshCompliance(systemId: string, compute: (s: SystemDoc) => Promise<Compliance>): Promise<Compliance | undefined> {
+  let result: Compliance | undefined;
+  const m = await store.mutate<SystemDoc>(System, systemId, async (s) => {
+    result = await compute(s);
+    return canonicalJson(JSON.parse(JSON.stringify(result))) === canonicalJson(JSON.parse(JSON.stringify(s.compliance ?? null))) ? null : { $set: { compliance: result } };
+  });
+  return m ? result : undefined;
 }

@@ -11,6 +11,7 @@ export interface UserDoc {
   active: boolean;
   lastLoginAt?: Date;
   passwordChangedAt?: Date;
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -26,8 +27,9 @@ const schema = new Schema<UserDoc>(
     active: { type: Boolean, default: true },
     lastLoginAt: Date,
     passwordChangedAt: Date,
+    version: { type: Number, default: 0 },
   },
-  { timestamps: true },
+  { timestamps: true, versionKey: false },
 );
 schema.index({ email: 1 }, { unique: true });
 schema.index({ organization: 1, roles: 1 });

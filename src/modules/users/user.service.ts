@@ -6,7 +6,7 @@ import * as organizations from '../organizations/organization.service';
 import * as tokens from '../auth/token.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
-import { withLock } from '../../db/lock';
+import * as store from '../../db/store';
 import { escapeRegex } from '../../shared/joi';
 import type { Actor, Ctx } from '../../shared/actor';
 import type { Role } from '../../shared/enums';
@@ -54,7 +54,7 @@ export async function findForLogin(email: string) {
 }
 
 export async function touchLogin(id: Types.ObjectId) {
-  await withLock(`user:${id}`, () => User.updateOne({ _id: id }, { $set: { lastLoginAt: new Date() } }));
+  await store.updateById(User, id, { $set: { lastLoginAt: new Date() } });
 }
 
 async function checkRolesAndOrg(roles: Role[], organization: string | null | undefined) {
@@ -77,46 +77,41 @@ export async function create(ctx: Ctx, input: NewUser): Promise<UserView> {
   checkPassword(input.password, input.email);
   await checkRolesAndOrg(input.roles, input.organization);
   const { password, ...rest } = input;
-  const doc = await User.create({ ...rest, passwordHash: await hashPassword(password), passwordChangedAt: new Date() });
-  const u = view(doc.toObject());
+  const u = view(await store.insertOne(User, { ...rest, passwordHash: await hashPassword(password), passwordChangedAt: new Date() }));
   await audit.record(ctx, { action: 'user.create', entity: 'user', entityId: u.id, after: u });
   return u;
 }
 
 type UserPatch = Partial<Omit<NewUser, 'email'>> & { organization?: string | null };
 
-export function update(ctx: Ctx, id: string, patch: UserPatch) {
-  return withLock(`user:${id}`, () => applyUpdate(ctx, id, patch));
-}
-
-async function applyUpdate(ctx: Ctx, id: string, patch: UserPatch) {
-  const before = await User.findById(id).lean();
-  if (!before) throw AppError.notFound('User');
-  if (ctx.actor.id === id && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {
-    throw AppError.unprocessable('You cannot deactivate yourself or remove your own admin role');
-  }
-  const roles = patch.roles ?? before.roles;
-  const organization = patch.organization === undefined ? before.organization?.toString() : patch.organization;
-  await checkRolesAndOrg(roles, organization);
-  const $set: Record<string, unknown> = {};
-  const $unset: Record<string, 1> = {};
-  if (patch.name !== undefined) $set.name = patch.name;
-  if (patch.roles !== undefined) $set.roles = patch.roles;
-  if (patch.active !== undefined) $set.active = patch.active;
-  if (patch.organization === null) $unset.organization = 1;
-  else if (patch.organization !== undefined) $set.organization = patch.organization;
-  if (patch.password !== undefined) {
-    checkPassword(patch.password, before.email);
-    $set.passwordHash = await hashPassword(patch.password);
-    $set.passwordChangedAt = new Date();
-  }
-  const after = await User.findByIdAndUpdate(id, { $set, ...(Object.keys($unset).length && { $unset }) }, { new: true }).lean();
-  if (!after) throw AppError.notFound('User');
+export async function update(ctx: Ctx, id: string, patch: UserPatch) {
+  const m = await store.mutate<UserDoc>(User, id, async (before) => {
+    if (ctx.actor.id === id && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {
+      throw AppError.unprocessable('You cannot deactivate yourself or remove your own admin role');
+    }
+    const roles = patch.roles ?? before.roles;
+    const organization = patch.organization === undefined ? before.organization?.toString() : patch.organization;
+    await checkRolesAndOrg(roles, organization);
+    const $set: Record<string, unknown> = {};
+    const $unset: Record<string, 1> = {};
+    if (patch.name !== undefined) $set.name = patch.name;
+    if (patch.roles !== undefined) $set.roles = patch.roles;
+    if (patch.active !== undefined) $set.active = patch.active;
+    if (patch.organization === null) $unset.organization = 1;
+    else if (patch.organization !== undefined) $set.organization = patch.organization;
+    if (patch.password !== undefined) {
+      checkPassword(patch.password, before.email);
+      $set.passwordHash = await hashPassword(patch.password);
+      $set.passwordChangedAt = new Date();
+    }
+    return { $set, ...(Object.keys($unset).length && { $unset }) };
+  });
+  if (!m) throw AppError.notFound('User');
   // a new password or a deactivation ends every session the user had
   if (patch.password !== undefined || patch.active === false) await tokens.revokeAllFor(id);
-  const u = view(after);
+  const u = view(m.after);
   await audit.record(ctx, {
-    action: 'user.update', entity: 'user', entityId: id, before: view(before),
+    action: 'user.update', entity: 'user', entityId: id, before: view(m.before),
     after: { ...u, ...(patch.password !== undefined && { passwordChanged: true }) },
   });
   return u;
@@ -134,4 +129,10 @@ export async function emailsOf(filter: { ids?: string[]; organization?: string; 
   if (filter.role) q.roles = filter.role;
   const rows = await User.find(q, { email: 1 }).limit(200).lean();
   return rows.map((r) => r.email);
+}
+
+/** Whether `id` is an active user of `organization` (assignees must be: DESIGN §2). */
+export async function isActiveMemberOf(id: string, organization: string): Promise<boolean> {
+  const u = await User.findById(id, { organization: 1, active: 1 }).lean();
+  return !!u?.active && u.organization?.toString() === organization;
 }

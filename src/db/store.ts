@@ -1,0 +1,264 @@
+import type { Connection, Model, UpdateQuery } from 'mongoose';
+import { AppError } from '../http/errors';
+import type { Lane } from './lane';
+import { isDuplicateKey, normalizeWriteError } from './db-errors';
+
+export { DuplicateKeyError, isDuplicateKey } from './db-errors';
+
+/*
+ * The persistence seam. Services say what must hold — "update if the version is still N",
+ * "read, decide and write this one record", "insert this key once" — and this module makes it
+ * true on the server it is connected to:
+ *
+ * - MongoDB: native atomic single-document operations on the connection pool.
+ * - FerretDB 1.24 (the embedded default): a conditional update is not atomic there (it reads
+ *   outside any transaction, then writes by _id), but commands sent one after another on one
+ *   connection are. So every write of this process goes through one lane on one connection, and
+ *   a conditional write is a read-compare-write by _id inside a lane job. Reads stay on the pool.
+ *
+ * Every write is keyed by _id (the only indexed path on FerretDB), and every error of a unique
+ * index comes back as a DuplicateKeyError (409), whichever dialect the server speaks.
+ */
+
+export type Backend = 'mongodb' | 'ferretdb';
+
+/** FerretDB hangs on a bulk write of ~100 updates in one command; chunks of 40 are measured safe. */
+export const BULK_CHUNK = 40;
+/** Inserts are one SQLite transaction per command on FerretDB; 500 documents each is measured safe. */
+export const INSERT_CHUNK = 500;
+
+interface Writer { backend: Backend; lane?: Lane; laneConnection?: Connection }
+let writer: Writer = { backend: 'mongodb' };
+
+export function configureStore(w: Writer): void { writer = w; }
+export const backend = (): Backend => writer.backend;
+/** Write jobs queued on the lane (0 on MongoDB). */
+export const laneDepth = (): number => writer.lane?.depth ?? 0;
+
+type AnyModel = Model<any>;
+type Id = unknown;
+export type Update = UpdateQuery<any>;
+
+/** The model bound to the connection that writes: the lane's on FerretDB, the pool's otherwise. */
+function writable<M extends AnyModel>(m: M): M {
+  const conn = writer.laneConnection;
+  if (!conn) return m;
+  return (conn.models[m.modelName] ?? conn.model(m.modelName, m.schema, m.collection.collectionName)) as M;
+}
+
+/** Runs one write: through the lane on FerretDB, with errors normalised. */
+async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>): Promise<T> {
+  const w = writable(m);
+  try {
+    return writer.lane ? await writer.lane.run(() => job(w)) : await job(w);
+  } catch (err) {
+    throw normalizeWriteError(err, m);
+  }
+}
+
+/** Adds the version increment every conditional or versioned write carries. */
+function bump(update: Update): Update {
+  return { ...update, $inc: { ...(update.$inc as object), version: 1 } };
+}
+
+const lean = <T>(doc: { toObject(): unknown }) => doc.toObject() as T;
+
+/** Inserts one document (defaults and validation of the schema applied); returns it. */
+export function insertOne<T>(m: AnyModel, doc: object): Promise<T> {
+  return write(m, async (w) => lean<T>(await new w(doc).save()));
+}
+
+/** Inserts many documents in chunks; all or an error (a duplicate → 409). */
+export async function insertMany(m: AnyModel, docs: object[]): Promise<number> {
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+    const chunk = docs.slice(i, i + INSERT_CHUNK);
+    await write(m, (w) => w.insertMany(chunk, { ordered: true }));
+  }
+  return docs.length;
+}
+
+/** Inserts those documents whose _id is new; returns how many were new and how many already there. */
+export async function insertNew(m: AnyModel, docs: object[]): Promise<{ inserted: number; duplicates: number }> {
+  let duplicates = 0;
+  for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+    const chunk = docs.slice(i, i + INSERT_CHUNK);
+    const w = writable(m);
+    try {
+      await (writer.lane ? writer.lane.run(() => w.insertMany(chunk, { ordered: false })) : w.insertMany(chunk, { ordered: false }));
+    } catch (err) {
+      const writeErrors = ([] as unknown[]).concat((err as { writeErrors?: unknown[] }).writeErrors ?? []);
+      if (!writeErrors.length || !writeErrors.every(isDuplicateKey)) throw normalizeWriteError(err, m);
+      duplicates += writeErrors.length;
+    }
+  }
+  return { inserted: docs.length - duplicates, duplicates };
+}
+
+/**
+ * Inserts `doc` keyed by its _id as a lease: true if this call created it, false if it existed.
+ * An insert into the unique _id index is atomic on FerretDB and MongoDB alike.
+ */
+export async function lease(m: AnyModel, doc: { _id: unknown; [field: string]: unknown }): Promise<boolean> {
+  try {
+    await write(m, (w) => w.collection.insertOne(doc as never));
+    return true;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+/** An unconditional update of one document by _id (atomic by itself); the new document or null. */
+export function updateById<T>(m: AnyModel, id: Id, update: Update, opts: { upsert?: boolean } = {}): Promise<T | null> {
+  return write(m, (w) => w.findOneAndUpdate({ _id: id }, update, { new: true, runValidators: true, upsert: !!opts.upsert }).lean<T>().exec());
+}
+
+/** Updates the document if its version is still `version` (and bumps it); the new document or null. */
+export function updateIfVersion<T>(m: AnyModel, id: Id, version: number | undefined, update: Update): Promise<T | null> {
+  const expected = version ?? 0;
+  if (writer.backend === 'mongodb') {
+    const filter = { _id: id, version: expected === 0 ? { $in: [0, null] } : expected };
+    return write(m, (w) => w.findOneAndUpdate(filter, bump(update), { new: true, runValidators: true }).lean<T>().exec());
+  }
+  return write(m, async (w) => {
+    const cur = await w.findById(id, { version: 1 }).lean<{ version?: number }>();
+    if (!cur || (cur.version ?? 0) !== expected) return null;
+    return w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>().exec();
+  });
+}
+
+/** Deletes a document by _id, if its version is still `version` when one is given. */
+export function deleteById(m: AnyModel, id: Id, version?: number): Promise<boolean> {
+  if (version === undefined || writer.backend === 'mongodb') {
+    const filter = version === undefined ? { _id: id } : { _id: id, version: version === 0 ? { $in: [0, null] } : version };
+    return write(m, async (w) => (await w.deleteOne(filter)).deletedCount === 1);
+  }
+  return write(m, async (w) => {
+    const cur = await w.findById(id, { version: 1 }).lean<{ version?: number }>();
+    if (!cur || (cur.version ?? 0) !== version) return false;
+    return (await w.deleteOne({ _id: id })).deletedCount === 1;
+  });
+}
+
+/** Housekeeping over a filter (a scan on FerretDB: keep it to small or bounded sets). */
+export function deleteMany(m: AnyModel, filter: object): Promise<number> {
+  return write(m, async (w) => (await w.deleteMany(filter)).deletedCount);
+}
+
+/** Updates each of `ids` with the same update, in chunks of BULK_CHUNK commands. */
+export async function updateEach(m: AnyModel, ids: Id[], update: Update): Promise<number> {
+  return bulk(m, ids.map((_id) => ({ updateOne: { filter: { _id }, update } })));
+}
+
+/** A bulk write in chunks of BULK_CHUNK operations (larger ones hang FerretDB). */
+export async function bulk(m: AnyModel, ops: object[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ops.length; i += BULK_CHUNK) {
+    const chunk = ops.slice(i, i + BULK_CHUNK);
+    const r = await write(m, (w) => w.bulkWrite(chunk as never, { ordered: true }));
+    n += (r.modifiedCount ?? 0) + (r.insertedCount ?? 0) + (r.upsertedCount ?? 0) + (r.deletedCount ?? 0);
+  }
+  return n;
+}
+
+export interface Mutation<T> { before: T; after: T }
+export type Decide<T> = (current: T) => Update | null | undefined | Promise<Update | null | undefined>;
+
+export const MUTATE_ATTEMPTS = 8;
+
+/**
+ * Read → decide → write for one document, retried when someone else wrote it in between.
+ * `decide` sees the current document and returns the update (or null for "nothing to do"); it
+ * may throw to refuse. The write is conditioned on the version read, so a decision is never
+ * applied to a document it did not see. Returns null when the document does not exist.
+ */
+export async function mutate<T extends { version?: number }>(m: AnyModel, id: Id, decide: Decide<T>): Promise<Mutation<T> | null> {
+  for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+    const before = await m.findById(id).lean<T>();
+    if (!before) return null;
+    const update = await decide(before);
+    if (!update) return { before, after: before };
+    const after = await updateIfVersion<T>(m, id, before.version, update);
+    if (after) return { before, after };
+    // lost a race: back off a little, then decide again on what is there now
+    await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+  }
+  throw AppError.conflict('The record is being changed by others right now; try again');
+}
+
+/**
+ * Documents by _id, in the order asked (missing ones left out). MongoDB answers one `$in`;
+ * FerretDB scans the whole collection for `$in`, so there each id is its own indexed lookup.
+ */
+export async function findByIds<T extends { _id: unknown }>(m: AnyModel, ids: unknown[], projection?: object): Promise<T[]> {
+  if (!ids.length) return [];
+  let found: T[];
+  if (writer.backend === 'mongodb') found = await m.find({ _id: { $in: ids } }, projection).lean<T[]>();
+  else found = (await Promise.all(ids.map((id) => m.findById(id, projection).lean<T>()))).filter((d): d is NonNullable<typeof d> => !!d) as T[];
+  const byId = new Map(found.map((d) => [String(d._id), d]));
+  return ids.map((id) => byId.get(String(id))).filter((d): d is T => !!d);
+}
+
+/**
+ * Every document of a collection whose _id is a number, streamed in ascending _id order with
+ * bounded memory. MongoDB walks its _id index; FerretDB has no usable sort, so its natural
+ * (insertion) order is read and put right by a bounded reorder window (inserts of this
+ * process are in _id order already; another process may interleave a few).
+ */
+export async function* streamByNumericId<T extends { _id: number }>(m: AnyModel, window = 10_000): AsyncGenerator<T> {
+  if (writer.backend === 'mongodb') {
+    for await (const d of m.find({}).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 })) yield d as T;
+    return;
+  }
+  const pending = new Map<number, T>();
+  let next = -Infinity;
+  const drain = function* (all: boolean): Generator<T> {
+    while (pending.size && (all || pending.size > window || pending.has(next))) {
+      if (!pending.has(next)) next = Math.min(...pending.keys());
+      const d = pending.get(next)!;
+      pending.delete(next);
+      next++;
+      yield d;
+    }
+  };
+  for await (const d of m.find({}).lean().cursor({ batchSize: 1000 })) {
+    const doc = d as T;
+    if (next === -Infinity) next = doc._id;
+    if (doc._id < next) { yield doc; continue; } // arrived after its place was passed: still reported, out of order
+    pending.set(doc._id, doc);
+    yield* drain(false);
+  }
+  yield* drain(true);
+}
+
+/** The same update on every document matching a filter (a scan on FerretDB: rare or small sets only). */
+export function updateMany(m: AnyModel, filter: object, update: Update): Promise<number> {
+  return write(m, async (w) => (await w.updateMany(filter, update)).modifiedCount);
+}
+
+/**
+ * Sets `<field>.<key>` of document `docId` to `entry` unless the stored entry is as new or newer
+ * (by `entry.v`); creates the document when missing. Keeps a keyed summary (one entry per record)
+ * right when writers of different versions of one record race.
+ */
+export async function putEntry(m: AnyModel, docId: string, field: string, key: string, entry: { v: number }): Promise<boolean> {
+  const path = `${field}.${key}`;
+  if (writer.backend === 'mongodb') {
+    try {
+      const r = await write(m, (w) => w.updateOne(
+        { _id: docId, $or: [{ [path]: { $exists: false } }, { [`${path}.v`]: { $lt: entry.v } }] },
+        { $set: { [path]: entry } }, { upsert: true }));
+      return r.modifiedCount + r.upsertedCount > 0;
+    } catch (err) {
+      if (err instanceof AppError && err.status === 409) return false; // the document exists with a newer entry
+      throw err;
+    }
+  }
+  return write(m, async (w) => {
+    const cur = await w.findById(docId, { [path]: 1 }).lean<Record<string, Record<string, { v?: number }>>>();
+    const stored = cur?.[field]?.[key];
+    if (stored && (stored.v ?? -1) >= entry.v) return false;
+    await w.updateOne({ _id: docId }, { $set: { [path]: entry } }, { upsert: true });
+    return true;
+  });
+}
