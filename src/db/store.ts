@@ -164,26 +164,46 @@ export async function bulk(m: AnyModel, ops: object[]): Promise<number> {
 export interface Mutation<T> { before: T; after: T }
 export type Decide<T> = (current: T) => Update | null | undefined | Promise<Update | null | undefined>;
 
-export const MUTATE_ATTEMPTS = 8;
+/** How long mutate keeps deciding again under contention before it answers 409. */
+export const MUTATE_BUDGET_MS = 10_000;
+/** On FerretDB, optimistic attempts before the read-decide-write runs inside the lane. */
+const OPTIMISTIC_ATTEMPTS = 2;
 
 /**
  * Read → decide → write for one document, retried when someone else wrote it in between.
  * `decide` sees the current document and returns the update (or null for "nothing to do"); it
  * may throw to refuse. The write is conditioned on the version read, so a decision is never
  * applied to a document it did not see. Returns null when the document does not exist.
+ *
+ * Under contention on FerretDB the read, the decision and the write run as one lane job after
+ * two lost races (nothing else of this process writes meanwhile, so it cannot lose again);
+ * MongoDB retries with jittered backoff. `decide` should be quick: it may hold the lane.
  */
 export async function mutate<T extends { version?: number }>(m: AnyModel, id: Id, decide: Decide<T>): Promise<Mutation<T> | null> {
-  for (let attempt = 0; attempt < MUTATE_ATTEMPTS; attempt++) {
+  const deadline = Date.now() + MUTATE_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
+    if (writer.lane && attempt >= OPTIMISTIC_ATTEMPTS) return exclusive(m, id, decide);
     const before = await m.findById(id).lean<T>();
     if (!before) return null;
     const update = await decide(before);
     if (!update) return { before, after: before };
     const after = await updateIfVersion<T>(m, id, before.version, update);
     if (after) return { before, after };
-    // lost a race: back off a little, then decide again on what is there now
-    await new Promise((r) => setTimeout(r, Math.random() * 5 * (attempt + 1)));
+    if (Date.now() > deadline) throw AppError.conflict('The record is being changed by others right now; try again');
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
   }
-  throw AppError.conflict('The record is being changed by others right now; try again');
+}
+
+/** The whole read-decide-write as one lane job (FerretDB). */
+function exclusive<T extends { version?: number }>(m: AnyModel, id: Id, decide: Decide<T>): Promise<Mutation<T> | null> {
+  return write(m, async (w) => {
+    const before = await w.findById(id).lean<T>();
+    if (!before) return null;
+    const update = await decide(before);
+    if (!update) return { before, after: before };
+    const after = await w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>();
+    return { before, after: after! };
+  });
 }
 
 /**
