@@ -10,7 +10,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { configurePassport } from './http/auth';
-import { errorHandler, notFoundHandler } from './http/errors';
+import { AppError, errorHandler, notFoundHandler } from './http/errors';
 import { buildRouter, type RouteDef } from './http/route';
 import { buildOpenApi } from './http/openapi';
 import { pingDatabase } from './db/connection';
@@ -34,6 +34,8 @@ export interface AppDeps {
   sessionSecret: string;
   /** login attempts per address per 15 minutes (per instance) */
   loginRateLimit?: number;
+  /** false while the embedded database is known to be down (being restarted): answer 503 at once */
+  databaseUp?: () => boolean;
 }
 
 export interface AppHandle { app: Express; routes: RouteDef[]; close(): Promise<void> }
@@ -75,8 +77,9 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.env === 'production' ? [] : null } } }));
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  const knownDown = () => deps.databaseUp?.() === false;
   app.get('/readyz', async (_req, res) => {
-    const up = await pingDatabase();
+    const up = !knownDown() && (await pingDatabase());
     res.status(up ? 200 : 503).json({ status: up ? 'ready' : 'unavailable', database: up ? 'up' : 'down' });
   });
 
@@ -107,6 +110,8 @@ export function createApp(deps: AppDeps): AppHandle {
   compliance.subscribe();
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
   configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
+  // while the embedded database restarts, requests fail fast instead of waiting for a server
+  app.use('/api', (_req, _res, next) => next(knownDown() ? new AppError(503, 'database_unavailable', 'The database is restarting, try again shortly') : undefined));
   app.use('/api', session({
     name: 'attest.sid',
     secret: deps.sessionSecret,

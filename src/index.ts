@@ -10,6 +10,7 @@ import { loadChecklistDir } from './modules/checklists/checklist.loader';
 import { systemActor } from './shared/actor';
 import { createScheduler } from './jobs/scheduler';
 import { registerJobs } from './jobs';
+import { reconcile } from './reconcile';
 
 async function main() {
   let config;
@@ -29,17 +30,21 @@ async function main() {
   const sessionSecret = config.sessionSecret ?? secrets!.sessionSecret;
   const adminPassword = config.adminPassword ?? secrets?.adminPassword;
 
-  const db = await openDatabase(config, log);
+  const db = await openDatabase(config, log, {
+    dbLog: (level, msg, fields) => logger[level]({ component: 'ferretdb', ...fields }, msg),
+  });
   const createdAdmin = await ensureAdmin(config.adminEmail, adminPassword);
   // a bad checklist file stops start-up: main().catch prints its message (file: path: reason);
   // the embedded database is stopped first, or it would outlive the process
   const checklists = await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') })
     .catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
   logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
+  const repaired = await reconcile();
+  logger.info(repaired, 'derived data checked');
   // jobs take a lease per tick in job_runs, so every instance may run the scheduler
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
   registerJobs(scheduler);
-  const handle = createApp({ config, logger, sessionSecret });
+  const handle = createApp({ config, logger, sessionSecret, databaseUp: db.up });
   const server = http.createServer(handle.app);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

@@ -9,8 +9,8 @@ import { systemActor } from '../shared/actor';
 const USAGE = `usage: npm run import -- <file.csv|file.json> [--dry-run]
   Imports systems (all or nothing). CSV columns: code,name,organization(code),level,levelApprovalReference,
   levelApprovalDate,description,category,hosting,endpoints,scanPorts,allowedPorts,owners,status,tags
-  (lists separated by ';'). Uses MONGODB_URI, or the embedded database in DATA_DIR (the running
-  service's, if it is up).`;
+  (lists separated by ';'). Uses MONGODB_URI, or the embedded database in DATA_DIR. While the
+  service runs on that DATA_DIR, only --dry-run is allowed (import through the API instead).`;
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -22,10 +22,17 @@ async function main(): Promise<number> {
   const text = fs.readFileSync(full, 'utf8');
   const rows = /\.json$/i.test(full) ? JSON.parse(text) : csvToRows(text);
   if (!Array.isArray(rows)) throw new Error('a JSON import must be an array of systems');
+  const dryRun = args.includes('--dry-run');
   const db = await openDatabase(config, (m) => process.stderr.write(`${m}\n`), { borrow: true });
   try {
+    if (db.borrowed && !dryRun) {
+      // the embedded database makes writes atomic by sending them through one lane per process
+      // (src/db/store.ts); a second writing process would bypass it
+      process.stderr.write('Attest is running on this data directory: stop it first, or import through the running service (POST /api/v1/systems/import). --dry-run works either way.\n');
+      return 3;
+    }
     const started = Date.now();
-    const r = await importSystems({ actor: systemActor('cli:import') }, rows, { dryRun: args.includes('--dry-run') });
+    const r = await importSystems({ actor: systemActor('cli:import') }, rows, { dryRun });
     process.stdout.write(`${r.dryRun ? 'dry run: would create' : 'created'} ${r.created}, ${r.dryRun ? 'would update' : 'updated'} ${r.updated} (${rows.length} rows in ${Date.now() - started} ms)\n`);
     return 0;
   } catch (err) {

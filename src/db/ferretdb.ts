@@ -2,15 +2,25 @@ import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import readline from 'node:readline';
 
 export interface EmbeddedDatabase {
   uri: string;
   port: number;
+  /** false while the server is down and being restarted */
+  readonly up: boolean;
+  /** how many times the supervisor restarted it */
+  readonly restarts: number;
+  /** this process found the server already running (another process owns it) */
+  readonly borrowed: boolean;
   /** Stops the server if this process launched (or adopted) it. */
   stop(): Promise<void>;
 }
 
 interface StateFile { pid: number; port: number }
+
+/** FerretDB's own log lines (JSON), handed to the app's logger by level. */
+export type DbLog = (level: 'warn' | 'error' | 'info', msg: string, fields?: Record<string, unknown>) => void;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -61,32 +71,33 @@ export interface LaunchOptions {
   /** Reuse a FerretDB already serving this data directory (e.g. the running service, for a CLI). */
   reuse?: boolean;
   log?: (msg: string) => void;
+  /** FerretDB's warnings and errors; by default they go to `log` */
+  dbLog?: DbLog;
   database?: string;
+  /** Restart the server when it dies (with backoff); on for the service and the tests. */
+  supervise?: boolean;
 }
 
-/**
- * Launches FerretDB (SQLite backend) on loopback with its data under `dataDir`. One data
- * directory has at most one FerretDB: its pid and port are kept in `ferretdb.json`, so a CLI
- * can borrow the running server and a restart after a crash adopts the orphan.
- */
-export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatabase> {
-  const log = opts.log ?? (() => {});
-  const db = opts.database ?? 'attest';
-  fs.mkdirSync(path.join(opts.dataDir, 'sqlite'), { recursive: true });
-  fs.mkdirSync(path.join(opts.dataDir, 'ferretdb-state'), { recursive: true });
-  const stateFile = path.join(opts.dataDir, 'ferretdb.json');
-  const previous = readState(stateFile);
-  if (previous && alive(previous.pid) && (await canConnect(previous.port))) {
-    if (opts.reuse) {
-      log(`using the FerretDB already running for ${opts.dataDir} (pid ${previous.pid})`);
-      return { uri: `mongodb://127.0.0.1:${previous.port}/${db}`, port: previous.port, stop: async () => {} };
-    }
-    log(`stopping a FerretDB left running for ${opts.dataDir} (pid ${previous.pid})`);
-    await terminate(previous.pid);
-  }
+const LEVELS: Record<string, 'warn' | 'error' | 'info'> = { WARN: 'warn', ERROR: 'error', DPANIC: 'error', PANIC: 'error', FATAL: 'error' };
 
-  const port = opts.port || (await freePort());
-  const child: ChildProcess = spawn(opts.bin, [
+/** Forwards FerretDB's JSON log lines (stderr) at warn and above; anything else unparsed as an error. */
+function forwardLogs(child: ChildProcess, dbLog: DbLog, tail: string[]): void {
+  if (!child.stderr) return;
+  readline.createInterface({ input: child.stderr }).on('line', (line) => {
+    tail.push(line);
+    if (tail.length > 20) tail.shift();
+    let entry: Record<string, unknown> | undefined;
+    try { entry = JSON.parse(line); } catch { /* not JSON: a panic trace or similar */ }
+    if (!entry) { dbLog('error', line.slice(0, 2000)); return; }
+    const level = LEVELS[String(entry.level ?? '').toUpperCase()];
+    if (!level) return;
+    const { msg, level: _l, time: _t, ...fields } = entry;
+    dbLog(level, String(msg ?? 'ferretdb'), fields);
+  });
+}
+
+function spawnServer(opts: LaunchOptions, port: number): ChildProcess {
+  return spawn(opts.bin, [
     '--handler=sqlite',
     // WAL with synchronous=NORMAL: no corruption on a crash, and a commit no longer waits for
     // an fsync (a power cut may lose the last transactions). Production runs on MongoDB.
@@ -98,29 +109,98 @@ export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatab
     '--log-level=warn',
     '--log-format=json',
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (b: Buffer) => { stderr = (stderr + b.toString()).slice(-4000); });
-  let exited: number | null = null;
-  child.once('exit', (code) => { exited = code ?? -1; });
+}
 
+/** Starts one server process and waits until it accepts connections. */
+async function start(opts: LaunchOptions, port: number, dbLog: DbLog): Promise<{ child: ChildProcess; exited: Promise<number> }> {
+  const child = spawnServer(opts, port);
+  const tail: string[] = [];
+  forwardLogs(child, dbLog, tail);
+  let code: number | null = null;
+  const exited = new Promise<number>((resolve) => child.once('exit', (c, signal) => { code = c ?? (signal ? 128 : -1); resolve(code); }));
   const deadline = Date.now() + 30_000;
   while (!(await canConnect(port))) {
-    if (exited !== null) throw new Error(`FerretDB exited with code ${exited} during start-up: ${stderr.trim()}`);
+    if (code !== null) throw new Error(`FerretDB exited with code ${code} during start-up: ${tail.join('\n').slice(-2000)}`);
     if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('FerretDB did not start listening within 30 s'); }
     await new Promise((r) => setTimeout(r, 100));
   }
-  fs.writeFileSync(stateFile, JSON.stringify({ pid: child.pid ?? 0, port } satisfies StateFile));
+  return { child, exited };
+}
+
+/**
+ * Launches FerretDB (SQLite backend) on loopback with its data under `dataDir`. One data
+ * directory has at most one FerretDB: its pid and port are kept in `ferretdb.json`, so a CLI
+ * can find the running server and a restart after a crash adopts the orphan. Supervised: when
+ * the server dies it is started again on the same port (backoff 0.5 s doubling to 30 s), so the
+ * driver reconnects by itself and the app never has to restart.
+ */
+export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatabase> {
+  const log = opts.log ?? (() => {});
+  const dbLog: DbLog = opts.dbLog ?? ((level, msg) => log(`ferretdb ${level}: ${msg}`));
+  const db = opts.database ?? 'attest';
+  fs.mkdirSync(path.join(opts.dataDir, 'sqlite'), { recursive: true });
+  fs.mkdirSync(path.join(opts.dataDir, 'ferretdb-state'), { recursive: true });
+  const stateFile = path.join(opts.dataDir, 'ferretdb.json');
+  const previous = readState(stateFile);
+  if (previous && alive(previous.pid) && (await canConnect(previous.port))) {
+    if (opts.reuse) {
+      log(`using the FerretDB already running for ${opts.dataDir} (pid ${previous.pid})`);
+      return { uri: `mongodb://127.0.0.1:${previous.port}/${db}`, port: previous.port, up: true, restarts: 0, borrowed: true, stop: async () => {} };
+    }
+    log(`stopping a FerretDB left running for ${opts.dataDir} (pid ${previous.pid})`);
+    await terminate(previous.pid);
+  }
+
+  const port = opts.port || (await freePort());
+  let current = await start(opts, port, dbLog);
+  const writeState = () => fs.writeFileSync(stateFile, JSON.stringify({ pid: current.child.pid ?? 0, port } satisfies StateFile));
+  writeState();
   log(`FerretDB listening on 127.0.0.1:${port} (data in ${opts.dataDir})`);
+
+  let stopping = false;
+  let up = true;
+  let restarts = 0;
+  const supervise = async () => {
+    let delay = 500;
+    for (;;) {
+      const code = await current.exited;
+      if (stopping) return;
+      up = false;
+      dbLog('error', `FerretDB exited unexpectedly (code ${code}); restarting`, { code });
+      for (;;) {
+        await new Promise((r) => setTimeout(r, delay).unref());
+        if (stopping) return;
+        try {
+          current = await start(opts, port, dbLog);
+          writeState();
+          restarts++;
+          up = true;
+          dbLog('warn', `FerretDB restarted on 127.0.0.1:${port} (restart ${restarts})`, { restarts });
+          delay = 500;
+          break;
+        } catch (err) {
+          dbLog('error', `FerretDB restart failed: ${(err as Error).message}`);
+          delay = Math.min(delay * 2, 30_000);
+        }
+      }
+    }
+  };
+  if (opts.supervise) void supervise();
 
   let stopped: Promise<void> | undefined;
   return {
     uri: `mongodb://127.0.0.1:${port}/${db}`,
     port,
+    get up() { return up; },
+    get restarts() { return restarts; },
+    borrowed: false,
     stop() {
       stopped ??= (async () => {
-        if (child.pid && exited === null) await terminate(child.pid);
-        const current = readState(stateFile);
-        if (current?.pid === child.pid) fs.rmSync(stateFile, { force: true });
+        stopping = true;
+        const pid = current.child.pid;
+        if (pid && current.child.exitCode === null) await terminate(pid);
+        const state = readState(stateFile);
+        if (state?.pid === pid) fs.rmSync(stateFile, { force: true });
       })();
       return stopped;
     },

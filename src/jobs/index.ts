@@ -1,6 +1,7 @@
 import type { JobContext, Scheduler } from './scheduler';
 import * as findingJobs from '../modules/findings/finding.jobs';
 import * as notifications from '../modules/notifications/notification.service';
+import * as tokens from '../modules/auth/token.service';
 
 /** The product's scheduled jobs. Each tick runs on exactly one instance (the scheduler's lease). */
 export const JOBS = {
@@ -8,6 +9,7 @@ export const JOBS = {
   'finding-reminders': { cron: '0 7 * * *', run: (ctx: JobContext) => findingJobs.remind(new Date(), ctx.progress) },
   'notification-delivery': { cron: '* * * * *', run: () => notifications.deliverPending() },
   'outbox-cleanup': { cron: '30 3 * * *', run: () => notifications.purgeSent(90) },
+  'auth-cleanup': { cron: '17 * * * *', run: () => tokens.purgeExpired() },
 } as const;
 
 export function registerJobs(scheduler: Scheduler): void {
