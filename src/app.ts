@@ -26,6 +26,8 @@ import { settingsRoutes } from './modules/settings/settings.routes';
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import { configureMailer } from './modules/notifications/notification.service';
 import * as compliance from './modules/compliance/compliance.service';
+import { configureTokenCache } from './modules/auth/token.service';
+import { configureUserCache } from './modules/users/user.service';
 import { version } from '../package.json';
 
 export interface AppDeps {
@@ -108,11 +110,15 @@ export function createApp(deps: AppDeps): AppHandle {
     stringify: false,
   });
   compliance.subscribe();
+  configureTokenCache(config.authCacheSeconds);
+  configureUserCache(config.authCacheSeconds);
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
   configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
   // while the embedded database restarts, requests fail fast instead of waiting for a server
   app.use('/api', (_req, _res, next) => next(knownDown() ? new AppError(503, 'database_unavailable', 'The database is restarting, try again shortly') : undefined));
-  app.use('/api', session({
+  // the cookie session is for browsers; a request with a bearer token skips it entirely
+  const browserOnly = (mw: express.RequestHandler): express.RequestHandler => (req, res, next) => (req.headers.authorization ? next() : mw(req, res, next));
+  app.use('/api', browserOnly(session({
     name: 'attest.sid',
     secret: deps.sessionSecret,
     store,
@@ -120,8 +126,8 @@ export function createApp(deps: AppDeps): AppHandle {
     saveUninitialized: false,
     rolling: false,
     cookie: { httpOnly: true, sameSite: 'strict', secure: config.env === 'production' ? 'auto' : false, maxAge: config.tokenTtlHours * 3600_000 },
-  }));
-  app.use('/api', passport.initialize(), passport.session());
+  })));
+  app.use('/api', passport.initialize(), browserOnly(passport.session()));
   app.use('/api/v1', buildRouter(routes, { jsonLimit: config.bodyLimit }));
 
   app.use(notFoundHandler);

@@ -15,6 +15,8 @@ export interface Config {
   adminPassword?: string;
   sessionSecret?: string;
   tokenTtlHours: number;
+  /** how long a process may trust a token and its user without reading them again (revocation delay across instances) */
+  authCacheSeconds: number;
   publicBaseUrl: string;
   scanAllowedTargets: string[];
   scanConcurrency: number;
@@ -53,6 +55,7 @@ const schema = Joi.object({
   ADMIN_PASSWORD: Joi.string().min(12).max(128),
   SESSION_SECRET: Joi.string().min(32),
   TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
+  AUTH_CACHE_SECONDS: Joi.number().integer().min(0).max(300).default(15),
   PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   SCAN_ALLOWED_TARGETS: Joi.string().default('127.0.0.0/8,::1/128,localhost'),
   SCAN_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminPassword: v.ADMIN_PASSWORD,
     sessionSecret: v.SESSION_SECRET,
     tokenTtlHours: v.TOKEN_TTL_HOURS,
+    authCacheSeconds: v.AUTH_CACHE_SECONDS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     scanAllowedTargets: String(v.SCAN_ALLOWED_TARGETS).split(',').map((s) => s.trim()).filter(Boolean),
     scanConcurrency: v.SCAN_CONCURRENCY,

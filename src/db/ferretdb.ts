@@ -90,7 +90,8 @@ function forwardLogs(child: ChildProcess, dbLog: DbLog, tail: string[]): void {
     try { entry = JSON.parse(line); } catch { /* not JSON: a panic trace or similar */ }
     if (!entry) { dbLog('error', line.slice(0, 2000)); return; }
     const level = LEVELS[String(entry.level ?? '').toUpperCase()];
-    if (!level) return;
+    // a client closing its connection is logged at WARN by FerretDB 1.24: routine, not a warning
+    if (!level || entry.msg === 'Connection stopped') return;
     const { msg, level: _l, time: _t, ...fields } = entry;
     dbLog(level, String(msg ?? 'ferretdb'), fields);
   });

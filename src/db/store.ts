@@ -2,6 +2,7 @@ import type { Connection, Model, UpdateQuery } from 'mongoose';
 import { AppError } from '../http/errors';
 import type { Lane } from './lane';
 import { isDuplicateKey, normalizeWriteError } from './db-errors';
+import { Generation, isCached } from './cache';
 
 export { DuplicateKeyError, isDuplicateKey } from './db-errors';
 
@@ -46,14 +47,23 @@ function writable<M extends AnyModel>(m: M): M {
   return (conn.models[m.modelName] ?? conn.model(m.modelName, m.schema, m.collection.collectionName)) as M;
 }
 
-/** Runs one write: through the lane on FerretDB, with errors normalised. */
-async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>): Promise<T> {
+/** Runs one write: through the lane on FerretDB, with errors normalised; cached collections get a new generation. */
+async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>, opts: { raw?: boolean } = {}): Promise<T> {
   const w = writable(m);
   try {
     return writer.lane ? await writer.lane.run(() => job(w)) : await job(w);
   } catch (err) {
-    throw normalizeWriteError(err, m);
+    throw opts.raw ? err : normalizeWriteError(err, m);
+  } finally {
+    // also after a failed write: it may have been applied before the error reached us
+    if (isCached(m.collection.collectionName)) await bumpGeneration(m.collection.collectionName);
   }
+}
+
+function bumpGeneration(collection: string): Promise<unknown> {
+  const g = writable(Generation);
+  const job = () => g.updateOne({ _id: collection }, { $inc: { v: 1 } }, { upsert: true });
+  return writer.lane ? writer.lane.run(job) : job();
 }
 
 /** Adds the version increment every conditional or versioned write carries. */
@@ -84,7 +94,7 @@ export async function insertNew(m: AnyModel, docs: object[]): Promise<{ inserted
     const chunk = docs.slice(i, i + INSERT_CHUNK);
     const w = writable(m);
     try {
-      await (writer.lane ? writer.lane.run(() => w.insertMany(chunk, { ordered: false })) : w.insertMany(chunk, { ordered: false }));
+      await write(m, () => w.insertMany(chunk, { ordered: false }), { raw: true });
     } catch (err) {
       const writeErrors = ([] as unknown[]).concat((err as { writeErrors?: unknown[] }).writeErrors ?? []);
       if (!writeErrors.length || !writeErrors.every(isDuplicateKey)) throw normalizeWriteError(err, m);
@@ -220,12 +230,12 @@ export async function findByIds<T extends { _id: unknown }>(m: AnyModel, ids: un
 }
 
 /**
- * Every document of a collection whose _id is a number, streamed in ascending _id order with
- * bounded memory. MongoDB walks its _id index; FerretDB has no usable sort, so its natural
- * (insertion) order is read and put right by a bounded reorder window (inserts of this
- * process are in _id order already; another process may interleave a few).
+ * Every document of a collection whose _id order is the order of `position(doc)` (consecutive
+ * integers), streamed in that order with bounded memory. MongoDB walks its _id index; FerretDB
+ * has no usable sort, so its natural (insertion) order is read and put right by a bounded reorder
+ * window (inserts of this process are in order already; another process may interleave a few).
  */
-export async function* streamByNumericId<T extends { _id: number }>(m: AnyModel, window = 10_000): AsyncGenerator<T> {
+export async function* streamInOrder<T>(m: AnyModel, position: (d: T) => number, window = 10_000): AsyncGenerator<T> {
   if (writer.backend === 'mongodb') {
     for await (const d of m.find({}).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 })) yield d as T;
     return;
@@ -243,9 +253,10 @@ export async function* streamByNumericId<T extends { _id: number }>(m: AnyModel,
   };
   for await (const d of m.find({}).lean().cursor({ batchSize: 1000 })) {
     const doc = d as T;
-    if (next === -Infinity) next = doc._id;
-    if (doc._id < next) { yield doc; continue; } // arrived after its place was passed: still reported, out of order
-    pending.set(doc._id, doc);
+    const at = position(doc);
+    if (next === -Infinity) next = at;
+    if (at < next) { yield doc; continue; } // arrived after its place was passed: still reported, out of order
+    pending.set(at, doc);
     yield* drain(false);
   }
   yield* drain(true);

@@ -1,4 +1,4 @@
-import { AuditEvent, AuditEventDoc, AuditHead, AuditHeadDoc } from './audit.model';
+import { AuditEventDoc, AuditHead, AuditHeadDoc, eventId, eventsAt, partitionOf } from './audit.model';
 import { canonicalJson, sha256 } from '../../shared/canonical';
 import * as store from '../../db/store';
 
@@ -21,13 +21,13 @@ export function link(from: Position, bodies: EventBody[]): AuditEventDoc[] {
   return bodies.map((b, i) => {
     const seq = from.seq + i + 1;
     const hash = hashOf({ ...b, seq, prevHash });
-    const doc = { _id: seq, seq, ...b, prevHash, hash };
+    const doc = { _id: eventId(seq), seq, ...b, prevHash, hash };
     prevHash = hash;
     return doc;
   });
 }
 
-const exists = async (seq: number) => !!(await AuditEvent.exists({ _id: seq }));
+const exists = async (seq: number) => !!(await eventsAt(seq).findById(eventId(seq), { _id: 1 }).lean());
 
 /**
  * The chain's real end at or after `seq - 1`, found by lookups by _id (galloping, then binary
@@ -43,7 +43,7 @@ export async function findEnd(seq: number): Promise<Position> {
     if (await exists(mid)) lo = mid; else hi = mid;
   }
   if (lo <= 0) return { seq: 0, hash: GENESIS };
-  const e = await AuditEvent.findById(lo, { hash: 1 }).lean();
+  const e = await eventsAt(lo).findById(eventId(lo), { hash: 1 }).lean();
   return { seq: lo, hash: e!.hash };
 }
 
@@ -61,6 +61,17 @@ export async function advanceHead(to: Position): Promise<void> {
   }
 }
 
+/** Inserts linked events partition by partition, in seq order (an error leaves a prefix stored). */
+export async function insertInOrder(docs: AuditEventDoc[]): Promise<void> {
+  for (let i = 0; i < docs.length;) {
+    const p = partitionOf(docs[i].seq);
+    let j = i;
+    while (j < docs.length && partitionOf(docs[j].seq) === p) j++;
+    await store.insertMany(eventsAt(docs[i].seq), docs.slice(i, j));
+    i = j;
+  }
+}
+
 /**
  * Appends bodies to the chain. The insert keyed by seq is the arbiter: two writers (instances,
  * or a CLI beside the service) that read the same end cannot both take the next position. The
@@ -74,14 +85,14 @@ export async function append(bodies: EventBody[]): Promise<AuditEventDoc[]> {
     if (attempt > 100) throw new Error('audit chain: could not append after 100 attempts');
     const docs = link(at, rest);
     try {
-      await store.insertMany(AuditEvent, docs);
+      await insertInOrder(docs);
       written.push(...docs);
       break;
     } catch (err) {
       if (!(err instanceof store.DuplicateKeyError)) throw err;
       // an ordered insert stored a prefix of ours, if any: keep it, continue after the real end
       let k = 0;
-      while (k < docs.length && (await AuditEvent.findById(docs[k]._id, { hash: 1 }).lean())?.hash === docs[k].hash) k++;
+      while (k < docs.length && (await eventsAt(docs[k].seq).findById(docs[k]._id, { hash: 1 }).lean())?.hash === docs[k].hash) k++;
       written.push(...docs.slice(0, k));
       rest = rest.slice(k);
       at = await findEnd(docs[k]?.seq ?? docs[docs.length - 1].seq + 1);

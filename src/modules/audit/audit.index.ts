@@ -1,4 +1,5 @@
-import { AuditEvent, AuditEventDoc, AuditIndex, INDEX_BUCKET } from './audit.model';
+import { AuditEventDoc, AuditIndex, INDEX_BUCKET } from './audit.model';
+import { eventsBySeq } from './audit.read';
 import * as store from '../../db/store';
 
 /** The index keys an event is found under (see AuditIndex). */
@@ -58,7 +59,7 @@ export async function catchUp(headSeq: number, batch = 500): Promise<number> {
   let done = 0;
   while (from <= headSeq) {
     const ids = Array.from({ length: Math.min(batch, headSeq - from + 1) }, (_, i) => from + i);
-    const events = await store.findByIds<AuditEventDoc>(AuditEvent, ids, { seq: 1, entity: 1, entityId: 1, actor: 1, action: 1 });
+    const events = await eventsBySeq(ids);
     if (events.length) await indexEvents(events);
     done += events.length;
     from += ids.length;

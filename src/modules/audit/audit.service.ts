@@ -1,5 +1,7 @@
-import { AuditEvent, AuditEventDoc } from './audit.model';
+import { AuditEventDoc, PARTITION, eventsIn, partitionOf } from './audit.model';
+import { eventAt, eventsBySeq } from './audit.read';
 import { append, GENESIS, hashOf, readHead, type EventBody } from './audit.chain';
+import { eventId } from './audit.model';
 import { catchUp, indexEvents, seqsOf } from './audit.index';
 import type { Ctx } from '../../shared/actor';
 import { serialize } from '../../db/serialize';
@@ -92,9 +94,9 @@ async function firstAtOrAfter(t: Date, head: number): Promise<number> {
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
     let probe = mid;
-    let e = await AuditEvent.findById(probe, { at: 1 }).lean();
+    let e = await eventAt(probe);
     // a missing event (deleted): look at the next ones
-    while (!e && probe < hi - 1) e = await AuditEvent.findById(++probe, { at: 1 }).lean();
+    while (!e && probe < hi - 1) e = await eventAt(++probe);
     if (e && e.at.getTime() < t.getTime()) lo = probe + 1; else hi = mid;
   }
   return lo;
@@ -130,32 +132,70 @@ export async function list(q: AuditQuery) {
     total = Math.max(0, hi - lo + 1);
     ids = Array.from({ length: Math.max(0, Math.min(q.limit, total - skip)) }, (_, i) => hi - skip - i);
   }
-  const items = await store.findByIds<AuditEventDoc>(AuditEvent, ids);
+  const items = await eventsBySeq(ids);
   return { items: items.map((i) => serialize(i)), total, page: q.page, limit: q.limit };
 }
 
 export interface VerifyResult { ok: boolean; checked: number; headSeq: number; problems: { seq: number; reason: string }[] }
 
-/** Walks the chain in order: a changed event breaks its hash, a deleted one breaks seq or the link. */
-export async function verify(maxProblems = 20): Promise<VerifyResult> {
-  const problems: VerifyResult['problems'] = [];
-  let expectedSeq = 1;
-  let prevHash = GENESIS;
-  let checked = 0;
-  for await (const e of store.streamByNumericId<AuditEventDoc>(AuditEvent)) {
-    checked++;
-    if (e.seq !== expectedSeq) problems.push({ seq: e.seq, reason: e.seq > expectedSeq ? `events ${expectedSeq}..${e.seq - 1} are missing` : 'out of order' });
-    if (e.prevHash !== prevHash) problems.push({ seq: e.seq, reason: 'does not link to the previous event' });
+interface PartitionCheck { first?: AuditEventDoc; last?: AuditEventDoc; checked: number; problems: VerifyResult['problems'] }
+
+/** Checks one partition on its own: consecutive seqs, each hash over its content, each link inside it. */
+async function checkPartition(p: number, maxProblems: number): Promise<PartitionCheck> {
+  const out: PartitionCheck = { checked: 0, problems: [] };
+  let expected = p === 0 ? 1 : p * PARTITION;
+  let prev: AuditEventDoc | undefined;
+  for await (const e of store.streamInOrder<AuditEventDoc>(eventsIn(p), (d) => d.seq)) {
+    out.checked++;
+    out.first ??= e;
+    if (e.seq !== expected) out.problems.push({ seq: e.seq, reason: e.seq > expected ? `events ${expected}..${e.seq - 1} are missing` : 'out of order' });
+    if (prev && e.prevHash !== prev.hash) out.problems.push({ seq: e.seq, reason: 'does not link to the previous event' });
     const { hash, _id, ...rest } = e;
-    if (_id !== e.seq || hashOf(rest) !== hash) problems.push({ seq: e.seq, reason: 'content does not match its hash (modified)' });
-    expectedSeq = e.seq + 1;
-    prevHash = hash;
-    if (problems.length >= maxProblems) break;
+    if (_id !== eventId(e.seq) || partitionOf(e.seq) !== p || hashOf(rest) !== hash) out.problems.push({ seq: e.seq, reason: 'content does not match its hash (modified)' });
+    expected = e.seq + 1;
+    prev = e;
+    out.last = e;
+    if (out.problems.length >= maxProblems) break;
   }
-  const head = await readHead();
-  if (head.recorded && problems.length < maxProblems) {
-    if (head.seq > expectedSeq - 1) problems.push({ seq: head.seq, reason: `events ${expectedSeq}..${head.seq} are missing from the end` });
-    else if (head.seq === expectedSeq - 1 && head.hash !== prevHash) problems.push({ seq: head.seq, reason: 'last event does not match the recorded head' });
-  }
-  return { ok: problems.length === 0, checked, headSeq: expectedSeq - 1, problems };
+  return out;
 }
+
+/**
+ * Walks the whole chain: a changed event breaks its hash, a deleted one breaks seq or the link,
+ * a removed tail disagrees with the recorded head. Partitions are checked two at a time (the
+ * scans run in the database's process, in parallel) and joined at their boundaries; memory stays
+ * bounded by the reorder window of one scan per partition.
+ */
+export async function verify(maxProblems = 20): Promise<VerifyResult> {
+  const head = await readHead();
+  const last = Math.max(partitionOf(Math.max(head.seq, 1)), 0);
+  // partitions past the head's, if events were appended after a head that lags
+  let end = last;
+  while ((await eventsIn(end + 1).exists({}))) end++;
+  const checks: PartitionCheck[] = [];
+  for (let p = 0; p <= end; p += VERIFY_PARALLEL) {
+    const batch = Array.from({ length: Math.min(VERIFY_PARALLEL, end - p + 1) }, (_, i) => checkPartition(p + i, maxProblems));
+    checks.push(...(await Promise.all(batch)));
+  }
+  const problems: VerifyResult['problems'] = [];
+  let prevHash = GENESIS;
+  let expected = 1;
+  let checked = 0;
+  for (const [p, c] of checks.entries()) {
+    checked += c.checked;
+    const start = p === 0 ? 1 : p * PARTITION;
+    if (c.first && expected < start) problems.push({ seq: start, reason: `events ${expected}..${start - 1} are missing` });
+    if (c.first?.seq === start && expected === start && c.first.prevHash !== prevHash) problems.push({ seq: start, reason: 'does not link to the previous event' });
+    problems.push(...c.problems);
+    if (c.last) { prevHash = c.last.hash; expected = c.last.seq + 1; }
+  }
+  const ordered = problems.sort((x, y) => x.seq - y.seq).slice(0, maxProblems);
+  if (head.recorded && ordered.length < maxProblems) {
+    if (head.seq > expected - 1) ordered.push({ seq: head.seq, reason: `events ${expected}..${head.seq} are missing from the end` });
+    else if (head.seq === expected - 1 && head.hash !== prevHash) ordered.push({ seq: head.seq, reason: 'last event does not match the recorded head' });
+  }
+  return { ok: ordered.length === 0, checked, headSeq: expected - 1, problems: ordered };
+}
+
+/** Partitions scanned at once by verify (the database decodes each scan on its own core). */
+const VERIFY_PARALLEL = 2;

@@ -63,7 +63,7 @@ export function authRoutes(opts: { loginRateLimit: number }): RouteDef[] {
     },
     {
       method: 'get', path: '/auth/me', tag: 'auth', access: 'self', summary: 'The logged-in user',
-      handler: (req) => users.get(ctxOf(req).actor.id),
+      handler: (req) => users.me(ctxOf(req).actor.id),
     },
   ];
 }

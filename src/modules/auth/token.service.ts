@@ -3,6 +3,20 @@ import { Types } from 'mongoose';
 import { LoginThrottle, ThrottleDoc, Token } from './token.model';
 import { sha256 } from '../../shared/canonical';
 import * as store from '../../db/store';
+import { TtlCache } from '../../shared/ttl-cache';
+
+/*
+ * Live tokens are cached in the process for at most AUTH_CACHE_SECONDS (default 15), so that an
+ * authenticated request needs no database read. Revoking a token, or all of a user's tokens,
+ * drops them from this instance's cache at once; other instances stop accepting them within
+ * AUTH_CACHE_SECONDS.
+ */
+const live = new TtlCache<string, { user: string; expiresAt: number }>(15_000);
+
+export function configureTokenCache(seconds: number): void {
+  live.ttlMs = seconds * 1000;
+  live.clear();
+}
 
 export async function issue(userId: Types.ObjectId | string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
   const token = `att_${crypto.randomBytes(32).toString('base64url')}`;
@@ -14,16 +28,22 @@ export async function issue(userId: Types.ObjectId | string, ttlHours: number): 
 /** The user id a live token belongs to, or undefined. */
 export async function resolve(token: string): Promise<string | undefined> {
   if (!/^att_[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const t = await Token.findById(sha256(token)).lean();
+  const key = sha256(token);
+  const hit = live.get(key);
+  if (hit) return hit.expiresAt > Date.now() ? hit.user : undefined;
+  const t = await Token.findById(key).lean();
   if (!t || t.revokedAt || t.expiresAt.getTime() <= Date.now()) return undefined;
+  live.set(key, { user: t.user.toString(), expiresAt: t.expiresAt.getTime() }, t.expiresAt.getTime() - Date.now());
   return t.user.toString();
 }
 
 export async function revoke(token: string): Promise<void> {
+  live.delete(sha256(token));
   await store.updateById(Token, sha256(token), { $set: { revokedAt: new Date() } });
 }
 
 export async function revokeAllFor(userId: string): Promise<void> {
+  live.deleteWhere((t) => t.user === userId);
   await store.updateMany(Token, { user: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
 }
 

@@ -1,6 +1,7 @@
 import { Schema, model } from 'mongoose';
 import { Finding, type FindingDoc } from './finding.model';
 import * as store from '../../db/store';
+import { all, cacheCollection } from '../../db/cache';
 import type { FindingSource, FindingStatus, Severity } from '../../shared/enums';
 
 /*
@@ -44,6 +45,8 @@ const tombOf = (v: number): Tomb => ({ v, gone: true, at: new Date() });
 interface BoardDoc { _id: string; items: Record<string, Entry | Tomb>; version: number }
 const boardSchema = () => new Schema<BoardDoc>({ _id: String, items: { type: Schema.Types.Mixed, default: () => ({}) }, version: { type: Number, default: 0 } }, { versionKey: false, minimize: false });
 export const Board = model<BoardDoc>('FindingBoard', boardSchema(), 'finding_boards');
+// the working set is read on every findings list: held in memory, revalidated per read (db/cache.ts)
+cacheCollection(Board);
 export const Archive = model<BoardDoc>('FindingArchive', boardSchema(), 'finding_archive');
 
 const archived = (status: FindingStatus) => status === 'verified';
@@ -79,8 +82,9 @@ const live = (d: BoardDoc | null | undefined): Entry[] => Object.values(d?.items
 
 /** Working-set entries (not verified) of the given organizations, or of all. */
 export async function openEntries(orgs?: string[]): Promise<Entry[]> {
-  const docs = orgs ? await store.findByIds<BoardDoc>(Board, orgs) : await Board.find({}).lean<BoardDoc[]>();
-  return docs.flatMap(live);
+  const docs = await all<BoardDoc>(Board);
+  const wanted = orgs && new Set(orgs);
+  return docs.filter((d) => !wanted || wanted.has(d._id)).flatMap(live);
 }
 
 /** Verified entries of the given organizations (every archive year), or of all. */

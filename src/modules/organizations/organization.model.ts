@@ -1,4 +1,5 @@
 import { Schema, Types, model } from 'mongoose';
+import { cacheCollection } from '../../db/cache';
 import { ORGANIZATION_TYPES, OrganizationType } from '../../shared/enums';
 
 export interface OrganizationDoc {
@@ -24,3 +25,4 @@ schema.index({ code: 1 }, { unique: true });
 schema.index({ name: 1 });
 
 export const Organization = model<OrganizationDoc>('Organization', schema, 'organizations');
+cacheCollection(Organization);

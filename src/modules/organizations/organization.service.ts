@@ -3,23 +3,18 @@ import * as audit from '../audit/audit.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
-import { escapeRegex } from '../../shared/joi';
+import * as cache from '../../db/cache';
 import type { Ctx } from '../../shared/actor';
 
 export type OrganizationView = Omit<OrganizationDoc, '_id'> & { id: string };
 
 export async function list(q: { page: number; limit: number; type?: string; q?: string }) {
-  const filter: Record<string, unknown> = {};
-  if (q.type) filter.type = q.type;
-  if (q.q) {
-    const rx = { $regex: escapeRegex(q.q), $options: 'i' };
-    filter.$or = [{ code: rx }, { name: rx }];
-  }
-  const [items, total] = await Promise.all([
-    Organization.find(filter).sort({ code: 1 }).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-    Organization.countDocuments(filter),
-  ]);
-  return { items: items.map((i) => serialize<OrganizationView>(i)), total, page: q.page, limit: q.limit };
+  const needle = q.q?.toLowerCase();
+  const rows = (await cache.all<OrganizationDoc>(Organization))
+    .filter((o) => (!q.type || o.type === q.type) && (!needle || o.code.toLowerCase().includes(needle) || o.name.toLowerCase().includes(needle)))
+    .sort((x, y) => x.code.localeCompare(y.code));
+  const skip = (q.page - 1) * q.limit;
+  return { items: rows.slice(skip, skip + q.limit).map((i) => serialize<OrganizationView>(i)), total: rows.length, page: q.page, limit: q.limit };
 }
 
 export async function get(id: string): Promise<OrganizationView> {

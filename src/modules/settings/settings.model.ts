@@ -1,4 +1,5 @@
 import { Schema, Types, model } from 'mongoose';
+import { cacheCollection } from '../../db/cache';
 
 /**
  * Settings are stored as numbered revisions: the current settings are the highest `version` of
@@ -38,3 +39,4 @@ const schema = new Schema<SettingsDoc>(
 schema.index({ key: 1, version: -1 }, { unique: true });
 
 export const SettingsModel = model<SettingsDoc>('Settings', schema, 'settings');
+cacheCollection(SettingsModel);

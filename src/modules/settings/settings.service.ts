@@ -4,6 +4,7 @@ import * as checklists from '../checklists/checklist.service';
 import * as audit from '../audit/audit.service';
 import { AppError, joiDetails } from '../../http/errors';
 import * as store from '../../db/store';
+import * as cache from '../../db/cache';
 import { LEVELS, type Severity } from '../../shared/enums';
 import { systemActor, type Ctx } from '../../shared/actor';
 
@@ -46,7 +47,12 @@ function view(d: SettingsDoc): Settings {
   };
 }
 
-const current = () => SettingsModel.findOne({ key: SETTINGS_KEY }).sort({ version: -1 }).lean();
+/** The newest revision (revisions are few and cached: db/cache.ts). */
+async function current(): Promise<SettingsDoc | undefined> {
+  let best: SettingsDoc | undefined;
+  for (const d of await cache.all<SettingsDoc>(SettingsModel)) if (d.key === SETTINGS_KEY && (!best || d.version > best.version)) best = d;
+  return best;
+}
 const isDuplicate = (err: unknown) => err instanceof store.DuplicateKeyError;
 
 /** The settings; the first read on an empty database stores the defaults (one winner if several race). */

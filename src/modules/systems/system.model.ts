@@ -1,4 +1,5 @@
 import { Schema, Types, model } from 'mongoose';
+import { cacheCollection } from '../../db/cache';
 import { COMPLIANCE_STATES, ComplianceState, HOSTING_TYPES, LEVELS, SYSTEM_STATUSES } from '../../shared/enums';
 
 export interface Compliance {
@@ -92,3 +93,4 @@ schema.index({ 'compliance.state': 1, code: 1 });
 schema.index({ owners: 1 });
 
 export const System = model<SystemDoc>('System', schema, 'systems');
+cacheCollection(System);

@@ -6,7 +6,7 @@ import { User } from '../users/user.model';
 import { AppError, ErrorDetail } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
-import { escapeRegex } from '../../shared/joi';
+import * as cache from '../../db/cache';
 import { Ctx, canSee, scopedOrganization } from '../../shared/actor';
 import { canonicalJson } from '../../shared/canonical';
 import { systemStale } from '../../shared/events';
@@ -26,30 +26,29 @@ export interface SystemQuery {
   page: number; limit: number; organization?: string; level?: number; state?: string; status?: string; tag?: string; q?: string; sort: string;
 }
 
+const compare = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() - b.getTime()
+  : typeof a === 'number' && typeof b === 'number' ? a - b : String(a ?? '').localeCompare(String(b ?? '')));
+
+/** Lists from the cached collection (db/cache.ts): 124 systems are filtered and sorted in memory. */
 export async function list(ctx: Ctx, q: SystemQuery) {
-  const filter: Record<string, unknown> = {};
-  if (q.organization) filter.organization = new Types.ObjectId(q.organization);
-  if (q.level) filter.level = q.level;
-  if (q.state) filter['compliance.state'] = q.state;
-  if (q.status) filter.status = q.status;
-  if (q.tag) filter.tags = q.tag;
-  if (q.q) {
-    const rx = { $regex: escapeRegex(q.q), $options: 'i' };
-    filter.$or = [{ code: rx }, { name: rx }];
-  }
-  // scope last, so a query can never widen it; asking for another organization finds nothing
-  const scope = scopeFilter(ctx.actor);
-  if (scope.organization && q.organization && q.organization !== String(scope.organization)) {
-    return { items: [], total: 0, page: q.page, limit: q.limit };
-  }
-  Object.assign(filter, scope);
-  const sortKey = q.sort.replace(/^-/, '');
-  const sort: Record<string, 1 | -1> = { [sortKey]: q.sort.startsWith('-') ? -1 : 1, ...(sortKey !== 'code' && { code: 1 }) };
-  const [items, total] = await Promise.all([
-    System.find(filter).sort(sort).skip((q.page - 1) * q.limit).limit(q.limit).lean(),
-    System.countDocuments(filter),
-  ]);
-  return { items: items.map(view), total, page: q.page, limit: q.limit };
+  const scope = scopedOrganization(ctx.actor);
+  if (scope === null) return { items: [], total: 0, page: q.page, limit: q.limit };
+  const needle = q.q?.toLowerCase();
+  const rows = (await cache.all<SystemDoc>(System)).filter((s) => {
+    const org = s.organization.toString();
+    return (scope === undefined || org === scope)
+      && (!q.organization || org === q.organization)
+      && (!q.level || s.level === q.level)
+      && (!q.state || s.compliance?.state === q.state)
+      && (!q.status || s.status === q.status)
+      && (!q.tag || s.tags?.includes(q.tag))
+      && (!needle || s.code.toLowerCase().includes(needle) || s.name.toLowerCase().includes(needle));
+  });
+  const key = q.sort.replace(/^-/, '') as keyof SystemDoc;
+  const dir = q.sort.startsWith('-') ? -1 : 1;
+  rows.sort((x, y) => dir * compare(x[key], y[key]) || x.code.localeCompare(y.code));
+  const skip = (q.page - 1) * q.limit;
+  return { items: rows.slice(skip, skip + q.limit).map(view), total: rows.length, page: q.page, limit: q.limit };
 }
 
 /** A system the actor may see; 404 otherwise, so that outsiders cannot probe for existence. */

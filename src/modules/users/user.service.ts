@@ -7,6 +7,7 @@ import * as tokens from '../auth/token.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
+import { TtlCache } from '../../shared/ttl-cache';
 import { escapeRegex } from '../../shared/joi';
 import type { Actor, Ctx } from '../../shared/actor';
 import type { Role } from '../../shared/enums';
@@ -41,12 +42,38 @@ export async function get(id: string): Promise<UserView> {
   return view(u);
 }
 
-/** Active user by id, as an actor; undefined when gone or deactivated. */
+/*
+ * Who is behind an authenticated request, cached in the process for at most AUTH_CACHE_SECONDS
+ * (see token.service.ts): a change of the user here drops the entry at once, other instances
+ * see it within that time.
+ */
+const actors = new TtlCache<string, { actor: Actor; view: UserView } | null>(15_000);
+
+export function configureUserCache(seconds: number): void {
+  actors.ttlMs = seconds * 1000;
+  actors.clear();
+}
+
+async function cachedUser(id: string) {
+  if (!Types.ObjectId.isValid(id)) return null;
+  const hit = actors.get(id);
+  if (hit !== undefined) return hit;
+  const u = await User.findById(id, { passwordHash: 0 }).lean();
+  const entry = u?.active ? { actor: toActor(u), view: view(u) } : null;
+  actors.set(id, entry);
+  return entry;
+}
+
+/** Active user by id, as an actor; undefined when gone or deactivated. Runs on every authenticated request. */
 export async function activeActor(id: string): Promise<Actor | undefined> {
-  if (!Types.ObjectId.isValid(id)) return undefined;
-  // by id alone: the primary-key path on FerretDB; runs on every authenticated request
-  const u = await User.findById(id, { email: 1, name: 1, roles: 1, organization: 1, active: 1 }).lean();
-  return u?.active ? toActor(u) : undefined;
+  return (await cachedUser(id))?.actor;
+}
+
+/** The logged-in user as GET /auth/me shows it. */
+export async function me(id: string): Promise<UserView> {
+  const u = await cachedUser(id);
+  if (!u) throw AppError.notFound('User');
+  return u.view;
 }
 
 export async function findForLogin(email: string) {
@@ -55,6 +82,7 @@ export async function findForLogin(email: string) {
 
 export async function touchLogin(id: Types.ObjectId) {
   await store.updateById(User, id, { $set: { lastLoginAt: new Date() } });
+  actors.delete(id.toString());
 }
 
 async function checkRolesAndOrg(roles: Role[], organization: string | null | undefined) {
@@ -107,6 +135,7 @@ export async function update(ctx: Ctx, id: string, patch: UserPatch) {
     return { $set, ...(Object.keys($unset).length && { $unset }) };
   });
   if (!m) throw AppError.notFound('User');
+  actors.delete(id);
   // a new password or a deactivation ends every session the user had
   if (patch.password !== undefined || patch.active === false) await tokens.revokeAllFor(id);
   const u = view(m.after);
