@@ -1,10 +1,11 @@
-import type { Connection, Model, UpdateQuery } from 'mongoose';
+import type { Model, UpdateQuery } from 'mongoose';
 import { AppError } from '../http/errors';
-import type { Lane } from './lane';
 import { isDuplicateKey, normalizeWriteError } from './db-errors';
+import { writer } from './writer';
 import { Generation, isCached } from './cache';
 
 export { DuplicateKeyError, isDuplicateKey } from './db-errors';
+export { findByIds, streamInOrder } from './reads';
 
 /*
  * The persistence seam. Services say what must hold — "update if the version is still N",
@@ -21,20 +22,12 @@ export { DuplicateKeyError, isDuplicateKey } from './db-errors';
  * index comes back as a DuplicateKeyError (409), whichever dialect the server speaks.
  */
 
-export type Backend = 'mongodb' | 'ferretdb';
-
 /** FerretDB hangs on a bulk write of ~100 updates in one command; chunks of 40 are measured safe. */
 export const BULK_CHUNK = 40;
 /** Inserts are one SQLite transaction per command on FerretDB; 500 documents each is measured safe. */
 export const INSERT_CHUNK = 500;
 
-interface Writer { backend: Backend; lane?: Lane; laneConnection?: Connection }
-let writer: Writer = { backend: 'mongodb' };
-
-export function configureStore(w: Writer): void { writer = w; }
-export const backend = (): Backend => writer.backend;
-/** Write jobs queued on the lane (0 on MongoDB). */
-export const laneDepth = (): number => writer.lane?.depth ?? 0;
+export { configureStore, backend, laneDepth, type Backend } from './writer';
 
 type AnyModel = Model<any>;
 type Id = unknown;
@@ -214,52 +207,6 @@ function exclusive<T extends { version?: number }>(m: AnyModel, id: Id, decide: 
     const after = await w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>();
     return { before, after: after! };
   });
-}
-
-/**
- * Documents by _id, in the order asked (missing ones left out). MongoDB answers one `$in`;
- * FerretDB scans the whole collection for `$in`, so there each id is its own indexed lookup.
- */
-export async function findByIds<T extends { _id: unknown }>(m: AnyModel, ids: unknown[], projection?: object): Promise<T[]> {
-  if (!ids.length) return [];
-  let found: T[];
-  if (writer.backend === 'mongodb') found = await m.find({ _id: { $in: ids } }, projection).lean<T[]>();
-  else found = (await Promise.all(ids.map((id) => m.findById(id, projection).lean<T>()))).filter((d): d is NonNullable<typeof d> => !!d) as T[];
-  const byId = new Map(found.map((d) => [String(d._id), d]));
-  return ids.map((id) => byId.get(String(id))).filter((d): d is T => !!d);
-}
-
-/**
- * Every document of a collection whose _id order is the order of `position(doc)` (consecutive
- * integers), streamed in that order with bounded memory. MongoDB walks its _id index; FerretDB
- * has no usable sort, so its natural (insertion) order is read and put right by a bounded reorder
- * window (inserts of this process are in order already; another process may interleave a few).
- */
-export async function* streamInOrder<T>(m: AnyModel, position: (d: T) => number, window = 10_000): AsyncGenerator<T> {
-  if (writer.backend === 'mongodb') {
-    for await (const d of m.find({}).sort({ _id: 1 }).lean().cursor({ batchSize: 1000 })) yield d as T;
-    return;
-  }
-  const pending = new Map<number, T>();
-  let next = -Infinity;
-  const drain = function* (all: boolean): Generator<T> {
-    while (pending.size && (all || pending.size > window || pending.has(next))) {
-      if (!pending.has(next)) next = Math.min(...pending.keys());
-      const d = pending.get(next)!;
-      pending.delete(next);
-      next++;
-      yield d;
-    }
-  };
-  for await (const d of m.find({}).lean().cursor({ batchSize: 1000 })) {
-    const doc = d as T;
-    const at = position(doc);
-    if (next === -Infinity) next = at;
-    if (at < next) { yield doc; continue; } // arrived after its place was passed: still reported, out of order
-    pending.set(at, doc);
-    yield* drain(false);
-  }
-  yield* drain(true);
 }
 
 /** The same update on every document matching a filter (a scan on FerretDB: rare or small sets only). */
