@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import os from 'node:os';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
@@ -24,6 +25,8 @@ import { auditRoutes } from './modules/audit/audit.routes';
 import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
 import { notificationRoutes } from './modules/notifications/notification.routes';
+import { scanRoutes } from './modules/scans/scan.routes';
+import { configureScanner } from './modules/scans/scan.runner';
 import { configureMailer } from './modules/notifications/notification.service';
 import * as compliance from './modules/compliance/compliance.service';
 import { configureTokenCache } from './modules/auth/token.service';
@@ -36,6 +39,8 @@ export interface AppDeps {
   sessionSecret: string;
   /** login attempts per address per 15 minutes (per instance) */
   loginRateLimit?: number;
+  /** names this process in scan runs (default host:pid) */
+  instanceId?: string;
   /** false while the embedded database is known to be down (being restarted): answer 503 at once */
   databaseUp?: () => boolean;
 }
@@ -95,6 +100,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...auditRoutes,
     ...checklistRoutes, ...settingsRoutes,
     ...notificationRoutes,
+    ...scanRoutes,
   ];
   const openapi = buildOpenApi(routes, outsidePaths, { version });
   app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });
@@ -110,6 +116,11 @@ export function createApp(deps: AppDeps): AppHandle {
     stringify: false,
   });
   compliance.subscribe();
+  configureScanner({
+    allowedTargets: config.scanAllowedTargets, concurrency: config.scanConcurrency, perHost: config.scanPerHostConcurrency,
+    timeoutMs: config.scanTimeoutMs, defaultPorts: config.scanDefaultPorts, caFile: config.scanCaFile, publicBaseUrl: config.publicBaseUrl,
+    instance: deps.instanceId ?? `${os.hostname()}:${process.pid}`,
+  });
   configureTokenCache(config.authCacheSeconds);
   configureUserCache(config.authCacheSeconds);
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });

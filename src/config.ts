@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import path from 'node:path';
+import { parseAllowList } from './modules/scans/targets';
 
 /** Typed, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -20,6 +21,14 @@ export interface Config {
   publicBaseUrl: string;
   scanAllowedTargets: string[];
   scanConcurrency: number;
+  /** checks of one scan against one address at once */
+  scanPerHostConcurrency: number;
+  /** connect, handshake and read timeout of every probe */
+  scanTimeoutMs: number;
+  /** ports probed on each endpoint host when the system lists no scanPorts */
+  scanDefaultPorts: number[];
+  /** extra trusted CA certificates (PEM file) for the certificate check */
+  scanCaFile?: string;
   schedulerEnabled: boolean;
   logLevel: string;
   demoData: boolean;
@@ -59,6 +68,10 @@ const schema = Joi.object({
   PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   SCAN_ALLOWED_TARGETS: Joi.string().default('127.0.0.0/8,::1/128,localhost'),
   SCAN_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  SCAN_PER_HOST_CONCURRENCY: Joi.number().integer().min(1).max(16).default(2),
+  SCAN_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
+  SCAN_DEFAULT_PORTS: Joi.string().pattern(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/).default('21,22,23,25,110,135,139,445,1433,1521,3306,3389,5432,5900,6379,8080,9200,27017'),
+  SCAN_CA_FILE: Joi.string(),
   SCHEDULER_ENABLED: bool.default(true),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: bool,
@@ -72,6 +85,13 @@ const schema = Joi.object({
   SMTP_FROM: Joi.string().trim().max(320).pattern(/^[^\r\n]*@[^\r\n]*$/).default('Attest <no-reply@attest.example>'),
   NOTIFY_MAX_ATTEMPTS: Joi.number().integer().min(1).max(20).default(5),
 }).unknown(true);
+
+function ports(list: string): number[] {
+  const out = list.split(',').map((p) => Number(p.trim()));
+  const bad = out.find((p) => p < 1 || p > 65535);
+  if (bad !== undefined) throw new ConfigError('SCAN_DEFAULT_PORTS', `has port ${bad} outside 1-65535`);
+  return [...new Set(out)];
+}
 
 /** Validates an environment (process.env by default); throws ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
@@ -90,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (!!v.ADMIN_EMAIL !== !!v.ADMIN_PASSWORD && !(embedded && v.ADMIN_EMAIL)) {
     throw new ConfigError(v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other');
   }
+  try {
+    parseAllowList(String(v.SCAN_ALLOWED_TARGETS).split(',').filter((e) => e.trim()));
+  } catch (err) {
+    throw new ConfigError('SCAN_ALLOWED_TARGETS', (err as Error).message.replace(/^SCAN_ALLOWED_TARGETS: /, ''));
+  }
   const port = v.PORT as number;
   return Object.freeze({
     env: v.NODE_ENV,
@@ -107,6 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     scanAllowedTargets: String(v.SCAN_ALLOWED_TARGETS).split(',').map((s) => s.trim()).filter(Boolean),
     scanConcurrency: v.SCAN_CONCURRENCY,
+    scanPerHostConcurrency: v.SCAN_PER_HOST_CONCURRENCY,
+    scanTimeoutMs: v.SCAN_TIMEOUT_MS,
+    scanDefaultPorts: ports(String(v.SCAN_DEFAULT_PORTS)),
+    scanCaFile: v.SCAN_CA_FILE ? path.resolve(cwd, v.SCAN_CA_FILE) : undefined,
     schedulerEnabled: v.SCHEDULER_ENABLED,
     logLevel: v.LOG_LEVEL,
     demoData: v.DEMO_DATA ?? embedded,

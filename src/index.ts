@@ -11,6 +11,7 @@ import { systemActor } from './shared/actor';
 import { createScheduler } from './jobs/scheduler';
 import { registerJobs } from './jobs';
 import { reconcile } from './reconcile';
+import { stopAll as stopScans } from './modules/scans/scan.service';
 
 async function main() {
   let config;
@@ -39,7 +40,7 @@ async function main() {
   const checklists = await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') })
     .catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
   logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
-  const repaired = await reconcile();
+  const repaired = await reconcile({ embedded: config.embedded });
   logger.info(repaired, 'derived data checked');
   // jobs take a lease per tick in job_runs, so every instance may run the scheduler
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
@@ -73,6 +74,7 @@ async function main() {
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
     await handle.close();
     await scheduler.stop(); // running jobs finish (bounded) while the database is still open
+    await stopScans(); // scans of this process will not finish: they are marked interrupted now
     await db.close();
     logger.info('stopped');
     process.exit(0);

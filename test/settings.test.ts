@@ -13,6 +13,7 @@ const DEFAULTS = {
   reassessmentMonths: { 1: 36, 2: 36, 3: 24, 4: 12, 5: 6 },
   slaDays: { critical: 7, high: 30, medium: 90, low: 180 },
   slaDaysByLevel: {},
+  scanCron: { 1: '0 2 * * 0', 2: '0 2 * * 0', 3: '0 2 * * *', 4: '0 2,14 * * *', 5: '0 */6 * * *' },
   activeChecklist: null,
 };
 

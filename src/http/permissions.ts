@@ -24,6 +24,9 @@ export const PERMISSIONS = {
   'findings:act': ALL,
   'findings:decide': ['admin'],
   'notifications:read': ['admin'],
+  'scans:read': ALL,
+  'scans:run': ['admin', 'inspector'],
+  'scans:schedule': ['admin', 'inspector'],
 } satisfies Record<string, Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

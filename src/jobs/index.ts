@@ -2,6 +2,7 @@ import type { JobContext, Scheduler } from './scheduler';
 import * as findingJobs from '../modules/findings/finding.jobs';
 import * as notifications from '../modules/notifications/notification.service';
 import * as tokens from '../modules/auth/token.service';
+import * as scans from '../modules/scans/scan.service';
 
 /** The product's scheduled jobs. Each tick runs on exactly one instance (the scheduler's lease). */
 export const JOBS = {
@@ -10,6 +11,8 @@ export const JOBS = {
   'notification-delivery': { cron: '* * * * *', run: () => notifications.deliverPending() },
   'outbox-cleanup': { cron: '30 3 * * *', run: () => notifications.purgeSent(90) },
   'auth-cleanup': { cron: '17 * * * *', run: () => tokens.purgeExpired() },
+  'scan-dispatch': { cron: '* * * * *', run: (ctx: JobContext) => scans.dispatch(ctx.tick, ctx.progress) },
+  'scan-sweep': { cron: '*/5 * * * *', run: async () => ({ interrupted: await scans.sweepInterrupted() }) },
 } as const;
 
 export function registerJobs(scheduler: Scheduler): void {

@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { validateDetailed } from 'node-cron';
 
 /** A 24-hex ObjectId, validated before it reaches the database. */
 export const objectId = () =>
@@ -22,3 +23,10 @@ export const bilingual = () => Joi.object({ vi: Joi.string().trim().min(1).max(2
 export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** A node-cron expression (5 or 6 fields); a bad one is rejected with node-cron's reason. */
+export const cronExpression = () => Joi.string().trim().max(120).pattern(/^\S+( \S+){4,5}$/).custom((value: string, helpers) => {
+  const check = validateDetailed(value);
+  if (!check.valid) return helpers.message({ custom: `{{#label}} is not a valid cron expression: ${check.errors.map((e) => e.message).join('; ') || 'unrecognised'}` });
+  return value;
+}).messages({ 'string.pattern.base': '{{#label}} must have 5 fields (minute hour day-of-month month day-of-week), or 6 with seconds first' });

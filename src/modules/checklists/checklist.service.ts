@@ -47,10 +47,18 @@ export function freeze(c: ChecklistControl, level: number): FrozenControl {
   };
 }
 
+/** Imported versions never change, so each is read once per process (a few hundred KB each). */
+const loaded = new Map<string, ChecklistView>();
+
 async function load(id: string): Promise<ChecklistView> {
+  const hit = loaded.get(id);
+  if (hit) return hit;
   const doc = OBJECT_ID.test(id) ? await Checklist.findById(id).lean() : null;
   if (!doc) throw AppError.notFound('Checklist');
-  return serialize<ChecklistView>(doc);
+  const view = serialize<ChecklistView>(doc);
+  if (loaded.size >= 50) loaded.clear();
+  loaded.set(id, view);
+  return view;
 }
 
 function controlsAt(c: ChecklistView, level: number): FrozenControl[] {

@@ -22,14 +22,15 @@ export const TRANSITION_ROLE: Record<FindingStatus, Role | 'system'> = {
 
 /**
  * Moves made by Attest itself on automated evidence: a control met on resubmission or a scan
- * check that passes verifies an open finding; a scan that still fails reopens a resolved one;
- * an expired risk acceptance reopens.
+ * check that passes verifies an open finding; a scan that still fails reopens a resolved one,
+ * and one that fails again reopens a verified one; an expired risk acceptance reopens.
  */
 export const SYSTEM_TRANSITIONS: Partial<Record<FindingStatus, FindingStatus[]>> = {
   open: ['verified'],
   in_remediation: ['verified'],
   reopened: ['verified'],
   resolved: ['verified', 'reopened'],
+  verified: ['reopened'],
   risk_accepted: ['reopened'],
 };
 

@@ -15,6 +15,7 @@ export interface SettingsDoc {
   reassessmentMonths: Record<string, number>;
   slaDays: Record<string, number>;
   slaDaysByLevel: Record<string, Record<string, number>>;
+  scanCron?: Record<string, string>;
   activeChecklist: { framework: string; version: string } | null;
   updatedAt?: Date;
   updatedBy?: string;
@@ -30,6 +31,7 @@ const schema = new Schema<SettingsDoc>(
     reassessmentMonths: { type: Schema.Types.Mixed, required: true },
     slaDays: { type: Schema.Types.Mixed, required: true },
     slaDaysByLevel: { type: Schema.Types.Mixed, default: () => ({}) },
+    scanCron: { type: Schema.Types.Mixed },
     activeChecklist: { type: new Schema({ framework: String, version: String }, { _id: false }), default: null },
     updatedAt: Date,
     updatedBy: String,

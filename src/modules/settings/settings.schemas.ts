@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { LEVELS, SEVERITIES } from '../../shared/enums';
 import { FRAMEWORK_ID } from '../checklists/checklist.schemas';
+import { cronExpression } from '../../shared/joi';
 
 const months = Joi.number().integer().min(1).max(120);
 const days = Joi.number().integer().min(1).max(3650);
@@ -17,11 +18,12 @@ export const settingsPatch = Joi.object({
   reassessmentMonths: Joi.object(perLevel(months)).min(1).description('months between assessments, per level'),
   slaDays: Joi.object(perSeverity(days)).min(1).description('days to fix a finding, per severity'),
   slaDaysByLevel: Joi.object(perLevel(Joi.object(perSeverity(days)))).description('per-level overrides of slaDays; replaces the whole map'),
+  scanCron: Joi.object(perLevel(cronExpression())).min(1).description('when systems without a schedule of their own are scanned, per level'),
   activeChecklist,
 });
 
 export const getSettings = {};
 export const updateSettings = {
   body: settingsPatch.keys({ version: Joi.number().integer().min(0).required().description('the version last read; 409 if it changed') })
-    .or('reassessmentMonths', 'slaDays', 'slaDaysByLevel', 'activeChecklist'),
+    .or('reassessmentMonths', 'slaDays', 'slaDaysByLevel', 'scanCron', 'activeChecklist'),
 };

@@ -15,6 +15,8 @@ export interface Settings {
   reassessmentMonths: Record<LevelKey, number>;
   slaDays: Record<Severity, number>;
   slaDaysByLevel: Partial<Record<LevelKey, Partial<Record<Severity, number>>>>;
+  /** when systems without a schedule of their own are scanned, per level (node-cron expressions) */
+  scanCron: Record<LevelKey, string>;
   /** which checklist version new assessments use; null = the latest imported DEFAULT_FRAMEWORK */
   activeChecklist: { framework: string; version: string } | null;
   version: number;
@@ -22,15 +24,19 @@ export interface Settings {
   updatedBy?: string;
 }
 
-export type SettingsPatch = Partial<Pick<Settings, 'reassessmentMonths' | 'slaDays' | 'slaDaysByLevel' | 'activeChecklist'>>;
+export type SettingsPatch = Partial<Pick<Settings, 'reassessmentMonths' | 'slaDays' | 'slaDaysByLevel' | 'scanCron' | 'activeChecklist'>>;
 
 export const DEFAULT_FRAMEWORK = 'TCVN-11930';
 
-/** Levels 1–2 every 3 years, 3 every 2 years, 4 yearly, 5 every 6 months; SLA days per severity. */
+/**
+ * Levels 1–2 every 3 years, 3 every 2 years, 4 yearly, 5 every 6 months; SLA days per severity;
+ * scans weekly for levels 1–2, daily for 3, twice a day for 4, every 6 hours for 5.
+ */
 export const DEFAULT_SETTINGS: Omit<Settings, 'updatedAt' | 'updatedBy'> = Object.freeze({
   reassessmentMonths: { 1: 36, 2: 36, 3: 24, 4: 12, 5: 6 },
   slaDays: { critical: 7, high: 30, medium: 90, low: 180 },
   slaDaysByLevel: {},
+  scanCron: { 1: '0 2 * * 0', 2: '0 2 * * 0', 3: '0 2 * * *', 4: '0 2,14 * * *', 5: '0 */6 * * *' },
   activeChecklist: null,
   version: 1,
 });
@@ -40,6 +46,7 @@ function view(d: SettingsDoc): Settings {
     reassessmentMonths: { ...DEFAULT_SETTINGS.reassessmentMonths, ...d.reassessmentMonths },
     slaDays: { ...DEFAULT_SETTINGS.slaDays, ...d.slaDays },
     slaDaysByLevel: d.slaDaysByLevel ?? {},
+    scanCron: { ...DEFAULT_SETTINGS.scanCron, ...d.scanCron },
     activeChecklist: d.activeChecklist?.framework ? { framework: d.activeChecklist.framework, version: d.activeChecklist.version } : null,
     version: d.version,
     ...(d.updatedAt && { updatedAt: d.updatedAt }),
@@ -99,6 +106,7 @@ export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVer
     reassessmentMonths: { ...before.reassessmentMonths, ...patch.reassessmentMonths },
     slaDays: { ...before.slaDays, ...patch.slaDays },
     slaDaysByLevel: patch.slaDaysByLevel ?? before.slaDaysByLevel,
+    scanCron: { ...before.scanCron, ...patch.scanCron },
     activeChecklist: patch.activeChecklist === undefined ? before.activeChecklist : patch.activeChecklist,
     updatedAt: new Date(),
     updatedBy: ctx.actor.id,
@@ -119,6 +127,10 @@ export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVer
 
 export function slaDaysFor(s: Settings, severity: Severity, level: number): number {
   return s.slaDaysByLevel[String(level) as LevelKey]?.[severity] ?? s.slaDays[severity];
+}
+
+export function scanCronFor(s: Settings, level: number): string {
+  return s.scanCron[String(level) as LevelKey] ?? DEFAULT_SETTINGS.scanCron[String(level) as LevelKey];
 }
 
 export function reassessmentMonthsFor(s: Settings, level: number): number {

@@ -34,6 +34,11 @@ export interface SystemDoc {
   /** the assessment being worked on, if any: at most one open assessment per system */
   activeAssessment?: Types.ObjectId | null;
   activeAssessmentSince?: Date;
+  /** the scan running now, if any: at most one at a time per system */
+  activeScan?: Types.ObjectId | null;
+  activeScanSince?: Date;
+  /** the latest finished scan, kept beside the system so that its page never reads the runs */
+  lastScan?: { run: Types.ObjectId; at: Date; status: string; grade?: string; score?: number; failed: number; errors: number };
   /** assessments ever started (drafts deleted are subtracted): a system with any is decommissioned, not deleted */
   assessmentCount: number;
   /** the newest approved assessment, which the compliance summary is derived from */
@@ -80,6 +85,9 @@ const schema = new Schema<SystemDoc>(
     },
     activeAssessment: { type: Schema.Types.ObjectId, default: null },
     activeAssessmentSince: Date,
+    activeScan: { type: Schema.Types.ObjectId, default: null },
+    activeScanSince: Date,
+    lastScan: { type: Schema.Types.Mixed, default: undefined },
     assessmentCount: { type: Number, default: 0 },
     lastApprovedAssessment: Schema.Types.ObjectId,
     version: { type: Number, default: 0 },

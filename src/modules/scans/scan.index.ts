@@ -1,0 +1,35 @@
+import { ScanIndex, ScanRun, RECENT_RUNS, RUNS_PER_SYSTEM, type RunStub, type ScanIndexDoc, type ScanRunDoc, FINISHED } from './scan.model';
+import * as store from '../../db/store';
+
+export const stubOf = (r: ScanRunDoc): RunStub => ({
+  id: r._id.toString(), system: r.system.toString(), organization: r.organization.toString(), systemCode: r.systemCode, trigger: r.trigger,
+  status: r.status, progress: r.progress, ...(r.summary && { summary: r.summary }), createdAt: r.createdAt, ...(r.finishedAt && { finishedAt: r.finishedAt }),
+});
+
+/** Puts the run's stub first in a list (replacing its older stub); returns the stubs that fell off. */
+async function putIn(id: string, stub: RunStub, cap: number): Promise<RunStub[]> {
+  await store.lease(ScanIndex, { _id: id, runs: [], version: 0 });
+  let dropped: RunStub[] = [];
+  await store.mutate<ScanIndexDoc>(ScanIndex, id, (d) => {
+    const others = d.runs.filter((r) => r.id !== stub.id);
+    const runs = [stub, ...others].sort((a, b) => new Date(b.createdAt).getTime() - new Date(a.createdAt).getTime());
+    dropped = runs.slice(cap);
+    return { $set: { runs: runs.slice(0, cap) } };
+  });
+  return dropped;
+}
+
+/**
+ * Records a run's current state in its system's list and the programme's recent list. Runs that
+ * fall off their system's list are deleted: scan history is bounded (RUNS_PER_SYSTEM a system).
+ */
+export async function put(run: ScanRunDoc): Promise<void> {
+  const stub = stubOf(run);
+  const dropped = await putIn(stub.system, stub, RUNS_PER_SYSTEM);
+  await putIn('recent', stub, RECENT_RUNS);
+  for (const old of dropped) if (FINISHED.includes(old.status)) await store.deleteById(ScanRun, old.id);
+}
+
+export async function runsOf(key: string): Promise<RunStub[]> {
+  return (await ScanIndex.findById(key, { runs: 1 }).lean())?.runs ?? [];
+}
