@@ -1,3 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import https from 'node:https';
+import type net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { expect } from 'chai';
 import mongoose from 'mongoose';
 import { api, bearer, makeActors, makeSystem, type Actors } from './helpers/factories';
@@ -74,6 +80,49 @@ describe('scans: runs, findings, safety and schedules', function () {
     expect((await api().get(`/api/v1/findings/${f.id}`).set(bearer(a.owner))).body.status).to.equal('verified');
   });
 
+  it('when a web server misses its security headers and discloses its version, then a run grades it and opens both findings; fixed, the next run verifies them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-scan-web-'));
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '90', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    let fixed = false;
+    const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => {
+      res.writeHead(200, fixed ? {
+        'Content-Type': 'text/html', 'Content-Security-Policy': "default-src 'none'", 'Strict-Transport-Security': 'max-age=63072000',
+        'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer', 'Cross-Origin-Resource-Policy': 'same-origin',
+      } : { 'Content-Type': 'text/html', Server: 'nginx/1.18.0' }).end('<!doctype html><title>Cổng dịch vụ công</title><p>Xin chào</p>');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      scanner({ caFile: path.join(dir, 'cert.pem') });
+      const url = `https://localhost:${(server.address() as net.AddressInfo).port}`;
+      const system = await makeSystem(a.org, { level: 3, endpoints: [`${url}/`], scanPorts: [] });
+      const bad = await scan(a.inspector, system.id, ['http.headers', 'tls.certificate']);
+      const headers = bad.results.find((r: { check: string }) => r.check === 'http.headers');
+      expect(headers).to.include({ status: 'fail', target: url });
+      // 100 − 25 (no CSP) − 20 (no HSTS) − 20 (no X-Frame-Options) − 5 (no nosniff) = 30: D
+      expect(headers.observations).to.include({ grade: 'D', score: 30 });
+      expect(headers.failures.map((f: { code: string }) => f.code)).to.include.members(['csp-not-implemented', 'hsts-not-implemented', 'x-frame-options-not-implemented', 'server-version-disclosed']);
+      expect(bad.summary).to.include({ grade: 'D', score: 30 });
+      const cert = bad.results.find((r: { check: string }) => r.check === 'tls.certificate');
+      expect(cert.status, JSON.stringify(cert.failures)).to.equal('pass');
+      const open = (await api().get('/api/v1/findings').query({ system: system.id }).set(bearer(a.inspector))).body.items;
+      expect(open.map((f: { source: { check: string } }) => f.source.check).sort()).to.deep.equal(['http.disclosure', 'http.headers']);
+      expect(open.find((f: { source: { check: string } }) => f.source.check === 'http.disclosure')).to.include({ severity: 'low', control: 'TEC.APP.08' });
+      expect((await api().get(`/api/v1/systems/${system.id}`).set(bearer(a.owner))).body.lastScan).to.include({ grade: 'D', score: 30 });
+
+      fixed = true;
+      const good = await scan(a.inspector, system.id, ['http.headers', 'tls.certificate']);
+      expect(good.summary).to.include({ grade: 'A+', failed: 0 });
+      expect(good.findings).to.include({ verified: 2, opened: 0 });
+      const after = (await api().get('/api/v1/findings').query({ system: system.id, status: 'verified' }).set(bearer(a.inspector))).body;
+      expect(after.total).to.equal(2);
+    } finally {
+      scanner();
+      server.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('when an endpoint is outside SCAN_ALLOWED_TARGETS, then it is refused with a reason and never contacted', async () => {
     const outside = await listener('127.0.0.3');
     try {
@@ -120,6 +169,7 @@ describe('scans: runs, findings, safety and schedules', function () {
     const open = await listener();
     const system = await makeSystem(a.org, { endpoints: ['127.0.0.1:1'], scanPorts: [open.port] });
     await scan(a.inspector, system.id, ['ports.exposed']);
+    await scans.settle(); // the finished run has let go of the system's slot
     // a run "in progress" whose process died: queued in the database, holding the system's slot
     const orphan = new mongoose.Types.ObjectId();
     await store.lease(ScanRun, { _id: orphan, system: new mongoose.Types.ObjectId(system.id), organization: new mongoose.Types.ObjectId(a.org.id), systemCode: system.code, trigger: 'manual', requestedBy: 'x', status: 'running', checks: ['ports.exposed'], refused: [], progress: { done: 0, total: 1 }, results: [], instance: 'dead', heartbeatAt: new Date(), createdAt: new Date(), version: 0 });

@@ -1,8 +1,8 @@
-import type { Model, UpdateQuery } from 'mongoose';
+import { Types, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from '../http/errors';
 import { isDuplicateKey, normalizeWriteError } from './db-errors';
 import { writer } from './writer';
-import { Generation, isCached } from './cache';
+import { Generation, generationBump, isCached } from './cache';
 
 export { DuplicateKeyError, isDuplicateKey } from './db-errors';
 export { findByIds, streamInOrder } from './reads';
@@ -40,8 +40,11 @@ function writable<M extends AnyModel>(m: M): M {
   return (conn.models[m.modelName] ?? conn.model(m.modelName, m.schema, m.collection.collectionName)) as M;
 }
 
-/** Runs one write: through the lane on FerretDB, with errors normalised; cached collections get a new generation. */
-async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>, opts: { raw?: boolean } = {}): Promise<T> {
+/**
+ * Runs one write: through the lane on FerretDB, with errors normalised. A write of a cached
+ * collection then bumps its generation for the documents it touched (`ids`; 'all' when unknown).
+ */
+async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>, opts: { raw?: boolean; ids?: unknown[] | 'all' } = {}): Promise<T> {
   const w = writable(m);
   try {
     return writer.lane ? await writer.lane.run(() => job(w)) : await job(w);
@@ -49,13 +52,13 @@ async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>, opts: { r
     throw opts.raw ? err : normalizeWriteError(err, m);
   } finally {
     // also after a failed write: it may have been applied before the error reached us
-    if (isCached(m.collection.collectionName)) await bumpGeneration(m.collection.collectionName);
+    if (isCached(m.collection.collectionName)) await bumpGeneration(m.collection.collectionName, opts.ids ?? 'all');
   }
 }
 
-function bumpGeneration(collection: string): Promise<unknown> {
+function bumpGeneration(collection: string, ids: unknown[] | 'all'): Promise<unknown> {
   const g = writable(Generation);
-  const job = () => g.updateOne({ _id: collection }, { $inc: { v: 1 } }, { upsert: true });
+  const job = () => g.updateOne({ _id: collection }, { $inc: generationBump(ids) }, { upsert: true });
   return writer.lane ? writer.lane.run(job) : job();
 }
 
@@ -65,17 +68,22 @@ function bump(update: Update): Update {
 }
 
 const lean = <T>(doc: { toObject(): unknown }) => doc.toObject() as T;
+const idsOf = (docs: object[]): unknown[] | 'all' => (docs.every((d) => (d as { _id?: unknown })._id !== undefined) ? docs.map((d) => (d as { _id: unknown })._id) : 'all');
 
 /** Inserts one document (defaults and validation of the schema applied); returns it. */
 export function insertOne<T>(m: AnyModel, doc: object): Promise<T> {
-  return write(m, async (w) => lean<T>(await new w(doc).save()));
+  const d = doc as { _id?: unknown };
+  if (d._id === undefined && m.schema.path('_id')?.instance === 'ObjectId') d._id = new Types.ObjectId();
+  return write(m, async (w) => lean<T>(await new w(d).save()), { ids: d._id === undefined ? 'all' : [d._id] });
 }
 
 /** Inserts many documents in chunks; all or an error (a duplicate → 409). */
 export async function insertMany(m: AnyModel, docs: object[]): Promise<number> {
+  // ids given here, so that a cached collection learns which documents are new
+  if (m.schema.path('_id')?.instance === 'ObjectId') for (const d of docs as { _id?: unknown }[]) d._id ??= new Types.ObjectId();
   for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
     const chunk = docs.slice(i, i + INSERT_CHUNK);
-    await write(m, (w) => w.insertMany(chunk, { ordered: true }));
+    await write(m, (w) => w.insertMany(chunk, { ordered: true }), { ids: idsOf(chunk) });
   }
   return docs.length;
 }
@@ -87,7 +95,7 @@ export async function insertNew(m: AnyModel, docs: object[]): Promise<{ inserted
     const chunk = docs.slice(i, i + INSERT_CHUNK);
     const w = writable(m);
     try {
-      await write(m, () => w.insertMany(chunk, { ordered: false }), { raw: true });
+      await write(m, () => w.insertMany(chunk, { ordered: false }), { raw: true, ids: idsOf(chunk) });
     } catch (err) {
       const writeErrors = ([] as unknown[]).concat((err as { writeErrors?: unknown[] }).writeErrors ?? []);
       if (!writeErrors.length || !writeErrors.every(isDuplicateKey)) throw normalizeWriteError(err, m);
@@ -103,7 +111,7 @@ export async function insertNew(m: AnyModel, docs: object[]): Promise<{ inserted
  */
 export async function lease(m: AnyModel, doc: { _id: unknown; [field: string]: unknown }): Promise<boolean> {
   try {
-    await write(m, (w) => w.collection.insertOne(doc as never));
+    await write(m, (w) => w.collection.insertOne(doc as never), { ids: [doc._id] });
     return true;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
@@ -111,9 +119,13 @@ export async function lease(m: AnyModel, doc: { _id: unknown; [field: string]: u
   }
 }
 
-/** An unconditional update of one document by _id (atomic by itself); the new document or null. */
+/**
+ * An unconditional update of one document by _id (atomic by itself); the new document or null.
+ * A versioned document's version moves too, so a mutate that read it before decides again.
+ */
 export function updateById<T>(m: AnyModel, id: Id, update: Update, opts: { upsert?: boolean } = {}): Promise<T | null> {
-  return write(m, (w) => w.findOneAndUpdate({ _id: id }, update, { new: true, runValidators: true, upsert: !!opts.upsert }).lean<T>().exec());
+  const u = m.schema.path('version') ? bump(update) : update;
+  return write(m, (w) => w.findOneAndUpdate({ _id: id }, u, { new: true, runValidators: true, upsert: !!opts.upsert }).lean<T>().exec(), { ids: [id] });
 }
 
 /** Updates the document if its version is still `version` (and bumps it); the new document or null. */
@@ -121,26 +133,26 @@ export function updateIfVersion<T>(m: AnyModel, id: Id, version: number | undefi
   const expected = version ?? 0;
   if (writer.backend === 'mongodb') {
     const filter = { _id: id, version: expected === 0 ? { $in: [0, null] } : expected };
-    return write(m, (w) => w.findOneAndUpdate(filter, bump(update), { new: true, runValidators: true }).lean<T>().exec());
+    return write(m, (w) => w.findOneAndUpdate(filter, bump(update), { new: true, runValidators: true }).lean<T>().exec(), { ids: [id] });
   }
   return write(m, async (w) => {
     const cur = await w.findById(id, { version: 1 }).lean<{ version?: number }>();
     if (!cur || (cur.version ?? 0) !== expected) return null;
     return w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>().exec();
-  });
+  }, { ids: [id] });
 }
 
 /** Deletes a document by _id, if its version is still `version` when one is given. */
 export function deleteById(m: AnyModel, id: Id, version?: number): Promise<boolean> {
   if (version === undefined || writer.backend === 'mongodb') {
     const filter = version === undefined ? { _id: id } : { _id: id, version: version === 0 ? { $in: [0, null] } : version };
-    return write(m, async (w) => (await w.deleteOne(filter)).deletedCount === 1);
+    return write(m, async (w) => (await w.deleteOne(filter)).deletedCount === 1, { ids: [id] });
   }
   return write(m, async (w) => {
     const cur = await w.findById(id, { version: 1 }).lean<{ version?: number }>();
     if (!cur || (cur.version ?? 0) !== version) return false;
     return (await w.deleteOne({ _id: id })).deletedCount === 1;
-  });
+  }, { ids: [id] });
 }
 
 /** Housekeeping over a filter (a scan on FerretDB: keep it to small or bounded sets). */
@@ -206,7 +218,7 @@ function exclusive<T extends { version?: number }>(m: AnyModel, id: Id, decide: 
     if (!update) return { before, after: before };
     const after = await w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>();
     return { before, after: after! };
-  });
+  }, { ids: [id] });
 }
 
 /** The same update on every document matching a filter (a scan on FerretDB: rare or small sets only). */
@@ -225,7 +237,7 @@ export async function putEntry(m: AnyModel, docId: string, field: string, key: s
     try {
       const r = await write(m, (w) => w.updateOne(
         { _id: docId, $or: [{ [path]: { $exists: false } }, { [`${path}.v`]: { $lt: entry.v } }] },
-        { $set: { [path]: entry } }, { upsert: true }));
+        { $set: { [path]: entry } }, { upsert: true }), { ids: [docId] });
       return r.modifiedCount + r.upsertedCount > 0;
     } catch (err) {
       if (err instanceof AppError && err.status === 409) return false; // the document exists with a newer entry
@@ -238,5 +250,5 @@ export async function putEntry(m: AnyModel, docId: string, field: string, key: s
     if (stored && (stored.v ?? -1) >= entry.v) return false;
     await w.updateOne({ _id: docId }, { $set: { [path]: entry } }, { upsert: true });
     return true;
-  });
+  }, { ids: [docId] });
 }

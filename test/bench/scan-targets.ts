@@ -35,10 +35,12 @@ export async function startTargets(count: number, httpsPort = 8443, exposedPort 
   const hosts = Array.from({ length: count }, (_, i) => `127.0.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`);
   for (const [i, host] of hosts.entries()) {
     const s = https.createServer(tlsOpts, handler);
+    s.on('clientError', (_err, socket) => socket.destroy());
+    s.on('tlsClientError', () => undefined);
     await new Promise<void>((resolve, reject) => { s.once('error', reject); s.listen(httpsPort, host, resolve); });
     servers.push(s);
     if (i % 3 === 0) {
-      const l = net.createServer((c) => c.end());
+      const l = net.createServer((c) => { c.on('error', () => undefined); c.end(); });
       await new Promise<void>((resolve, reject) => { l.once('error', reject); l.listen(exposedPort, host, resolve); });
       servers.push(l);
     }

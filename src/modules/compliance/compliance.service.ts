@@ -24,7 +24,7 @@ async function compute(system: SystemDoc): Promise<Compliance> {
   const [open, latest, counts, s] = await Promise.all([
     system.activeAssessment ? assessments.header(system.activeAssessment.toString()) : undefined,
     system.lastApprovedAssessment ? assessments.header(system.lastApprovedAssessment.toString()) : undefined,
-    findings.openCountsBySystem(id, system.organization.toString()),
+    findings.openCountsBySystem(id),
     settings.getSettings(),
   ]);
   const approved = latest?.status === 'approved' ? latest : undefined;

@@ -6,10 +6,12 @@ import type { FindingSource, FindingStatus, Severity } from '../../shared/enums'
 
 /*
  * Findings are read through keyed summaries, because on the embedded FerretDB every filter scans
- * and decodes the whole collection (15 000 findings ≈ 0.6 s a query). Each organization has a
- * board: one document holding a small entry per finding that is not verified (the working set),
- * and per creation year an archive document for its verified findings. A list is one or a few
- * reads by _id plus filtering in memory; the finding documents are read by _id for details.
+ * and decodes the whole collection (15 000 findings ≈ 0.6 s a query). Each system has a board:
+ * one document holding a small entry per finding that is not verified (the working set; boards
+ * are a cached collection, db/cache.ts), and per creation year an archive document for its
+ * verified findings. A list filters the boards in memory; the finding documents are read by _id
+ * for details. Boards are per system, not per organization, because FerretDB rewrites a whole
+ * document on every change: a board stays a few KB however large its organization.
  * Entries carry the finding's version and are only ever replaced by newer ones; a finding that
  * moves between board and archive leaves a tombstone, so a late writer cannot resurrect it.
  * Both are derived: `repair()` rebuilds them from the findings at start-up.
@@ -50,7 +52,7 @@ cacheCollection(Board);
 export const Archive = model<BoardDoc>('FindingArchive', boardSchema(), 'finding_archive');
 
 const archived = (status: FindingStatus) => status === 'verified';
-const archiveId = (f: Pick<FindingDoc, 'organization' | 'createdAt'>) => `${f.organization}:${f.createdAt.getUTCFullYear()}`;
+const archiveId = (f: Pick<FindingDoc, 'system' | 'createdAt'>) => `${f.system}:${f.createdAt.getUTCFullYear()}`;
 export const FIRST_YEAR = 2015;
 
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
@@ -72,26 +74,27 @@ export function entryOf(f: FindingDoc): Entry {
  */
 export async function put(f: FindingDoc, previous?: FindingStatus): Promise<void> {
   const e = entryOf(f);
-  const org = f.organization.toString();
-  const [to, from] = archived(f.status) ? [[Archive, archiveId(f)], [Board, org]] as const : [[Board, org], [Archive, archiveId(f)]] as const;
+  const board = f.system.toString();
+  const [to, from] = archived(f.status) ? [[Archive, archiveId(f)], [Board, board]] as const : [[Board, board], [Archive, archiveId(f)]] as const;
   await store.putEntry(to[0], to[1], 'items', e.id, e);
   if (previous !== undefined && archived(previous) !== archived(f.status)) await store.putEntry(from[0], from[1], 'items', e.id, tombOf(e.v));
 }
 
 const live = (d: BoardDoc | null | undefined): Entry[] => Object.values(d?.items ?? {}).filter((e): e is Entry => !e.gone);
 
-/** Working-set entries (not verified) of the given organizations, or of all. */
-export async function openEntries(orgs?: string[]): Promise<Entry[]> {
+/** Working-set entries (not verified), of the given systems and organizations or of all. */
+export async function openEntries(scope: { orgs?: string[]; systems?: string[] } = {}): Promise<Entry[]> {
   const docs = await all<BoardDoc>(Board);
-  const wanted = orgs && new Set(orgs);
-  return docs.filter((d) => !wanted || wanted.has(d._id)).flatMap(live);
+  const systems = scope.systems && new Set(scope.systems);
+  const orgs = scope.orgs && new Set(scope.orgs);
+  return docs.filter((d) => !systems || systems.has(d._id)).flatMap(live).filter((e) => !orgs || orgs.has(e.organization));
 }
 
-/** Verified entries of the given organizations (every archive year), or of all. */
-export async function archivedEntries(orgs?: string[]): Promise<Entry[]> {
-  if (!orgs) return (await Archive.find({}).lean<BoardDoc[]>()).flatMap(live);
+/** Verified entries of the given systems (every archive year), or of all. */
+export async function archivedEntries(systems?: string[]): Promise<Entry[]> {
+  if (!systems) return (await Archive.find({}).lean<BoardDoc[]>()).flatMap(live);
   const years = Array.from({ length: new Date().getUTCFullYear() - FIRST_YEAR + 1 }, (_, i) => FIRST_YEAR + i);
-  const ids = orgs.flatMap((o) => years.map((y) => `${o}:${y}`));
+  const ids = systems.flatMap((o) => years.map((y) => `${o}:${y}`));
   return (await store.findByIds<BoardDoc>(Archive, ids)).flatMap(live);
 }
 
@@ -113,8 +116,8 @@ export async function repair(): Promise<{ findings: number; documents: number }>
     findings++;
     const e = entryOf(f as FindingDoc);
     const tomb = tombOf(e.v);
-    const org = f.organization.toString();
-    if (archived(f.status)) { add(Archive, archiveId(f), e.id, e); add(Board, org, e.id, tomb); } else { add(Board, org, e.id, e); add(Archive, archiveId(f), e.id, tomb); }
+    const board = f.system.toString();
+    if (archived(f.status)) { add(Archive, archiveId(f), e.id, e); add(Board, board, e.id, tomb); } else { add(Board, board, e.id, e); add(Archive, archiveId(f), e.id, tomb); }
 
   }
   let documents = 0;

@@ -39,7 +39,11 @@ export async function matching(ctx: Ctx, f: FindingFilter): Promise<Entry[]> {
   const statuses = statusSet(f.status);
   const fromBoard = !statuses || [...statuses].some((s) => s !== 'verified');
   const fromArchive = !statuses || statuses.has('verified');
-  const all = [...(fromBoard ? await board.openEntries(orgs) : []), ...(fromArchive ? await board.archivedEntries(orgs) : [])];
+  const scopeSystems = f.system ? [f.system] : orgs ? await systems.idsIn(orgs) : undefined;
+  const all = [
+    ...(fromBoard ? await board.openEntries({ orgs, systems: f.system ? [f.system] : undefined }) : []),
+    ...(fromArchive ? await board.archivedEntries(scopeSystems) : []),
+  ];
   const now = Date.now();
   const me = f.assignee === 'me' ? ctx.actor.id : f.assignee;
   const needle = f.q?.toLowerCase();

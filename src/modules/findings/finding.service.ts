@@ -58,18 +58,18 @@ export async function syncFromAssessment(ctx: Ctx, a: AssessmentContext, failure
 export type OpenCounts = Record<Severity, number>;
 
 /** Open findings of a system by severity, from its organization's board. */
-export async function openCountsBySystem(systemId: string, organization: string): Promise<OpenCounts> {
+export async function openCountsBySystem(systemId: string): Promise<OpenCounts> {
   const counts: OpenCounts = { critical: 0, high: 0, medium: 0, low: 0 };
-  for (const e of await board.openEntries([organization])) {
-    if (e.system === systemId && OPEN_FINDING_STATUSES.includes(e.status)) counts[e.severity]++;
+  for (const e of await board.openEntries({ systems: [systemId] })) {
+    if (OPEN_FINDING_STATUSES.includes(e.status)) counts[e.severity]++;
   }
   return counts;
 }
 
-/** The findings an assessment raised (board entries of its organization, then the documents). */
-export async function listForAssessment(assessmentId: string, organization?: string) {
-  if (!organization) return Finding.find({ 'source.assessment': new Types.ObjectId(assessmentId) }, { history: 0 }).sort({ control: 1 }).lean();
-  const entries = [...await board.openEntries([organization]), ...await board.archivedEntries([organization])]
+/** The findings an assessment raised (board entries of its system, then the documents). */
+export async function listForAssessment(assessmentId: string, system?: string) {
+  if (!system) return Finding.find({ 'source.assessment': new Types.ObjectId(assessmentId) }, { history: 0 }).sort({ control: 1 }).lean();
+  const entries = [...await board.openEntries({ systems: [system] }), ...await board.archivedEntries([system])]
     .filter((e) => e.source.assessment === assessmentId);
   const docs = await store.findByIds<FindingDoc>(Finding, entries.map((e) => new Types.ObjectId(e.id)), { history: 0 });
   return docs.sort((x, y) => (x.control ?? '').localeCompare(y.control ?? ''));

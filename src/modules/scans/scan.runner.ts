@@ -101,7 +101,7 @@ export async function execute(runId: Types.ObjectId): Promise<void> {
     const at = new Date();
     const summary = set.summary;
     await systems.recordScan(run!.system.toString(), { run: runId, at, status: set.status!, grade: summary?.grade, score: summary?.score, failed: summary?.failed ?? 0, errors: summary?.errors ?? 0 });
-    const after = await store.updateById<ScanRunDoc>(ScanRun, runId, { $set: { ...set, finishedAt: at, heartbeatAt: at }, $inc: { version: 1 } });
+    const after = await store.updateById<ScanRunDoc>(ScanRun, runId, { $set: { ...set, finishedAt: at, heartbeatAt: at } });
     if (!after) return;
     await index.put(after);
     await systems.releaseScanSlot(after.system.toString(), runId.toString());

@@ -111,6 +111,12 @@ export async function remove(ctx: Ctx, id: string): Promise<void> {
   await audit.record(ctx, { action: 'system.delete', entity: 'system', entityId: id, before: view(before) });
 }
 
+/** Ids of the systems of these organizations (from the cached collection). */
+export async function idsIn(organizations: string[]): Promise<string[]> {
+  const orgs = new Set(organizations);
+  return (await cache.all<SystemDoc>(System)).filter((s) => orgs.has(s.organization.toString())).map((s) => s._id.toString());
+}
+
 /** Internal read for other modules (no scope: callers have checked access). */
 export async function findById(id: string) {
   return System.findById(id).lean();

@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { probePorts } from './port-probe';
 import type { Severity } from '../../../shared/enums';
 import type { Check, CheckContext, Target, TargetResult } from './types';
 
@@ -14,23 +14,6 @@ export const SERVICES: Record<number, string> = {
 /** Remote administration, file sharing and databases exposed are high; anything else medium. */
 const HIGH = new Set([23, 135, 139, 445, 1433, 1521, 2375, 3306, 3389, 5432, 5900, 5985, 5986, 6379, 9200, 11211, 27017]);
 export const severityOfPort = (port: number): Severity => (HIGH.has(port) ? 'high' : 'medium');
-
-export type PortState = 'open' | 'closed' | 'filtered';
-
-/** One TCP connect: open when it completes, closed when refused, filtered when nothing answers in time. */
-export function probePort(address: string, port: number, timeoutMs: number): Promise<PortState> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: address, port });
-    let settled = false;
-    const done = (state: PortState) => { if (settled) return; settled = true; clearTimeout(timer); socket.destroy(); resolve(state); };
-    const timer = setTimeout(() => done('filtered'), timeoutMs);
-    socket.once('connect', () => done('open'));
-    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'closed' : 'filtered'));
-  });
-}
-
-/** How many ports of one host are probed at once. */
-const PORT_PARALLEL = 64;
 
 export interface PortsTarget extends Target {
   /** ports to try on this host */
@@ -52,11 +35,7 @@ export const portsExposed: Check = {
     const t = target as PortsTarget;
     const ports = [...new Set(t.scanPorts)].sort((a, b) => a - b);
     const allowed = new Set(t.allowedPorts);
-    const states = new Array<PortState>(ports.length);
-    let next = 0;
-    await Promise.all(Array.from({ length: Math.min(PORT_PARALLEL, ports.length) }, async () => {
-      while (next < ports.length) { const i = next++; states[i] = await probePort(t.address, ports[i], ctx.timeoutMs); }
-    }));
+    const states = await probePorts(t.address, ports, ctx.timeoutMs);
     return ports.map((port, i) => {
       const state = states[i];
       const exposed = state === 'open' && !allowed.has(port);
