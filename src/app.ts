@@ -12,6 +12,9 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { configurePassport } from './http/auth';
 import { AppError, errorHandler, notFoundHandler } from './http/errors';
+import { metricsHandler, timeRequests, watchDatabase } from './http/metrics';
+import { authenticate as authenticateOnly } from './http/auth';
+import { permit } from './http/permissions';
 import { buildRouter, type RouteDef } from './http/route';
 import { buildOpenApi } from './http/openapi';
 import { pingDatabase } from './db/connection';
@@ -26,6 +29,13 @@ import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import { scanRoutes } from './modules/scans/scan.routes';
+import { certificateRoutes } from './modules/certificates/certificate.routes';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes';
+import { reportRoutes } from './modules/reports/report.routes';
+import { verifyRouter } from './modules/certificates/verify.routes';
+import * as certificates from './modules/certificates/certificate.service';
+import { configureSigning } from './modules/certificates/certificate.document';
+import { configureCheckpoints } from './modules/audit/audit.checkpoint';
 import { configureScanner } from './modules/scans/scan.runner';
 import { configureMailer } from './modules/notifications/notification.service';
 import * as compliance from './modules/compliance/compliance.service';
@@ -52,9 +62,21 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 /** Paths served outside /api/v1, documented alongside the API. */
 const outsidePaths = {
   '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { 200: { description: 'The process is up' } } } },
+  '/metrics': { get: { tags: ['health'], summary: 'Prometheus metrics (admin token; or without a token on METRICS_PORT)', security: [{ bearer: [] }], responses: { 200: { description: 'text/plain; version=0.0.4' }, 401: { description: 'No token' }, 403: { description: 'Not an admin' } } } },
   '/readyz': { get: { tags: ['health'], summary: 'Readiness, including a database ping', responses: { 200: { description: 'Ready' }, 503: { description: 'Database unavailable' } } } },
   '/api/v1/openapi.json': { get: { tags: ['meta'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3 document' } } } },
   '/docs': { get: { tags: ['meta'], summary: 'Swagger UI', responses: { 200: { description: 'HTML' } } } },
+  '/verify/{code}': { get: {
+    tags: ['verification'], summary: 'Public: a certificate\'s validity, system name, level and dates (HTML, or JSON with Accept: application/json)',
+    parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z2-9]{24}$' } }],
+    responses: { 200: { description: '{status, system, level, issuedAt, expiresAt}' }, 404: { description: 'No such certificate' }, 429: { description: 'Rate limited' } },
+  } },
+  '/verify/{code}/check': { post: {
+    tags: ['verification'], summary: 'Public: whether a PDF (the request body) is the registered certificate (SHA-256 match)',
+    parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z2-9]{24}$' } }],
+    requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+    responses: { 200: { description: '{match, sha256, status}' }, 400: { description: 'No PDF sent' }, 404: { description: 'No such certificate' }, 413: { description: 'Too large' }, 429: { description: 'Rate limited' } },
+  } },
 };
 
 /** Builds the HTTP application; no listening and no other side effects. */
@@ -83,7 +105,10 @@ export function createApp(deps: AppDeps): AppHandle {
   // every sub-request to HTTPS, or /docs loads nothing
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.env === 'production' ? [] : null } } }));
 
+  app.use(timeRequests);
+  watchDatabase();
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  app.get('/metrics', authenticateOnly, permit('metrics:read'), metricsHandler);
   const knownDown = () => deps.databaseUp?.() === false;
   app.get('/readyz', async (_req, res) => {
     const up = !knownDown() && (await pingDatabase());
@@ -101,6 +126,9 @@ export function createApp(deps: AppDeps): AppHandle {
     ...checklistRoutes, ...settingsRoutes,
     ...notificationRoutes,
     ...scanRoutes,
+    ...certificateRoutes,
+    ...dashboardRoutes,
+    ...reportRoutes,
   ];
   const openapi = buildOpenApi(routes, outsidePaths, { version });
   app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });
@@ -115,7 +143,12 @@ export function createApp(deps: AppDeps): AppHandle {
     ttl: config.tokenTtlHours * 3600,
     stringify: false,
   });
+  // order matters: the compliance summary first, then the certificate that depends on it
   compliance.subscribe();
+  certificates.subscribe();
+  configureCheckpoints(config.auditCheckpointFile);
+  certificates.configureCertificates({ publicBaseUrl: config.publicBaseUrl });
+  configureSigning({ p12Path: config.signingP12, passphrase: config.signingP12Password, dataDir: config.dataDir, authority: config.signingAuthority, location: config.signingLocation });
   configureScanner({
     allowedTargets: config.scanAllowedTargets, concurrency: config.scanConcurrency, perHost: config.scanPerHostConcurrency,
     timeoutMs: config.scanTimeoutMs, defaultPorts: config.scanDefaultPorts, caFile: config.scanCaFile, publicBaseUrl: config.publicBaseUrl,
@@ -125,6 +158,8 @@ export function createApp(deps: AppDeps): AppHandle {
   configureUserCache(config.authCacheSeconds);
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
   configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
+  // API answers carry tokens and personal data: no cache, shared or private, may keep them
+  app.use('/api', (_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   // while the embedded database restarts, requests fail fast instead of waiting for a server
   app.use('/api', (_req, _res, next) => next(knownDown() ? new AppError(503, 'database_unavailable', 'The database is restarting, try again shortly') : undefined));
   // the cookie session is for browsers; a request with a bearer token skips it entirely
@@ -140,6 +175,8 @@ export function createApp(deps: AppDeps): AppHandle {
   })));
   app.use('/api', passport.initialize(), browserOnly(passport.session()));
   app.use('/api/v1', buildRouter(routes, { jsonLimit: config.bodyLimit }));
+
+  app.use('/verify', verifyRouter({ perMinute: config.verifyRateLimit }));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -15,6 +15,10 @@ export interface Config {
   adminEmail?: string;
   adminPassword?: string;
   sessionSecret?: string;
+  /** keys the audit chain's hashes; default: the session secret */
+  auditKey?: string;
+  /** file the audit checkpoints are appended to, outside the database */
+  auditCheckpointFile: string;
   tokenTtlHours: number;
   /** how long a process may trust a token and its user without reading them again (revocation delay across instances) */
   authCacheSeconds: number;
@@ -42,6 +46,17 @@ export interface Config {
   smtpUrl?: string;
   smtpFrom: string;
   notifyMaxAttempts: number;
+  /** PKCS#12 file with the issuing authority's signing key and certificate; unset = a trial identity in DATA_DIR */
+  signingP12?: string;
+  signingP12Password?: string;
+  /** the authority named in certificate signatures */
+  signingAuthority: string;
+  signingLocation: string;
+  /** a separate address serving GET /metrics without a token (for a scraper inside the deployment) */
+  metricsPort?: number;
+  metricsHost: string;
+  /** public certificate verifications per address per minute */
+  verifyRateLimit: number;
 }
 
 export class ConfigError extends Error {
@@ -63,6 +78,8 @@ const schema = Joi.object({
   ADMIN_EMAIL: Joi.string().email({ tlds: { allow: false } }).lowercase(),
   ADMIN_PASSWORD: Joi.string().min(12).max(128),
   SESSION_SECRET: Joi.string().min(32),
+  AUDIT_KEY: Joi.string().min(32),
+  AUDIT_CHECKPOINT_FILE: Joi.string(),
   TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
   AUTH_CACHE_SECONDS: Joi.number().integer().min(0).max(300).default(15),
   PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
@@ -84,6 +101,13 @@ const schema = Joi.object({
   SMTP_URL: Joi.string().uri({ scheme: ['smtp', 'smtps'] }),
   SMTP_FROM: Joi.string().trim().max(320).pattern(/^[^\r\n]*@[^\r\n]*$/).default('Attest <no-reply@attest.example>'),
   NOTIFY_MAX_ATTEMPTS: Joi.number().integer().min(1).max(20).default(5),
+  SIGNING_P12: Joi.string(),
+  SIGNING_P12_PASSWORD: Joi.string().allow(''),
+  SIGNING_AUTHORITY: Joi.string().trim().min(3).max(200).default('Attest trial signing authority (not for production)'),
+  SIGNING_LOCATION: Joi.string().trim().min(2).max(200).default('Hà Nội, Việt Nam'),
+  METRICS_PORT: Joi.number().integer().min(1).max(65535),
+  METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
+  VERIFY_RATE_LIMIT: Joi.number().integer().min(1).max(10_000).default(60),
 }).unknown(true);
 
 function ports(list: string): number[] {
@@ -107,7 +131,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (production && !embedded && !v.SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET', 'is required when MONGODB_URI is set (at least 32 characters)');
   }
-  if (!!v.ADMIN_EMAIL !== !!v.ADMIN_PASSWORD && !(embedded && v.ADMIN_EMAIL)) {
+  // the issuing authority's key must come from the deployment; only the embedded trial invents one
+  if (v.NODE_ENV === 'production' && !embedded && !v.SIGNING_P12) {
+    throw new ConfigError('SIGNING_P12', 'is required in production with MONGODB_URI (the PKCS#12 file of the issuing authority)');
+  }
+  if (!!v.ADMIN_EMAIL !== !!v.ADMIN_PASSWORD && !(embedded && (v.ADMIN_EMAIL || v.ADMIN_PASSWORD))) {
     throw new ConfigError(v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other');
   }
   try {
@@ -127,6 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     adminEmail: v.ADMIN_EMAIL ?? (embedded ? 'admin@attest.example' : undefined),
     adminPassword: v.ADMIN_PASSWORD,
     sessionSecret: v.SESSION_SECRET,
+    auditKey: v.AUDIT_KEY,
+    auditCheckpointFile: path.resolve(cwd, v.AUDIT_CHECKPOINT_FILE ?? path.join(v.DATA_DIR, 'audit-checkpoints.jsonl')),
     tokenTtlHours: v.TOKEN_TTL_HOURS,
     authCacheSeconds: v.AUTH_CACHE_SECONDS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
@@ -148,5 +178,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     smtpUrl: v.SMTP_URL,
     smtpFrom: v.SMTP_FROM,
     notifyMaxAttempts: v.NOTIFY_MAX_ATTEMPTS,
+    signingP12: v.SIGNING_P12 ? path.resolve(cwd, v.SIGNING_P12) : undefined,
+    signingP12Password: v.SIGNING_P12_PASSWORD,
+    signingAuthority: v.SIGNING_AUTHORITY,
+    signingLocation: v.SIGNING_LOCATION,
+    verifyRateLimit: v.VERIFY_RATE_LIMIT,
+    metricsPort: v.METRICS_PORT,
+    metricsHost: v.METRICS_HOST,
   });
 }

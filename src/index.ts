@@ -7,10 +7,15 @@ import { openDatabase } from './db/database';
 import { loadOrCreateSecrets } from './embedded-secrets';
 import { ensureAdmin } from './modules/users/bootstrap';
 import { loadChecklistDir } from './modules/checklists/checklist.loader';
+import { loadTemplates } from './modules/reports/templates';
 import { systemActor } from './shared/actor';
 import { createScheduler } from './jobs/scheduler';
 import { registerJobs } from './jobs';
 import { reconcile } from './reconcile';
+import { configureAuditKey } from './modules/audit/audit.key';
+import { metricsHandler } from './http/metrics';
+import { loadDemo, type DemoResult } from './demo/load';
+import { randomPassword } from './embedded-secrets';
 import { stopAll as stopScans } from './modules/scans/scan.service';
 
 async function main() {
@@ -30,7 +35,10 @@ async function main() {
   const secrets = config.embedded ? loadOrCreateSecrets(config.dataDir) : undefined;
   const sessionSecret = config.sessionSecret ?? secrets!.sessionSecret;
   const adminPassword = config.adminPassword ?? secrets?.adminPassword;
+  configureAuditKey(config.auditKey ?? sessionSecret);
 
+  // a bad document template (reports/*.yaml) stops start-up before anything is opened
+  loadTemplates(path.resolve('reports'));
   const db = await openDatabase(config, log, {
     dbLog: (level, msg, fields) => logger[level]({ component: 'ferretdb', ...fields }, msg),
   });
@@ -46,12 +54,24 @@ async function main() {
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
   registerJobs(scheduler);
   const handle = createApp({ config, logger, sessionSecret, databaseUp: db.up });
+  // the demo portfolio goes into a fresh database through the services (createApp wired their events)
+  let demo: DemoResult | undefined;
+  const demoPasswords = secrets?.demo ?? { inspector: randomPassword('Insp3ctor'), owner: randomPassword('0wner'), approver: randomPassword('Appr0ver') };
+  if (config.demoData) {
+    demo = await loadDemo(demoPasswords);
+    logger.info({ loaded: demo.loaded, reason: demo.reason, ms: demo.ms }, demo.loaded ? `demo portfolio loaded in ${demo.ms} ms` : `demo portfolio not loaded: ${demo.reason}`);
+  }
   const server = http.createServer(handle.app);
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  // metrics without a token, on an address of their own (loopback unless METRICS_HOST says otherwise)
+  const metricsServer = config.metricsPort ? http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/metrics') void metricsHandler(req as never, res as never, () => undefined);
+    else { res.statusCode = 404; res.end(); }
+  }).listen(config.metricsPort, config.metricsHost) : undefined;
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   logger.info({ port, embedded: config.embedded }, 'Attest is listening');
@@ -60,8 +80,15 @@ async function main() {
   process.stdout.write(`\nAttest is running at ${url}  (API docs: ${url}/docs)\n`);
   if (config.embedded) {
     process.stdout.write(`Embedded database (FerretDB) with data in ${config.dataDir}\n`);
-    process.stdout.write(`Admin login: ${config.adminEmail}  password: ${config.adminPassword ? '(from ADMIN_PASSWORD)' : adminPassword}${createdAdmin ? '  (created now)' : ''}\n\n`);
+    process.stdout.write(`Admin login: ${config.adminEmail}  password: ${config.adminPassword ? '(from ADMIN_PASSWORD)' : adminPassword}${createdAdmin ? '  (created now)' : ''}\n`);
   }
+  if (demo?.accounts.length && (config.embedded || demo.loaded)) {
+    // embedded: the passwords are kept in DATA_DIR/secrets.json; otherwise shown once, when created
+    const pw: Record<string, string> = { 'inspector@attest.example': demoPasswords.inspector, 'owner@attest.example': demoPasswords.owner, 'approver@attest.example': demoPasswords.approver };
+    process.stdout.write(`Demo portfolio (fictional, 124 systems)${demo.loaded ? ' loaded now' : ''}; demo logins at ${url}/ :\n`);
+    for (const a of demo.accounts) process.stdout.write(`  ${a.role.padEnd(17)} ${a.email.padEnd(26)} password: ${pw[a.email]}\n`);
+  }
+  process.stdout.write('\n');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -72,6 +99,7 @@ async function main() {
     setTimeout(() => { logger.error('forced exit after shutdown timeout'); process.exit(1); }, config.shutdownTimeoutMs).unref();
     // stop accepting; in-flight requests finish, idle keep-alive sockets close now
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+    metricsServer?.close();
     await handle.close();
     await scheduler.stop(); // running jobs finish (bounded) while the database is still open
     await stopScans(); // scans of this process will not finish: they are marked interrupted now

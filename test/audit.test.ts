@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { AuditEvent, AuditHead, eventId } from '../src/modules/audit/audit.model';
 import { sha256 } from '../src/shared/canonical';
+import { writeCheckpoint } from '../src/modules/audit/audit.checkpoint';
 import * as audit from '../src/modules/audit/audit.service';
 import { systemActor } from '../src/shared/actor';
 import { api, bearer, makeActors, makeOrg, type Actors } from './helpers/factories';
@@ -70,6 +71,47 @@ describe('audit trail', () => {
     v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
     expect(v.ok, JSON.stringify(v.problems)).to.equal(true);
     expect((await AuditHead.findById('head').lean())!.seq).to.equal(v.headSeq);
+  });
+
+  it('when someone with database access re-hashes the chain from an edited event on, without the key, then verify still reports it', async () => {
+    await audit.record({ actor: systemActor('rewrite') }, { action: 'test.rewrite', entity: 'test', after: { amount: 1 } });
+    await audit.record({ actor: systemActor('rewrite') }, { action: 'test.rewrite', entity: 'test', after: { amount: 5 } });
+    const seqs = (await audit.list({ action: 'test.rewrite', page: 1, limit: 2 })).items.map((e) => e.seq).sort((x, y) => x - y);
+    const originals = await Promise.all(seqs.map((q) => AuditEvent.findById(eventId(q)).lean()));
+    // the attacker's best effort: edit, then re-seal every event after with a plain SHA-256
+    let prev = (await AuditEvent.findById(eventId(seqs[0] - 1)).lean())!.h;
+    for (const o of originals) {
+      const body = JSON.parse(o!.d);
+      body.prevHash = prev;
+      if (body.after?.amount === 1) body.after.amount = 2;
+      const d = JSON.stringify(body);
+      prev = sha256(d);
+      await AuditEvent.updateOne({ _id: o!._id }, { $set: { d, h: prev } });
+    }
+    const v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok).to.equal(false);
+    expect(v.problems.map((p: { seq: number }) => p.seq)).to.include(seqs[0]);
+    for (const o of originals) await AuditEvent.updateOne({ _id: o!._id }, { $set: { d: o!.d, h: o!.h } });
+    expect((await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body.ok).to.equal(true);
+  });
+
+  it('when the newest events are deleted and the head rewound, then verify reports it against the checkpoint kept outside the database', async () => {
+    for (let i = 0; i < 3; i++) await audit.record({ actor: systemActor('tail') }, { action: 'test.tail', entity: 'test', after: { i } });
+    const cp = await writeCheckpoint();
+    expect(cp).to.not.equal(undefined);
+    const head = (await AuditHead.findById('head').lean())!;
+    const tail = await Promise.all([head.seq - 1, head.seq].map((q) => AuditEvent.findById(eventId(q)).lean()));
+    const kept = (await AuditEvent.findById(eventId(head.seq - 2)).lean())!;
+    await AuditEvent.deleteMany({ _id: { $in: tail.map((t) => t!._id) } });
+    await AuditHead.updateOne({ _id: 'head' }, { $set: { seq: head.seq - 2, hash: kept.h } });
+    const v = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(v.ok).to.equal(false);
+    expect(v.checkpoint).to.include({ seq: cp!.seq });
+    expect(v.problems.map((p: { reason: string }) => p.reason).join(' ')).to.match(/events were removed/);
+    await AuditEvent.collection.insertMany(tail as never[]);
+    await AuditHead.updateOne({ _id: 'head' }, { $set: { seq: head.seq, hash: head.hash } });
+    const fine = (await api().get('/api/v1/audit/verify').set(bearer(a.admin))).body;
+    expect(fine.ok, JSON.stringify(fine.problems)).to.equal(true);
   });
 
   it('when filtering by time range, then a reversed range is rejected', async () => {

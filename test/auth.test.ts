@@ -28,6 +28,31 @@ describe('auth', () => {
     expect((await agent.get('/api/v1/auth/me')).status).to.equal(401);
   });
 
+  it('when the login is ended by a bearer logout, a new password, or a deactivation (even reactivated), then the browser session from before no longer authenticates', async () => {
+    const browser = async (u: { email: string }) => {
+      const agent = request.agent(harness().app);
+      const res = await agent.post('/api/v1/auth/login').send({ email: u.email, password: PASSWORD });
+      expect((await agent.get('/api/v1/auth/me')).status).to.equal(200);
+      return { agent, token: res.body.token as string };
+    };
+    const admin = await tokenFor(await makeUser('admin'));
+    const u1 = await makeUser('inspector');
+    const s1 = await browser(u1);
+    expect((await api().post('/api/v1/auth/logout').set('Authorization', `Bearer ${s1.token}`)).status).to.equal(204);
+    expect((await s1.agent.get('/api/v1/auth/me')).status).to.equal(401);
+
+    const u2 = await makeUser('inspector');
+    const s2 = await browser(u2);
+    await api().patch(`/api/v1/users/${u2.id}`).set('Authorization', `Bearer ${admin}`).send({ password: 'Another-Strong-Pass-77' }).expect(200);
+    expect((await s2.agent.get('/api/v1/auth/me')).status).to.equal(401);
+
+    const u3 = await makeUser('inspector');
+    const s3 = await browser(u3);
+    await api().patch(`/api/v1/users/${u3.id}`).set('Authorization', `Bearer ${admin}`).send({ active: false }).expect(200);
+    await api().patch(`/api/v1/users/${u3.id}`).set('Authorization', `Bearer ${admin}`).send({ active: true }).expect(200);
+    expect((await s3.agent.get('/api/v1/auth/me')).status).to.equal(401);
+  });
+
   it('when the password is wrong or the e-mail unknown, then both get the same 401', async () => {
     const u = await makeUser('inspector');
     const wrong = await login(u.email, 'Wrong-password-123');

@@ -1,17 +1,18 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { harness } from './helpers/harness';
+import { harness, TEST_SECRET } from './helpers/harness';
 import { makeOrg, uniq } from './helpers/factories';
 import { System } from '../src/modules/systems/system.model';
+import * as audit from '../src/modules/audit/audit.service';
 
 /** Runs `npm run import`'s program against the suite's database. */
 function runImport(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], {
-      env: { ...process.env, MONGODB_URI: harness().uri, SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent' },
+      env: { ...process.env, MONGODB_URI: harness().uri, SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' },
       timeout: 60_000,
     }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
   });
@@ -35,6 +36,27 @@ describe('import CLI', () => {
     expect(failed.code).to.equal(1);
     expect(failed.stderr).to.match(/row 2\s+level/);
     expect(await System.countDocuments({ code: `${p}-3` })).to.equal(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('when the import is killed (SIGKILL) part-way, then every system it created has its audit event', async () => {
+    const org = await makeOrg();
+    const p = uniq('KILL-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-cli-'));
+    const file = path.join(dir, 'big.json');
+    fs.writeFileSync(file, JSON.stringify(Array.from({ length: 500 }, (_, i) => ({ code: `${p}-${i}`, name: `Hệ thống ${i}`, organization: org.code, level: 1 + (i % 5) }))));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', file], {
+      env: { ...process.env, MONGODB_URI: harness().uri, SESSION_SECRET: TEST_SECRET, LOG_LEVEL: 'silent' }, stdio: 'ignore',
+    });
+    const started = Date.now();
+    while (child.exitCode === null && Date.now() - started < 60_000 && (await System.countDocuments({ code: { $regex: `^${p}-` } })) === 0) await new Promise((r) => setTimeout(r, 5));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const created = await System.find({ code: { $regex: `^${p}-` } }, { _id: 1 }).lean();
+    for (const s of created) {
+      const events = await audit.list({ entity: 'system', entityId: s._id.toString(), action: 'system.create', page: 1, limit: 5 });
+      expect(events.total, s._id.toString()).to.be.at.least(1);
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -77,4 +77,21 @@ describe('evidence files', () => {
     expect((await api().delete(`/api/v1/assessments/${asm.id}/evidence/${up.body.fileId}`).set(bearer(a.inspector))).status).to.equal(204);
     expect((await api().get(`/api/v1/assessments/${asm.id}/evidence/${up.body.fileId}`).set(bearer(a.inspector))).status).to.equal(404);
   });
+
+  it('when a file name does not agree with its content or hides its extension, then it is stored under a name that does', async () => {
+    const zip = Buffer.concat([Buffer.from('PK\x03\x04'), crypto.randomBytes(64)]);
+    const cases: [Buffer, string, string, string][] = [
+      [Buffer.from('<script>alert(1)</script>'), 'evil.html', 'text/plain', 'evil_html.txt'],
+      [Buffer.from('<svg onload=alert(1)>'), 'evil.svg', 'text/plain', 'evil_svg.txt'],
+      [Buffer.from('plain words'), 'report.pdf', 'text/plain', 'report_pdf.txt'],
+      [zip, 'payload.exe', 'application/zip', 'payload_exe.zip'],
+      [Buffer.from('năm 2026'), 'bao-cao\u202Etxt.exe', 'text/plain', 'bao-caotxt_exe.txt'],
+      [Buffer.from('ok'), 'Biên bản.txt', 'text/plain', 'Biên bản.txt'],
+    ];
+    for (const [data, name, type, stored] of cases) {
+      const res = await upload(data, name, type);
+      expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      expect(res.body.name, name).to.equal(stored);
+    }
+  });
 });

@@ -124,4 +124,20 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     expect(list.body.items.every((f: { assignee: string }) => f.assignee === a.users.owner.id)).to.equal(true);
     expect((await api().post('/api/v1/findings/bulk').set(bearer(a.inspector)).send({ filter: {}, action: 'severity' })).status).to.equal(400);
   });
+
+  it('when a finding is assigned to someone outside its system\'s organization, or to no such user, then 400 — on create, update and bulk', async () => {
+    const { finding, system } = await raise(a);
+    const outsider = a.users.otherOwner.id;
+    const ghost = '0123456789abcdef01234567';
+    for (const assignee of [outsider, ghost]) {
+      const created = await api().post('/api/v1/findings').set(bearer(a.inspector)).send({ system: system.id, title: 'Cấu hình sai', severity: 'low', assignee });
+      expect(created.status).to.equal(400);
+      expect(created.body.error.details[0]).to.include({ field: 'assignee' });
+      expect((await api().patch(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector)).send({ assignee })).status).to.equal(400);
+      const bulk = await api().post('/api/v1/findings/bulk').set(bearer(a.inspector)).send({ filter: { system: system.id }, action: 'assign', assignee });
+      expect(bulk.status).to.equal(400);
+    }
+    expect((await api().get(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector))).body.assignee).to.not.equal(outsider);
+    expect((await api().patch(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector)).send({ assignee: a.users.owner.id })).status).to.equal(200);
+  });
 });

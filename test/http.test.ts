@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { api, bearer, makeUser, tokenFor } from './helpers/factories';
+import { api, bearer, makeUser, PASSWORD, tokenFor } from './helpers/factories';
 
 describe('http basics', () => {
   it('when /healthz and /readyz are asked, then both answer 200 with the database up', async () => {
@@ -47,5 +47,39 @@ describe('http basics', () => {
       const res = await api().get(`/api/v1/systems?${qs}`).set(bearer(token));
       expect(res.status, qs).to.equal(400);
     }
+  });
+
+  it('when a method the API does not declare is used on a path, then 405 with the Allow header of the declared ones', async () => {
+    const admin = await tokenFor(await makeUser('admin'));
+    const put = await api().put('/api/v1/systems').set(bearer(admin)).send({});
+    expect(put.status).to.equal(405);
+    expect(put.headers.allow).to.equal('GET, POST, HEAD');
+    expect(put.body.error.code).to.equal('method_not_allowed');
+    const del = await api().delete('/api/v1/auth/me').set(bearer(admin));
+    expect(del.status).to.equal(405);
+    expect(del.headers.allow).to.equal('GET, HEAD');
+  });
+
+  it('when an answer carries a token or personal data, then it may not be stored by any cache', async () => {
+    const u = await makeUser('admin');
+    const login = await api().post('/api/v1/auth/login').send({ email: u.email, password: PASSWORD });
+    expect(login.headers['cache-control']).to.equal('no-store');
+    const token = login.body.token;
+    for (const path of ['/api/v1/auth/me', '/api/v1/users']) {
+      expect((await api().get(path).set(bearer(token))).headers['cache-control'], path).to.equal('no-store');
+    }
+  });
+
+  it('when /metrics is scraped with an admin token, then it lists request durations by route, database command latency and job runs; others are refused', async () => {
+    const admin = await tokenFor(await makeUser('admin'));
+    await api().get('/api/v1/systems').set(bearer(admin));
+    const m = await api().get('/metrics').set(bearer(admin));
+    expect(m.status).to.equal(200);
+    expect(m.headers['content-type']).to.match(/text\/plain/);
+    expect(m.text).to.match(/attest_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/systems",status="200"\} \d+/);
+    expect(m.text).to.match(/attest_db_command_duration_seconds_count\{command="find",outcome="ok"\} \d+/);
+    expect(m.text).to.include('attest_write_lane_depth');
+    expect((await api().get('/metrics')).status).to.equal(401);
+    expect((await api().get('/metrics').set(bearer(await tokenFor(await makeUser('inspector'))))).status).to.equal(403);
   });
 });

@@ -3,7 +3,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { harness } from './helpers/harness';
 import { api } from './helpers/factories';
 
-type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; name?: string; matchers?: unknown; regexp?: RegExp };
+type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; name?: string; matchers?: unknown; rawPath?: string };
 
 /** Every route actually mounted on the express app, as "METHOD /openapi/{path}". */
 function mountedRoutes(): string[] {
@@ -14,8 +14,9 @@ function mountedRoutes(): string[] {
       if (layer.route) {
         for (const m of Object.keys(layer.route.methods)) if (m !== '_all') out.push(`${m.toUpperCase()} ${prefix}${layer.route.path}`);
       } else if (layer.name === 'router' && layer.handle?.stack) {
-        // our only sub-router is mounted at /api/v1
-        walk(layer.handle.stack, '/api/v1');
+        // sub-routers: the API at /api/v1 and public verification at /verify
+        const mount = layer.rawPath ?? '/api/v1';
+        walk(layer.handle.stack, mount);
       }
     }
   };

@@ -47,4 +47,12 @@ describe('users and organizations', () => {
     expect((await api().get('/api/v1/organizations/0123456789abcdef01234567').set(bearer(a.owner))).status).to.equal(404);
     expect((await api().patch('/api/v1/users/0123456789abcdef01234567').set(bearer(a.admin)).send({ name: 'X Y' })).status).to.equal(404);
   });
+
+  it('when an owner lists or reads organizations, then only their own organization exists for them', async () => {
+    const mine = await api().get('/api/v1/organizations').query({ limit: 100 }).set(bearer(a.owner));
+    expect(mine.body.items.map((o: { id: string }) => o.id)).to.deep.equal([a.org.id]);
+    expect(mine.body.total).to.equal(1);
+    expect((await api().get(`/api/v1/organizations/${a.otherOrg.id}`).set(bearer(a.owner))).status).to.equal(404);
+    expect((await api().get('/api/v1/organizations').query({ limit: 100 }).set(bearer(a.inspector))).body.total).to.be.greaterThan(1);
+  });
 });

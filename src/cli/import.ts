@@ -5,6 +5,8 @@ import { openDatabase } from '../db/database';
 import { csvToRows, importSystems } from '../modules/systems/system.import';
 import { AppError } from '../http/errors';
 import { systemActor } from '../shared/actor';
+import { configureAuditKey } from '../modules/audit/audit.key';
+import { loadOrCreateSecrets } from '../embedded-secrets';
 
 const USAGE = `usage: npm run import -- <file.csv|file.json> [--dry-run]
   Imports systems (all or nothing). CSV columns: code,name,organization(code),level,levelApprovalReference,
@@ -23,6 +25,8 @@ async function main(): Promise<number> {
   const rows = /\.json$/i.test(full) ? JSON.parse(text) : csvToRows(text);
   if (!Array.isArray(rows)) throw new Error('a JSON import must be an array of systems');
   const dryRun = args.includes('--dry-run');
+  // the same key as the service's, or its audit verification would reject what this writes
+  configureAuditKey(config.auditKey ?? config.sessionSecret ?? (config.embedded ? loadOrCreateSecrets(config.dataDir).sessionSecret : ''));
   const db = await openDatabase(config, (m) => process.stderr.write(`${m}\n`), { borrow: true });
   try {
     if (db.borrowed && !dryRun) {

@@ -17,7 +17,8 @@ async function detectBackend(): Promise<Backend> {
  * The store's implementation is chosen here, from what the server says it is.
  */
 export async function connectMongo(uri: string): Promise<Backend> {
-  await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20, autoIndex: true });
+  // monitorCommands: the latency of every command feeds the metrics (http/metrics.ts)
+  await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20, autoIndex: true, monitorCommands: true });
   const backend = await detectBackend();
   if (backend === 'ferretdb') {
     laneConnection = await mongoose.createConnection(uri, {

@@ -33,10 +33,14 @@ export function configurePassport(policy: authService.LoginPolicy): void {
       .then(async (userId) => (userId ? users.activeActor(userId) : undefined))
       .then((actor) => done(null, actor ?? false), done);
   }));
-  passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser((id: string, done) => {
-    // a deactivated user's session simply stops authenticating
-    users.activeActor(id).then((actor) => done(null, actor ?? false), done);
+  // a session is bound to the token its login issued: revoking that token (logout, a new password,
+  // deactivation) ends the session too, on every instance within AUTH_CACHE_SECONDS
+  passport.serializeUser((user, done) => done(null, `${user.id}.${user.sessionToken ?? ''}`));
+  passport.deserializeUser((key: string, done) => {
+    const [id, token] = String(key).split('.');
+    tokens.resolveHash(token ?? '')
+      .then(async (owner) => (owner === id ? users.activeActor(id) : undefined))
+      .then((actor) => done(null, actor ? { ...actor, sessionToken: token } : false), done);
   });
 }
 

@@ -53,5 +53,16 @@ export function buildRouter(defs: RouteDef[], opts: { jsonLimit: string }): Rout
     });
     router[d.method](d.path, ...chain);
   }
+  // a method the route table does not declare for a path: 405 with the ones it does (after every
+  // route, so a literal path such as /systems/import is answered before /systems/:id)
+  const methods = new Map<string, Set<string>>();
+  for (const d of defs) methods.set(d.path, (methods.get(d.path) ?? new Set()).add(d.method.toUpperCase()));
+  for (const [path, declared] of methods) {
+    const allow = [...declared, ...(declared.has('GET') ? ['HEAD'] : [])].join(', ');
+    router.all(path, (_req, res, next) => {
+      res.setHeader('Allow', allow);
+      next(new AppError(405, 'method_not_allowed', `Method not allowed here; allowed: ${allow}`));
+    });
+  }
   return router;
 }

@@ -3,6 +3,8 @@ import * as findingJobs from '../modules/findings/finding.jobs';
 import * as notifications from '../modules/notifications/notification.service';
 import * as tokens from '../modules/auth/token.service';
 import * as scans from '../modules/scans/scan.service';
+import * as certificates from '../modules/certificates/certificate.service';
+import { writeCheckpoint } from '../modules/audit/audit.checkpoint';
 
 /** The product's scheduled jobs. Each tick runs on exactly one instance (the scheduler's lease). */
 export const JOBS = {
@@ -12,6 +14,8 @@ export const JOBS = {
   'outbox-cleanup': { cron: '30 3 * * *', run: () => notifications.purgeSent(90) },
   'auth-cleanup': { cron: '17 * * * *', run: () => tokens.purgeExpired() },
   'scan-dispatch': { cron: '* * * * *', run: (ctx: JobContext) => scans.dispatch(ctx.tick, ctx.progress) },
+  'audit-checkpoint': { cron: '0 * * * *', run: async () => ({ checkpoint: await writeCheckpoint() }) },
+  'certificate-expiry': { cron: '5 * * * *', run: () => certificates.expireDue() },
   'scan-sweep': { cron: '*/5 * * * *', run: async () => ({ interrupted: await scans.sweepInterrupted() }) },
 } as const;
 

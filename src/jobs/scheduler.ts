@@ -3,6 +3,7 @@ import os from 'node:os';
 import { schedule, validateDetailed, type ScheduledTask, type Logger as CronLogger } from 'node-cron';
 import { JobRun, jobRunId, truncateToSecond } from './job-run.model';
 import * as store from '../db/store';
+import { jobRuns } from '../http/metrics';
 
 /*
  * Scheduled jobs on several app instances sharing one database (DESIGN §1 scale-out). Every instance
@@ -144,6 +145,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       logger.error({ job: name, runId: _id, instance, err }, `scheduler: job ${name} failed`);
     }
     finished = true;
+    jobRuns.inc({ job: name, status: String(set.status) });
     const finishedAt = new Date();
     Object.assign(set, { finishedAt, durationMs: finishedAt.getTime() - startedAt.getTime() });
     // the last progress a throttled job reported would otherwise be lost

@@ -7,6 +7,8 @@ export interface Actor {
   name: string;
   roles: Role[];
   organization?: string;
+  /** browser sessions: the SHA-256 of the login's token the session lives and dies with */
+  sessionToken?: string;
 }
 
 /** The context a service call runs in: who, and which request (for the audit trail). */

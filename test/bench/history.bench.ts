@@ -15,8 +15,10 @@ import { connectMongo, disconnectMongo } from '../../src/db/connection';
 import { loadChecklistDir } from '../../src/modules/checklists/checklist.loader';
 import * as compliance from '../../src/modules/compliance/compliance.service';
 import { systemActor } from '../../src/shared/actor';
+import { configureAuditKey } from '../../src/modules/audit/audit.key';
 import { seedHistory, TEN_YEARS } from './history-seed';
 
+const SECRET = 'bench-session-secret-0123456789abcdef';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const out = (m: string) => process.stdout.write(`${m}\n`);
@@ -39,6 +41,7 @@ async function main() {
   let server: ReturnType<typeof spawn> | undefined;
   try {
     await connectMongo(db.uri);
+    configureAuditKey(SECRET);
     await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('bench') });
     const sizes = Object.fromEntries(Object.entries(TEN_YEARS).map(([k, v]) => [k, k === 'systems' ? v : Math.round(v * SCALE)])) as typeof TEN_YEARS;
     let t = Date.now();
@@ -52,7 +55,7 @@ async function main() {
     const port = await freePort();
     const { MONGODB_URI: _ignored, ...env } = process.env;
     server = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: 'bench-session-secret-0123456789abcdef', PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', NODE_ENV: 'production' },
+      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', NODE_ENV: 'production' },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;

@@ -23,6 +23,7 @@ import * as organizations from '../../src/modules/organizations/organization.ser
 import * as systems from '../../src/modules/systems/system.service';
 import { systemActor } from '../../src/shared/actor';
 import { loadConfig } from '../../src/config';
+import { configureAuditKey } from '../../src/modules/audit/audit.key';
 
 const out = (m: string) => process.stdout.write(`${m}\n`);
 const N = Number(process.env.BENCH_SYSTEMS ?? 124);
@@ -71,6 +72,7 @@ async function main() {
 
     // 2. full scans of N systems through the real run path
     await connectMongo(db.uri);
+    configureAuditKey('bench-session-secret-0123456789abcdef');
     await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('bench') });
     configureScanner({ allowedTargets: ['127.0.0.0/8'], concurrency: CONCURRENCY, perHost: 2, timeoutMs: 3000, defaultPorts: PORTS, publicBaseUrl: 'http://localhost:3000', instance: 'bench' });
     const ctxAdmin = { actor: systemActor('bench') };

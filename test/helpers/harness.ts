@@ -12,6 +12,7 @@ import { launchFerretDB, type EmbeddedDatabase } from '../../src/db/ferretdb';
 import { connectMongo, disconnectMongo } from '../../src/db/connection';
 import { loadChecklistDir } from '../../src/modules/checklists/checklist.loader';
 import { systemActor } from '../../src/shared/actor';
+import { configureAuditKey } from '../../src/modules/audit/audit.key';
 
 /**
  * One real database for the whole run: FerretDB on a temporary directory and a free port, or
@@ -27,6 +28,9 @@ export interface Harness {
 let current: Harness | undefined;
 let ferret: EmbeddedDatabase | undefined;
 let tmpDir: string | undefined;
+
+/** The suite's session secret (and so its audit key): child processes writing to the same database use it too. */
+export const TEST_SECRET = 'test-session-secret-that-is-long-enough-0123';
 
 export function testConfig(extra: Record<string, string> = {}): Readonly<Config> {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: tmpDir ?? os.tmpdir(), SCHEDULER_ENABLED: 'false', ...extra });
@@ -46,9 +50,10 @@ export async function startHarness(): Promise<Harness> {
     uri = ferret.uri;
   }
   await connectMongo(uri);
+  configureAuditKey(TEST_SECRET);
   await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') });
   const config = testConfig();
-  const handle = createApp({ config, logger: createLogger(config.logLevel), sessionSecret: 'test-session-secret-that-is-long-enough-0123', loginRateLimit: 1000 });
+  const handle = createApp({ config, logger: createLogger(config.logLevel), sessionSecret: TEST_SECRET, loginRateLimit: 1000 });
   current = { app: handle.app, handle, config, uri };
   return current;
 }

@@ -65,4 +65,9 @@ describe('unit: CSV cells', () => {
     expect(csvCell(undefined)).to.equal('');
     expect(csvCell('Hệ thống')).to.equal('Hệ thống');
   });
+  it('when a cell holds a separator of another locale followed by a formula, then it is quoted and the formula neutralised', () => {
+    expect(csvCell('x;=4+4')).to.equal(`"x;'=4+4"`);
+    expect(csvCell('a\t+cmd')).to.equal(`"a\t'+cmd"`);
+    expect(csvCell('ok;fine')).to.equal('"ok;fine"');
+  });
 });

@@ -40,22 +40,43 @@ export function checkContent(contentType: string, data: Buffer): void {
   if (!magic && data.includes(0)) throw new AppError(415, 'unsupported_media_type', `The file content is not ${type}`);
 }
 
-export function safeName(name: string): string {
-  const base = name.replace(/^.*[\\/]/, '').replace(/[\u0000-\u001f"<>|:*?]/g, '_').trim();
-  return (base || 'evidence').slice(0, 200);
+/** The extensions a stored file of each accepted type may carry. */
+const EXTENSIONS: Record<string, string[]> = {
+  'application/pdf': ['pdf'], 'image/png': ['png'], 'image/jpeg': ['jpg', 'jpeg'], 'text/plain': ['txt', 'log'], 'text/csv': ['csv'],
+  'application/json': ['json'], 'application/zip': ['zip'],
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': ['docx'],
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': ['xlsx'],
+};
+
+/**
+ * The name a file is stored and downloaded under: no path, no control or bidirectional-override
+ * characters (which make `txt.exe` read as `exe.txt`), no characters file systems refuse, and an
+ * extension that agrees with the checked content type — `evil.html` uploaded as text is stored as
+ * `evil_html.txt`, so no browser or desktop ever opens it as something else.
+ */
+export function safeName(name: string, contentType: string): string {
+  const type = contentType.split(';')[0].trim().toLowerCase();
+  let base = name.replace(/^.*[\\/]/, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g, '')
+    .replace(/["<>|:*?]/g, '_').trim().replace(/^\.+/, '');
+  const allowed = EXTENSIONS[type] ?? [];
+  const ext = /\.([A-Za-z0-9]{1,10})$/.exec(base)?.[1]?.toLowerCase();
+  if (!ext || !allowed.includes(ext)) base = `${base.replace(/\./g, '_') || 'evidence'}.${allowed[0] ?? 'bin'}`;
+  return base.slice(-200);
 }
 
 export async function store(data: Buffer, name: string, contentType: string, metadata: Record<string, unknown>): Promise<StoredFile> {
   checkContent(contentType, data);
   const sha256 = crypto.createHash('sha256').update(data).digest('hex');
   const type = contentType.split(';')[0].trim().toLowerCase();
-  const upload = bucket().openUploadStream(safeName(name), { metadata: { ...metadata, sha256, contentType: type } });
+  const stored = safeName(name, type);
+  const upload = bucket().openUploadStream(stored, { metadata: { ...metadata, sha256, contentType: type } });
   await new Promise<void>((resolve, reject) => {
     upload.once('finish', () => resolve());
     upload.once('error', reject);
     Readable.from([data]).pipe(upload);
   });
-  return { fileId: upload.id as Types.ObjectId, name: safeName(name), size: data.length, sha256, contentType: type };
+  return { fileId: upload.id as Types.ObjectId, name: stored, size: data.length, sha256, contentType: type };
 }
 
 export async function findFile(fileId: string, assessmentId: string) {

@@ -1,5 +1,6 @@
 import { AuditEventDoc, AuditHead, AuditHeadDoc, AuditRecord, eventId, eventsAt, partitionOf } from './audit.model';
-import { canonicalJson, sha256 } from '../../shared/canonical';
+import { canonicalJson } from '../../shared/canonical';
+import { mac } from './audit.key';
 import * as store from '../../db/store';
 
 export const GENESIS = '0'.repeat(64);
@@ -23,13 +24,13 @@ export function unseal(doc: AuditEventDoc): AuditRecord {
 export interface Position { seq: number; hash: string }
 export interface Linked { doc: AuditEventDoc; event: AuditRecord }
 
-/** Links bodies after `from`: consecutive seqs, each hash over its content and the previous hash. */
+/** Links bodies after `from`: consecutive seqs, each hash (keyed: audit.key.ts) over its content and the previous hash. */
 export function link(from: Position, bodies: EventBody[]): Linked[] {
   let prevHash = from.hash;
   return bodies.map((b, i) => {
     const seq = from.seq + i + 1;
     const d = seal({ ...b, seq, prevHash });
-    const h = sha256(d);
+    const h = mac(d);
     const out = { doc: { _id: eventId(seq), seq, d, h }, event: { ...b, seq, prevHash, hash: h } };
     prevHash = h;
     return out;

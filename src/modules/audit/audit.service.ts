@@ -1,6 +1,7 @@
 import { AuditEventDoc, PARTITION, eventsIn, partitionOf } from './audit.model';
-import { sha256 } from '../../shared/canonical';
+import { mac } from './audit.key';
 import { eventAt, eventsBySeq } from './audit.read';
+import { lastCheckpoint } from './audit.checkpoint';
 import { append, GENESIS, readHead, type EventBody } from './audit.chain';
 import { eventId } from './audit.model';
 import { catchUp, indexEvents, seqsOf } from './audit.index';
@@ -136,7 +137,11 @@ export async function list(q: AuditQuery) {
   return { items: items.map((e) => ({ id: String(e.seq), ...e })), total, page: q.page, limit: q.limit };
 }
 
-export interface VerifyResult { ok: boolean; checked: number; headSeq: number; problems: { seq: number; reason: string }[] }
+export interface VerifyResult {
+  ok: boolean; checked: number; headSeq: number; problems: { seq: number; reason: string }[];
+  /** the newest checkpoint outside the database the chain was compared with */
+  checkpoint?: { seq: number; at: string };
+}
 
 interface Ends { seq: number; prevHash: string; hash: string }
 interface PartitionCheck { first?: Ends; last?: Ends; checked: number; problems: VerifyResult['problems'] }
@@ -149,7 +154,7 @@ async function checkPartition(p: number, maxProblems: number): Promise<Partition
   for await (const doc of store.streamInOrder<AuditEventDoc>(eventsIn(p), (d) => d.seq)) {
     out.checked++;
     let e: Ends = { seq: doc.seq, prevHash: '', hash: doc.h };
-    let intact = sha256(doc.d) === doc.h && doc._id === eventId(doc.seq) && partitionOf(doc.seq) === p;
+    let intact = mac(doc.d) === doc.h && doc._id === eventId(doc.seq) && partitionOf(doc.seq) === p;
     try {
       const sealed = JSON.parse(doc.d) as { seq: number; prevHash: string };
       e = { ...e, prevHash: sealed.prevHash };
@@ -201,7 +206,18 @@ export async function verify(maxProblems = 20): Promise<VerifyResult> {
     if (head.seq > expected - 1) ordered.push({ seq: head.seq, reason: `events ${expected}..${head.seq} are missing from the end` });
     else if (head.seq === expected - 1 && head.hash !== prevHash) ordered.push({ seq: head.seq, reason: 'last event does not match the recorded head' });
   }
-  return { ok: ordered.length === 0, checked, headSeq: expected - 1, problems: ordered };
+  const cp = lastCheckpoint();
+  if (cp && ordered.length < maxProblems) {
+    const { checkpoint: c } = cp;
+    if (!cp.authentic) ordered.push({ seq: c.seq, reason: 'the last checkpoint does not carry a valid key: the checkpoint file was edited' });
+    else if (expected - 1 < c.seq) ordered.push({ seq: c.seq, reason: `the chain ends at ${expected - 1} but ${c.seq} events were recorded by ${c.at}: events were removed` });
+    else {
+      // from the database, not the cache of recent events: this is what is being checked
+      const at = await eventsIn(partitionOf(c.seq)).findById(eventId(c.seq), { h: 1 }).lean();
+      if (at?.h !== c.hash) ordered.push({ seq: c.seq, reason: `event ${c.seq} differs from the checkpoint of ${c.at}: the chain was rewritten` });
+    }
+  }
+  return { ok: ordered.length === 0, checked, headSeq: expected - 1, problems: ordered, ...(cp && { checkpoint: { seq: cp.checkpoint.seq, at: cp.checkpoint.at } }) };
 }
 
 /** Partitions scanned at once by verify (the database decodes each scan on its own core). */

@@ -8,6 +8,7 @@ import * as schemas from './auth.schemas';
 import * as authService from './auth.service';
 import * as users from '../users/user.service';
 import { ctxOf } from '../../http/route';
+import { sha256 } from '../../shared/canonical';
 
 type LoginResult = Awaited<ReturnType<typeof authService.login>>;
 
@@ -24,7 +25,8 @@ function localLogin(req: Request): Promise<LoginResult> {
 function startSession(req: Request, result: LoginResult): Promise<void> {
   if (!req.session) return Promise.resolve();
   // a fresh session id on login prevents session fixation
-  return new Promise((resolve, reject) => req.login(result.actor, (err) => (err ? reject(err) : resolve())));
+  const actor = { ...result.actor, sessionToken: sha256(result.token) };
+  return new Promise((resolve, reject) => req.login(actor, (err) => (err ? reject(err) : resolve())));
 }
 
 function endSession(req: Request): Promise<void> {

@@ -30,7 +30,9 @@ export async function login(email: string, password: string, policy: LoginPolicy
   return { ...issued, actor, user: await users.get(actor.id) };
 }
 
+/** Ends the login: the bearer token used, and the token a browser session is bound to. */
 export async function logout(actor: Actor, token: string | undefined, requestId?: string) {
   if (token) await tokens.revoke(token);
+  if (actor.sessionToken) await tokens.revokeHash(actor.sessionToken);
   await audit.record({ actor, requestId }, { action: 'auth.logout', entity: 'user', entityId: actor.id });
 }

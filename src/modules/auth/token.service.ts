@@ -28,7 +28,12 @@ export async function issue(userId: Types.ObjectId | string, ttlHours: number): 
 /** The user id a live token belongs to, or undefined. */
 export async function resolve(token: string): Promise<string | undefined> {
   if (!/^att_[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const key = sha256(token);
+  return resolveHash(sha256(token));
+}
+
+/** The user id of a live token given by its SHA-256 (what a browser session keeps). */
+export async function resolveHash(key: string): Promise<string | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
   const hit = live.get(key);
   if (hit) return hit.expiresAt > Date.now() ? hit.user : undefined;
   const t = await Token.findById(key).lean();
@@ -37,9 +42,11 @@ export async function resolve(token: string): Promise<string | undefined> {
   return t.user.toString();
 }
 
-export async function revoke(token: string): Promise<void> {
-  live.delete(sha256(token));
-  await store.updateById(Token, sha256(token), { $set: { revokedAt: new Date() } });
+export const revoke = (token: string) => revokeHash(sha256(token));
+
+export async function revokeHash(key: string): Promise<void> {
+  live.delete(key);
+  await store.updateById(Token, key, { $set: { revokedAt: new Date() } });
 }
 
 export async function revokeAllFor(userId: string): Promise<void> {

@@ -32,7 +32,7 @@ async function compute(system: SystemDoc): Promise<Compliance> {
   let state: ComplianceState;
   if (open && OPEN.includes(open.status)) state = 'in_assessment';
   else if (!approved) state = 'not_assessed';
-  else if (system.compliance?.certificate && system.compliance.state === 'certified' && metAllCriteria) state = 'certified';
+  else if (system.certificate?.status === 'valid' && metAllCriteria) state = 'certified';
   else state = metAllCriteria ? 'compliant' : 'non_compliant';
   return {
     state,
@@ -41,10 +41,11 @@ async function compute(system: SystemDoc): Promise<Compliance> {
       lastAssessment: approved._id,
       lastAssessedAt: approved.approvedAt,
       metAllCriteria,
+      assessmentMetAllCriteria: !!approved.summary?.metAllCriteria,
       score: approved.summary?.score,
       nextAssessmentDue: addMonths(approved.approvedAt!, settings.reassessmentMonthsFor(s, system.level)),
     }),
-    ...(system.compliance?.certificate && { certificate: system.compliance.certificate }),
+    ...(system.certificate && ['valid', 'suspended'].includes(system.certificate.status) && { certificate: system.certificate.id }),
     // the last approved assessment used another level's checklist
     needsReassessment: approved ? approved.level !== system.level : !!system.compliance?.needsReassessment,
   };

@@ -91,11 +91,16 @@ export async function summary(ctx: Ctx, f: { organization?: string; system?: str
 export const MAX_EXPORT = 10_000;
 const CSV_COLUMNS = ['id', 'system', 'title', 'severity', 'status', 'control', 'source', 'assignee', 'dueAt', 'overdue', 'createdAt'];
 
-/** One CSV cell: quoted when needed; a leading = + - @ is neutralised so spreadsheets don't run it. */
+/**
+ * One CSV cell, safe whatever the reader's locale: quoted whenever it holds a separator any
+ * common locale uses (`,` `;` tab) or a quote or line break, and a formula start (= + - @) is
+ * neutralised at the beginning and after any of those separators, where a spreadsheet that
+ * splits on another character would otherwise start a new cell with it.
+ */
 export function csvCell(value: unknown): string {
   let s = value === undefined || value === null ? '' : value instanceof Date ? value.toISOString() : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  s = s.replace(/(^|[,;\t\r\n])([=+\-@])/g, "$1'$2");
+  return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export async function exportCsv(ctx: Ctx, f: FindingFilter): Promise<string> {

@@ -5,11 +5,11 @@ import * as service from './organization.service';
 
 export const organizationRoutes: RouteDef[] = [
   { method: 'get', path: '/organizations', tag: 'organizations', access: 'organizations:read', schema: schemas.listOrganizations,
-    summary: 'List organizations', handler: (req) => service.list(req.valid.query as never) },
+    summary: 'List organizations (owners: their own)', handler: (req) => service.list(ctxOf(req), req.valid.query as never) },
   { method: 'post', path: '/organizations', tag: 'organizations', access: 'organizations:write', schema: schemas.createOrganization,
     summary: 'Create an organization', status: 201, handler: (req) => service.create(ctxOf(req), req.valid.body) },
   { method: 'get', path: '/organizations/:id', tag: 'organizations', access: 'organizations:read', schema: schemas.getOrganization,
-    summary: 'Get an organization', handler: (req) => service.get(req.valid.params.id) },
+    summary: 'Get an organization (owners: their own)', handler: (req) => service.get(ctxOf(req), req.valid.params.id) },
   { method: 'patch', path: '/organizations/:id', tag: 'organizations', access: 'organizations:write', schema: schemas.updateOrganization,
     summary: 'Update an organization', handler: (req) => service.update(ctxOf(req), req.valid.params.id, req.valid.body) },
 ];

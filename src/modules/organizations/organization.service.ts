@@ -4,24 +4,30 @@ import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
-import type { Ctx } from '../../shared/actor';
+import { type Ctx, canSee, systemActor } from '../../shared/actor';
 
 export type OrganizationView = Omit<OrganizationDoc, '_id'> & { id: string };
 
-export async function list(q: { page: number; limit: number; type?: string; q?: string }) {
+/** Owners see their own organization only; admins and inspectors every one. */
+export async function list(ctx: Ctx, q: { page: number; limit: number; type?: string; q?: string }) {
   const needle = q.q?.toLowerCase();
   const rows = (await cache.all<OrganizationDoc>(Organization))
+    .filter((o) => canSee(ctx.actor, o._id))
     .filter((o) => (!q.type || o.type === q.type) && (!needle || o.code.toLowerCase().includes(needle) || o.name.toLowerCase().includes(needle)))
     .sort((x, y) => x.code.localeCompare(y.code));
   const skip = (q.page - 1) * q.limit;
   return { items: rows.slice(skip, skip + q.limit).map((i) => serialize<OrganizationView>(i)), total: rows.length, page: q.page, limit: q.limit };
 }
 
-export async function get(id: string): Promise<OrganizationView> {
+/** One organization: 404 for an owner asking for another's. */
+export async function get(ctx: Ctx, id: string): Promise<OrganizationView> {
   const org = await Organization.findById(id).lean();
-  if (!org) throw AppError.notFound('Organization');
+  if (!org || !canSee(ctx.actor, org._id)) throw AppError.notFound('Organization');
   return serialize(org);
 }
+
+/** Internal read for other modules (no scope: callers have checked access). */
+export const byId = (id: string) => get({ actor: systemActor('internal') }, id);
 
 export async function exists(id: string): Promise<boolean> {
   return !!(await Organization.exists({ _id: id }));

@@ -11,6 +11,7 @@ import * as index from './scan.index';
 import * as systems from '../systems/system.service';
 import type { SystemDoc } from '../systems/system.model';
 import * as store from '../../db/store';
+import { scanRuns } from '../../http/metrics';
 
 export interface ScannerConfig {
   allowedTargets: string[]; concurrency: number; perHost: number; timeoutMs: number; defaultPorts: number[];
@@ -103,6 +104,7 @@ export async function execute(runId: Types.ObjectId): Promise<void> {
     await systems.recordScan(run!.system.toString(), { run: runId, at, status: set.status!, grade: summary?.grade, score: summary?.score, failed: summary?.failed ?? 0, errors: summary?.errors ?? 0 });
     const after = await store.updateById<ScanRunDoc>(ScanRun, runId, { $set: { ...set, finishedAt: at, heartbeatAt: at } });
     if (!after) return;
+    scanRuns.inc({ status: after.status });
     await index.put(after);
     await systems.releaseScanSlot(after.system.toString(), runId.toString());
   };

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { Types } from 'mongoose';
 import { System, SystemDoc } from './system.model';
 import * as store from '../../db/store';
 import { importRow } from './system.schemas';
@@ -7,7 +8,7 @@ import * as organizations from '../organizations/organization.service';
 import { User } from '../users/user.model';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
-import { canonicalJson } from '../../shared/canonical';
+import { canonicalJson, sha256 } from '../../shared/canonical';
 import type { Ctx } from '../../shared/actor';
 
 export const MAX_IMPORT_ROWS = 5000;
@@ -122,6 +123,17 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
   const result = { created: toCreate.length, updated: toUpdate.length, unchanged: rows.length - toCreate.length - toUpdate.length, dryRun: !!opts.dryRun };
   if (opts.dryRun) return result;
 
+  // the audit events go first, written before any system: a crash part-way through can leave an
+  // event whose change did not happen (a re-run makes it, with the same id), never a change without
+  // its event. New systems get ids derived from their codes, so the event names the id they will have.
+  for (const r of toCreate) r._id = new Types.ObjectId(sha256(`system:${r.code}`).slice(0, 24));
+  await audit.recordMany(ctx, [
+    ...toCreate.map((r) => ({ action: 'system.create', entity: 'system', entityId: r._id.toString(), after: { ...r, _id: undefined } })),
+    ...toUpdate.map((r) => {
+      const before = existing.get(r.code)!;
+      return { action: 'system.update', entity: 'system', entityId: before._id.toString(), before: serialize(before), after: { ...serialize<Record<string, unknown>>(before), ...r } };
+    }),
+  ]);
   if (toCreate.length) {
     try {
       await store.insertMany(System, toCreate);
@@ -132,11 +144,5 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
   }
   // each update is a conditional write of its own (a bulk update of many documents hangs FerretDB)
   await eachLimit(toUpdate, 8, (r) => store.mutate<SystemDoc>(System, existing.get(r.code)!._id, () => ({ $set: r })));
-
-  const written = await System.find({ code: { $in: [...toCreate, ...toUpdate].map((r) => r.code) } }).lean();
-  await audit.recordMany(ctx, written.map((s) => {
-    const before = existing.get(s.code);
-    return { action: before ? 'system.update' : 'system.create', entity: 'system', entityId: s._id.toString(), before: before && serialize(before), after: serialize(s) };
-  }));
   return result;
 }

@@ -7,6 +7,8 @@ export interface Compliance {
   lastAssessment?: Types.ObjectId;
   lastAssessedAt?: Date;
   metAllCriteria?: boolean;
+  /** the latest approved assessment met every applicable control (the programme's "meeting all criteria") */
+  assessmentMetAllCriteria?: boolean;
   score?: number;
   openFindings: { critical: number; high: number; medium: number; low: number };
   certificate?: Types.ObjectId;
@@ -34,6 +36,8 @@ export interface SystemDoc {
   /** the assessment being worked on, if any: at most one open assessment per system */
   activeAssessment?: Types.ObjectId | null;
   activeAssessmentSince?: Date;
+  /** the system's current certificate (kept by the certificates module; compliance reads it) */
+  certificate?: { id: Types.ObjectId; number: string; status: string; expiresAt: Date } | null;
   /** the scan running now, if any: at most one at a time per system */
   activeScan?: Types.ObjectId | null;
   activeScanSince?: Date;
@@ -75,6 +79,7 @@ const schema = new Schema<SystemDoc>(
         lastAssessment: Schema.Types.ObjectId,
         lastAssessedAt: Date,
         metAllCriteria: Boolean,
+        assessmentMetAllCriteria: Boolean,
         score: Number,
         openFindings: { critical: Number, high: Number, medium: Number, low: Number },
         certificate: Schema.Types.ObjectId,
@@ -85,6 +90,7 @@ const schema = new Schema<SystemDoc>(
     },
     activeAssessment: { type: Schema.Types.ObjectId, default: null },
     activeAssessmentSince: Date,
+    certificate: { type: Schema.Types.Mixed, default: null },
     activeScan: { type: Schema.Types.ObjectId, default: null },
     activeScanSince: Date,
     lastScan: { type: Schema.Types.Mixed, default: undefined },

@@ -5,12 +5,15 @@ import { ctxOf } from '../../http/route';
 import { AppError } from '../../http/errors';
 import * as schemas from './system.schemas';
 import * as service from './system.service';
-import { csvToRows, importSystems } from './system.import';
+import { MAX_IMPORT_ROWS, csvToRows, importSystems } from './system.import';
 
 export function systemRoutes(opts: { importBodyLimit: string }): RouteDef[] {
   const importBody = [
     express.text({ type: ['text/csv', 'text/plain'], limit: opts.importBodyLimit }),
     express.json({ limit: opts.importBodyLimit }),
+    // counted before any validation: a huge array would otherwise exhaust the validator
+    ((req, _res, next) => next(Array.isArray(req.body) && req.body.length > MAX_IMPORT_ROWS
+      ? new AppError(413, 'payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per import; this one has ${req.body.length}`) : undefined)) as express.RequestHandler,
   ];
   return [
     { method: 'get', path: '/systems', tag: 'systems', access: 'systems:read', schema: schemas.listSystems,
@@ -23,10 +26,10 @@ export function systemRoutes(opts: { importBodyLimit: string }): RouteDef[] {
       schema: {
         query: Joi.object({ dryRun: Joi.boolean().default(false) }),
         // rows are validated one by one by the import itself, to report row numbers
-        body: Joi.alternatives(Joi.string().max(50 * 1024 * 1024), Joi.array().items(Joi.object().unknown(true))),
+        body: Joi.alternatives(Joi.string().max(50 * 1024 * 1024), Joi.array().max(MAX_IMPORT_ROWS).items(Joi.object().unknown(true))),
       },
       summary: 'Import systems from CSV (organization column = organization code) or a JSON array; all or nothing',
-      responses: { 200: '{created, updated, dryRun}', 400: 'per-row errors: [{row, field, reason}]; nothing written' },
+      responses: { 200: '{created, updated, dryRun}', 400: 'per-row errors: [{row, field, reason}]; nothing written', 413: `more than ${MAX_IMPORT_ROWS} rows, or a body over IMPORT_BODY_LIMIT` },
       handler: (req) => {
         const body = req.valid.body;
         if (typeof body === 'string') return importSystems(ctxOf(req), csvToRows(body), { dryRun: req.valid.query.dryRun });

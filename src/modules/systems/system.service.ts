@@ -176,6 +176,11 @@ export function releaseScanSlot(systemId: string, runId: string): Promise<void> 
   return releaseSlot(systemId, 'activeScan', runId, () => null);
 }
 
+/** Records the system's current certificate (null: none). */
+export async function setCertificate(systemId: string, certificate: NonNullable<SystemDoc['certificate']> | null): Promise<void> {
+  await store.updateById(System, systemId, { $set: { certificate } });
+}
+
 /** Records a finished run as the system's latest scan. */
 export async function recordScan(systemId: string, lastScan: NonNullable<SystemDoc['lastScan']>): Promise<void> {
   await store.updateById(System, systemId, { $set: { lastScan } });

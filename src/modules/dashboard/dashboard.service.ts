@@ -1,0 +1,72 @@
+import { System, type SystemDoc } from '../systems/system.model';
+import { Organization, type OrganizationDoc } from '../organizations/organization.model';
+import { Certificate, type CertificateDoc } from '../certificates/certificate.model';
+import * as board from '../findings/finding.board';
+import * as cache from '../../db/cache';
+import { OPEN_FINDING_STATUSES, SEVERITIES, type Severity } from '../../shared/enums';
+
+const DAY = 86_400_000;
+export const GRADES = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
+
+interface Tally { systems: number; evaluated: number; metAllCriteria: number; certified: number }
+const tally = (): Tally => ({ systems: 0, evaluated: 0, metAllCriteria: 0, certified: 0 });
+const pct = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 10 : 0);
+const zero = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+
+/**
+ * The programme's figures (DESIGN §3), computed from stored summaries only: the systems with their
+ * compliance and latest scan, the organizations, the certificates and the finding boards — all
+ * cached collections (db/cache.ts), so ten years of history cost nothing here. `evaluated` counts
+ * systems with an approved assessment, `metAllCriteria` those whose latest approved assessment met
+ * all criteria, `certified` those holding a valid certificate. Decommissioned systems are left out.
+ */
+export async function figures(now = new Date()) {
+  const [systems, orgs, certs, open] = await Promise.all([
+    cache.all<SystemDoc>(System), cache.all<OrganizationDoc>(Organization), cache.all<CertificateDoc>(Certificate), board.openEntries(),
+  ]);
+  const active = systems.filter((s) => s.status === 'active');
+  const total = tally();
+  const byLevel = new Map<number, Tally>([1, 2, 3, 4, 5].map((l) => [l, tally()]));
+  const byOrg = new Map<string, Tally>();
+  const scanGrades: Record<string, number> = Object.fromEntries([...GRADES, 'none'].map((g) => [g, 0]));
+  const due: { system: string; code: string; name: string; organization: string; level: number; nextAssessmentDue: Date; overdue: boolean }[] = [];
+  for (const s of active) {
+    const c = s.compliance;
+    const counts = [total, byLevel.get(s.level)!, byOrg.get(s.organization.toString()) ?? tally()];
+    byOrg.set(s.organization.toString(), counts[2]);
+    for (const t of counts) {
+      t.systems++;
+      if (c?.lastAssessment) t.evaluated++;
+      if (c?.assessmentMetAllCriteria) t.metAllCriteria++;
+      if (s.certificate?.status === 'valid') t.certified++;
+    }
+    scanGrades[s.lastScan?.grade && scanGrades[s.lastScan.grade] !== undefined ? s.lastScan.grade : 'none']++;
+    if (c?.nextAssessmentDue && c.nextAssessmentDue.getTime() - now.getTime() < 60 * DAY) {
+      due.push({ system: s._id.toString(), code: s.code, name: s.name, organization: s.organization.toString(), level: s.level, nextAssessmentDue: c.nextAssessmentDue, overdue: c.nextAssessmentDue < now });
+    }
+  }
+  const orgById = new Map(orgs.map((o) => [o._id.toString(), o]));
+  const openBySeverity = zero();
+  const overdueBySeverity = zero();
+  const activeIds = new Set(active.map((s) => s._id.toString()));
+  for (const e of open) {
+    if (!activeIds.has(e.system) || !OPEN_FINDING_STATUSES.includes(e.status)) continue;
+    openBySeverity[e.severity]++;
+    if (new Date(e.dueAt).getTime() < now.getTime()) overdueBySeverity[e.severity]++;
+  }
+  const live = certs.filter((c) => c.status === 'valid' || c.status === 'suspended');
+  return {
+    generatedAt: now,
+    systems: { total: total.systems, evaluated: total.evaluated, metAllCriteria: total.metAllCriteria, metAllCriteriaPct: pct(total.metAllCriteria, total.systems), certified: total.certified },
+    byLevel: [...byLevel].map(([level, t]) => ({ level, ...t, metAllCriteriaPct: pct(t.metAllCriteria, t.systems) })),
+    byOrganization: [...byOrg].map(([id, t]) => ({ id, code: orgById.get(id)?.code ?? '?', name: orgById.get(id)?.name ?? '?', type: orgById.get(id)?.type, ...t, metAllCriteriaPct: pct(t.metAllCriteria, t.systems) }))
+      .sort((x, y) => y.systems - x.systems || x.code.localeCompare(y.code)),
+    findings: { open: openBySeverity, overdue: Object.values(overdueBySeverity).reduce((a, b) => a + b, 0), overdueBySeverity },
+    certificates: {
+      valid: live.filter((c) => c.status === 'valid').length, suspended: live.filter((c) => c.status === 'suspended').length,
+      expiringWithin30Days: live.filter((c) => c.expiresAt.getTime() - now.getTime() < 30 * DAY).length,
+    },
+    assessmentsDue: due.sort((x, y) => x.nextAssessmentDue.getTime() - y.nextAssessmentDue.getTime()),
+    scanGrades,
+  };
+}

@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { freePort } from '../src/db/ferretdb';
+
+/** `npm start` on a fresh data directory, as a newcomer runs it. */
+async function start(dataDir: string, port: number): Promise<{ child: ChildProcess; out: () => string }> {
+  let out = '';
+  const { MONGODB_URI: _external, DEMO_DATA: _demo, ...env } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { env: { ...env, PORT: String(port), DATA_DIR: dataDir, SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
+  const until = Date.now() + 120_000;
+  while (!/Attest is running at/.test(out)) {
+    if (child.exitCode !== null) throw new Error(`the service exited: ${out}`);
+    if (Date.now() > until) throw new Error(`the service did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 300)); // the rest of the start-up banner
+  return { child, out: () => out };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
+
+describe('the first-run demo (npm start on an empty data directory)', function () {
+  this.timeout(300_000);
+  let dir: string;
+  before(function () { if (process.env.MONGODB_URI) this.skip(); dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-demo-')); });
+  after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('when the service starts on a fresh database, then the demo loads in under 30 s, the printed accounts log in, and the dashboard shows 124 systems, 103 evaluated, 96 meeting all criteria (77.4 %); a restart loads nothing twice', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const first = await start(dir, port);
+    let figures: unknown;
+    try {
+      const out = first.out();
+      const loaded = /"msg":"demo portfolio loaded in (\d+) ms"/.exec(out);
+      expect(loaded, out.slice(-3000)).to.not.equal(null);
+      expect(Number(loaded![1])).to.be.below(30_000);
+      const accounts = [...out.matchAll(/^\s*(?:Admin login: |\S.*?\s{2,})(\S+@attest\.example)\s+password: (\S+)/gm)].map((m) => ({ email: m[1], password: m[2] }));
+      expect(accounts.map((x) => x.email)).to.include.members(['admin@attest.example', 'inspector@attest.example', 'owner@attest.example', 'approver@attest.example']);
+      const tokens: Record<string, string> = {};
+      for (const acc of accounts) {
+        const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(acc) });
+        expect(r.status, `${acc.email}: ${await r.clone().text()}`).to.equal(200);
+        tokens[acc.email] = ((await r.json()) as { token: string }).token;
+      }
+      const dash = await fetch(`${base}/api/v1/dashboard`, { headers: { Authorization: `Bearer ${tokens['admin@attest.example']}` } });
+      figures = ((await dash.json()) as { systems: unknown }).systems;
+      expect(figures).to.deep.include({ total: 124, evaluated: 103, metAllCriteria: 96, metAllCriteriaPct: 77.4 });
+      const mine = await fetch(`${base}/api/v1/systems?limit=100`, { headers: { Authorization: `Bearer ${tokens['owner@attest.example']}` } });
+      const body = (await mine.json()) as { total: number; items: { endpoints: string[] }[] };
+      expect(body.total).to.be.greaterThan(0).and.below(124);
+      expect(body.items.every((s) => s.endpoints.every((e) => /\.demo\.example\//.test(e)))).to.equal(true);
+    } finally {
+      await stop(first.child);
+    }
+    const second = await start(dir, port);
+    try {
+      expect(second.out()).to.not.match(/demo portfolio loaded in/);
+      const admin = /Admin login: admin@attest\.example\s+password: (\S+)/.exec(second.out())![1];
+      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@attest.example', password: admin }) });
+      const { token } = (await r.json()) as { token: string };
+      const dash = await fetch(`${base}/api/v1/dashboard`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(((await dash.json()) as { systems: unknown }).systems).to.deep.equal(figures);
+    } finally {
+      await stop(second.child);
+    }
+  });
+});
