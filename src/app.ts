@@ -15,7 +15,7 @@ import { AppError, errorHandler, notFoundHandler } from './http/errors';
 import { metricsHandler, timeRequests, watchDatabase } from './http/metrics';
 import { authenticate as authenticateOnly } from './http/auth';
 import { permit } from './http/permissions';
-import { buildRouter, type RouteDef } from './http/route';
+import { allowOnly, buildRouter, type RouteDef } from './http/route';
 import { buildOpenApi } from './http/openapi';
 import { pingDatabase } from './db/connection';
 import { authRoutes } from './modules/auth/auth.routes';
@@ -74,7 +74,7 @@ const outsidePaths = {
   '/verify/{code}/check': { post: {
     tags: ['verification'], summary: 'Public: whether a PDF (the request body) is the registered certificate (SHA-256 match)',
     parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z2-9]{24}$' } }],
-    requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } },
+    requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary', minLength: 1 } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary', minLength: 1 } } } },
     responses: { 200: { description: '{match, sha256, status}' }, 400: { description: 'No PDF sent' }, 404: { description: 'No such certificate' }, 413: { description: 'Too large' }, 429: { description: 'Rate limited' } },
   } },
 };
@@ -107,6 +107,10 @@ export function createApp(deps: AppDeps): AppHandle {
 
   app.use(timeRequests);
   watchDatabase();
+  // the paths outside the API answer undeclared methods with 405 too
+  for (const path of ['/healthz', '/metrics', '/readyz', '/api/v1/openapi.json', '/docs', '/verify/:code']) app.all(path, allowOnly(['get']));
+  app.all('/verify/:code/check', allowOnly(['post']));
+  app.use('/docs', allowOnly(['get']));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/metrics', authenticateOnly, permit('metrics:read'), metricsHandler);
   const knownDown = () => deps.databaseUp?.() === false;

@@ -88,9 +88,9 @@ describe('assessments', () => {
     const put = (controlId: string, body: object) => api().put(`/api/v1/assessments/${asm.id}/results/${controlId}`).set(bearer(a.inspector)).send(body);
     expect((await put(c, { result: 'maybe', version: 0 })).status).to.equal(400);
     const noNote = await put(c, { result: 'not_met', version: 0 });
-    expect(noNote.status).to.equal(400);
+    expect(noNote.status).to.equal(422);
     expect(noNote.body.error.details[0].field).to.equal('note');
-    expect((await put(c, { result: 'not_applicable', note: '  ', version: 0 })).status).to.equal(400);
+    expect((await put(c, { result: 'not_applicable', note: '  ', version: 0 })).status).to.equal(422);
     expect((await put('MGT.XXX.99', { result: 'met', version: 0 })).status).to.equal(404);
     expect((await put('not a control', { result: 'met', version: 0 })).status).to.equal(400);
     expect((await put(c, { result: 'met' })).status).to.equal(400);
@@ -190,13 +190,13 @@ describe('assessments', () => {
     expect((await api().post('/api/v1/assessments').set(bearer(other)).send({ system: system.id })).status).to.equal(201);
   });
 
-  it('when the system is unknown or outside the caller\'s reach, or basedOn is another system\'s, then 404 / 400', async () => {
+  it('when the system is unknown or outside the caller\'s reach, or basedOn is another system\'s, then 404 / 422', async () => {
     expect((await api().post('/api/v1/assessments').set(bearer(a.inspector)).send({ system: '0123456789abcdef01234567' })).status).to.equal(404);
     const s1 = await makeSystem(a.org, { level: 1 });
     const s2 = await makeSystem(a.org, { level: 1 });
     const first = await startAssessment(a.inspector, s1.id);
     const res = await api().post('/api/v1/assessments').set(bearer(a.inspector)).send({ system: s2.id, basedOn: first.id });
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(res.body.error.details[0].field).to.equal('basedOn');
   });
 

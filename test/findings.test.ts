@@ -24,7 +24,7 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     const { finding, system } = await raise(a);
     expect((await move(a.owner, finding.id, { to: 'in_remediation', comment: 'Đang vá' })).status).to.equal(200);
     const noEvidence = await move(a.owner, finding.id, { to: 'resolved', comment: 'Fixed' });
-    expect(noEvidence.status).to.equal(400);
+    expect(noEvidence.status).to.equal(422);
     expect((await move(a.owner, finding.id, { to: 'resolved', comment: 'Đã cập nhật bản vá', evidence: EVIDENCE })).status).to.equal(200);
     const verified = await move(a.inspector, finding.id, { to: 'verified', comment: 'Confirmed on re-test' });
     expect(verified.status).to.equal(200);
@@ -52,7 +52,7 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     const missing = await api().post(`/api/v1/findings/${finding.id}/risk-acceptance`).set(bearer(a.owner)).send({ justification: 'Legacy system, replaced next year' });
     expect(missing.status).to.equal(400);
     const past = await api().post(`/api/v1/findings/${finding.id}/risk-acceptance`).set(bearer(a.owner)).send({ justification: 'Legacy system, replaced next year', compensatingControls: 'WAF rule 9001', expiresAt: '2020-01-01T00:00:00Z' });
-    expect(past.status).to.equal(400);
+    expect(past.status).to.equal(422);
     expect((await move(a.admin, finding.id, { to: 'risk_accepted', comment: 'ok' })).status).to.equal(422);
     const adminReq = await api().post(`/api/v1/findings/${finding.id}/risk-acceptance`).set(bearer(a.admin)).send({ justification: 'Legacy system, replaced next year', compensatingControls: 'WAF rule 9001', expiresAt: new Date(Date.now() + 30 * DAY).toISOString() });
     expect(adminReq.status).to.equal(403);
@@ -77,7 +77,7 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
   it('when an owner asks for an extension, then another admin decides it; the requester cannot, and the date must be later', async () => {
     const { finding } = await raise(a);
     const earlier = await api().post(`/api/v1/findings/${finding.id}/extension`).set(bearer(a.owner)).send({ dueAt: new Date(Date.now() + DAY).toISOString(), reason: 'Vendor patch is late' });
-    expect(earlier.status).to.equal(400);
+    expect(earlier.status).to.equal(422);
     const later = new Date(new Date(finding.dueAt).getTime() + 30 * DAY).toISOString();
     expect((await api().post(`/api/v1/findings/${finding.id}/extension`).set(bearer(a.inspector)).send({ dueAt: later, reason: 'Vendor patch is late' })).status).to.equal(403);
     expect((await api().post(`/api/v1/findings/${finding.id}/extension`).set(bearer(a.owner)).send({ dueAt: later, reason: 'Vendor patch is late' })).status).to.equal(200);
@@ -125,17 +125,17 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     expect((await api().post('/api/v1/findings/bulk').set(bearer(a.inspector)).send({ filter: {}, action: 'severity' })).status).to.equal(400);
   });
 
-  it('when a finding is assigned to someone outside its system\'s organization, or to no such user, then 400 — on create, update and bulk', async () => {
+  it('when a finding is assigned to someone outside its system\'s organization, or to no such user, then 422 — on create, update and bulk', async () => {
     const { finding, system } = await raise(a);
     const outsider = a.users.otherOwner.id;
     const ghost = '0123456789abcdef01234567';
     for (const assignee of [outsider, ghost]) {
       const created = await api().post('/api/v1/findings').set(bearer(a.inspector)).send({ system: system.id, title: 'Cấu hình sai', severity: 'low', assignee });
-      expect(created.status).to.equal(400);
+      expect(created.status).to.equal(422);
       expect(created.body.error.details[0]).to.include({ field: 'assignee' });
-      expect((await api().patch(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector)).send({ assignee })).status).to.equal(400);
+      expect((await api().patch(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector)).send({ assignee })).status).to.equal(422);
       const bulk = await api().post('/api/v1/findings/bulk').set(bearer(a.inspector)).send({ filter: { system: system.id }, action: 'assign', assignee });
-      expect(bulk.status).to.equal(400);
+      expect(bulk.status).to.equal(422);
     }
     expect((await api().get(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector))).body.assignee).to.not.equal(outsider);
     expect((await api().patch(`/api/v1/findings/${finding.id}`).set(bearer(a.inspector)).send({ assignee: a.users.owner.id })).status).to.equal(200);

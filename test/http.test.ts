@@ -58,6 +58,18 @@ describe('http basics', () => {
     const del = await api().delete('/api/v1/auth/me').set(bearer(admin));
     expect(del.status).to.equal(405);
     expect(del.headers.allow).to.equal('GET, HEAD');
+    // a literal path declared for one method is not read as an id of another route
+    const bulk = await api().get('/api/v1/findings/bulk').set(bearer(admin));
+    expect(bulk.status).to.equal(405);
+    expect(bulk.headers.allow).to.equal('POST');
+    expect((await api().get('/api/v1/systems/import').set(bearer(admin))).headers.allow).to.equal('POST');
+    // and the paths outside the API alike
+    for (const path of ['/healthz', '/readyz', '/metrics', '/docs/', '/api/v1/openapi.json', '/verify/ABCDEFGHJKLMNPQRSTUVWXYZ']) {
+      const trace = await api().trace(path);
+      expect(trace.status, path).to.equal(405);
+      expect(trace.headers.allow, path).to.equal('GET, HEAD');
+    }
+    expect((await api().get('/verify/ABCDEFGHJKLMNPQRSTUVWXYZ/check')).headers.allow).to.equal('POST');
   });
 
   it('when an answer carries a token or personal data, then it may not be stored by any cache', async () => {

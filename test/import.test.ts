@@ -56,22 +56,31 @@ describe('bulk import of systems', () => {
       ['', 'Thiếu mã', a.org.code, '1', ''],
     ]);
     const res = await importCsv(csv);
-    expect(res.status).to.equal(400);
+    // a CSV's rows are described by no schema: every problem in them is a broken rule (422)
+    expect(res.status).to.equal(422);
     const d = res.body.error.details as { row: number; field: string; reason: string }[];
     expect(d.map((e) => [e.row, e.field])).to.deep.include.members([[2, 'level'], [3, 'organization'], [4, 'code'], [5, 'owners'], [6, 'code']]);
     expect(d.every((e) => typeof e.reason === 'string' && e.reason.length > 0)).to.equal(true);
     const list = await api().get('/api/v1/systems').query({ q: p }).set(bearer(a.admin));
     expect(list.body.total).to.equal(0);
+    // JSON rows: one that breaks the documented row schema is a 400; rules alone are a 422
+    const json = (rows: object[]) => api().post('/api/v1/systems/import').set(bearer(a.admin)).send(rows);
+    const schemaBroken = await json([{ code: `${p}-7`, name: 'Cấp sai', organization: a.org.code, level: 9 }, { code: `${p}-8`, name: 'Tổ chức lạ', organization: 'NO-SUCH-ORG', level: 1 }]);
+    expect(schemaBroken.status).to.equal(400);
+    expect(schemaBroken.body.error.details.map((e: { row: number; field: string }) => [e.row, e.field])).to.deep.equal([[1, 'level'], [2, 'organization']]);
+    const ruleBroken = await json([{ code: `${p}-8`, name: 'Tổ chức lạ', organization: 'NO-SUCH-ORG', level: 1 }]);
+    expect(ruleBroken.status).to.equal(422);
+    expect((await api().get('/api/v1/systems').query({ q: p }).set(bearer(a.admin))).body.total).to.equal(0);
   });
 
-  it('when the CSV has an unknown column or is not CSV at all, then 400', async () => {
+  it('when the CSV has an unknown column or no rows, then 422; when the body is neither CSV nor JSON, then 400', async () => {
     const res = await importCsv('code,name,organisation,level\nX-1,Tên,ORG,1\n');
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(res.body.error.details[0]).to.include({ row: 1, field: 'organisation' });
     const xml = await api().post('/api/v1/systems/import').set(bearer(a.admin)).set('Content-Type', 'application/xml').send('<a/>');
     expect(xml.status).to.equal(400);
     const empty = await importCsv('code,name,organization,level\n');
-    expect(empty.status).to.equal(400);
+    expect(empty.status).to.equal(422);
   });
 
   it('when dryRun is asked, then the counts come back and nothing is written', async () => {

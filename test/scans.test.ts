@@ -183,14 +183,17 @@ describe('scans: runs, findings, safety and schedules', function () {
     await open.close();
   });
 
-  it('when the schedule is set, then a bad cron is 400 with the reason; two instances ticking together run the scheduled scan once', async () => {
+  it('when the schedule is set, then a malformed cron is 400 and one node-cron refuses is 422 with the reason; two instances ticking together run the scheduled scan once', async () => {
     const open = await listener();
     const system = await makeSystem(a.org, { level: 5, endpoints: ['127.0.0.1:1'], scanPorts: [open.port] });
     const def = (await api().get(`/api/v1/systems/${system.id}/scan-schedule`).set(bearer(a.inspector))).body;
     expect(def).to.include({ cron: '0 */6 * * *', enabled: true, source: 'level-default', version: 0 });
     const bad = await api().put(`/api/v1/systems/${system.id}/scan-schedule`).set(bearer(a.inspector)).send({ cron: '61 * * * *', enabled: true });
-    expect(bad.status).to.equal(400);
+    expect(bad.status).to.equal(422);
     expect(bad.body.error.details[0]).to.include({ field: 'cron' });
+    const malformed = await api().put(`/api/v1/systems/${system.id}/scan-schedule`).set(bearer(a.inspector)).send({ cron: 'every day', enabled: true });
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.error.details[0]).to.include({ field: 'cron' });
     expect(bad.body.error.details[0].reason).to.match(/61 is a invalid expression for minute/);
     expect((await api().put(`/api/v1/systems/${system.id}/scan-schedule`).set(bearer(a.owner)).send({ cron: '* * * * *', enabled: true })).status).to.equal(403);
     const set = await api().put(`/api/v1/systems/${system.id}/scan-schedule`).set(bearer(a.inspector)).send({ cron: '* * * * *', enabled: true, checks: ['ports.exposed'], version: 0 });

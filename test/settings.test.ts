@@ -120,10 +120,10 @@ describe('settings API', () => {
     expect(await current()).to.deep.equal(base);
   });
 
-  it('when the active checklist is unknown or does not cover every level, then 400 names activeChecklist', async () => {
+  it('when the active checklist is unknown or does not cover every level, then 422 names activeChecklist', async () => {
     const base = await current();
     const unknown = await put(a.admin, { version: base.version, activeChecklist: { framework: 'TCVN-11930', version: '1999.9' } });
-    expect(unknown.status).to.equal(400);
+    expect(unknown.status).to.equal(422);
     expect(unknown.body.error.details[0]).to.include({ field: 'activeChecklist' });
     expect(unknown.body.error.details[0].reason).to.match(/no imported checklist TCVN-11930 1999\.9/);
 
@@ -135,7 +135,7 @@ describe('settings API', () => {
     fs.writeFileSync(path.join(dir, 'partial.yaml'), YAML.stringify(doc));
     await loadChecklistDir(dir, { actor: systemActor('settings-test') });
     const partial = await put(a.admin, { version: base.version, activeChecklist: { framework: fw, version: '1.0' } });
-    expect(partial.status).to.equal(400);
+    expect(partial.status).to.equal(422);
     expect(partial.body.error.details[0]).to.include({ field: 'activeChecklist' });
     expect(partial.body.error.details[0].reason).to.match(/does not cover level 1, 2/);
     expect(await current()).to.deep.equal(base);

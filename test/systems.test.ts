@@ -32,12 +32,12 @@ describe('systems', () => {
     expect(list.body.total).to.equal(0);
   });
 
-  it('when the organization does not exist or an owner belongs elsewhere, then 400 and nothing is created', async () => {
+  it('when the organization does not exist or an owner belongs elsewhere, then 422 and nothing is created', async () => {
     const missingOrg = await api().post('/api/v1/systems').set(bearer(a.admin)).send({ code: uniq('X-'), name: 'Hệ thống', organization: '0123456789abcdef01234567', level: 1 });
-    expect(missingOrg.status).to.equal(400);
+    expect(missingOrg.status).to.equal(422);
     expect(missingOrg.body.error.details[0].field).to.equal('organization');
     const wrongOwner = await api().post('/api/v1/systems').set(bearer(a.admin)).send({ code: uniq('X-'), name: 'Hệ thống', organization: a.org.id, level: 1, owners: [a.users.otherOwner.id] });
-    expect(wrongOwner.status).to.equal(400);
+    expect(wrongOwner.status).to.equal(422);
     expect(wrongOwner.body.error.details[0].field).to.equal('owners');
   });
 

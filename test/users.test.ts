@@ -5,9 +5,9 @@ describe('users and organizations', () => {
   let a: Actors;
   before(async () => { a = await makeActors(); });
 
-  it('when an owner is created without an organization, then 400 names organization', async () => {
+  it('when an owner is created without an organization, then 422 names organization', async () => {
     const res = await api().post('/api/v1/users').set(bearer(a.admin)).send({ email: `${uniq('o').toLowerCase()}@attest.example`, name: 'Chủ hệ thống', password: 'Strong-Passw0rd-1', roles: ['owner'] });
-    expect(res.status).to.equal(400);
+    expect(res.status).to.equal(422);
     expect(res.body.error.details[0].field).to.equal('organization');
   });
 
@@ -15,6 +15,13 @@ describe('users and organizations', () => {
     const res = await api().post('/api/v1/users').set(bearer(a.admin)).send({ email: `${uniq('o').toLowerCase()}@attest.example`, name: 'Người dùng', password: 'onlyletterslong', roles: ['inspector'] });
     expect(res.status).to.equal(400);
     expect(res.body.error.details.some((d: { reason: string }) => /letters and digits/.test(d.reason))).to.equal(true);
+    // Vietnamese letters count as letters; the e-mail's name inside the password is a rule (422)
+    const vi = await api().post('/api/v1/users').set(bearer(a.admin)).send({ email: `${uniq('v').toLowerCase()}@attest.example`, name: 'Người dùng', password: 'Mậtkhẩuđủdài2026', roles: ['inspector'] });
+    expect(vi.status).to.equal(201);
+    const local = uniq('nguyenvan').toLowerCase();
+    const own = await api().post('/api/v1/users').set(bearer(a.admin)).send({ email: `${local}@attest.example`, name: 'Người dùng', password: `${local}-2026`, roles: ['inspector'] });
+    expect(own.status).to.equal(422);
+    expect(own.body.error.details[0]).to.include({ field: 'password', reason: 'must not contain the e-mail name' });
   });
 
   it('when an e-mail exists in another case, then 409 (e-mails are unique case-insensitively)', async () => {

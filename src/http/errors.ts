@@ -25,6 +25,13 @@ export class AppError extends Error {
   static notFound(what = 'Resource') { return new AppError(404, 'not_found', `${what} not found`); }
   static conflict(message: string, details?: unknown) { return new AppError(409, 'conflict', message, details); }
   static unprocessable(message: string, details?: unknown) { return new AppError(422, 'unprocessable', message, details); }
+  /**
+   * 422: the request is well formed (it matches the schema) but breaks a rule no schema can state —
+   * a referenced record that does not exist, a date that must lie ahead, a state-dependent rule.
+   */
+  static rule(field: string, reason: string, message = 'The request breaks a rule') {
+    return new AppError(422, 'unprocessable', `${message}: ${field} ${reason}`, [{ field, in: 'body', reason }]);
+  }
   static tooMany(message: string) { return new AppError(429, 'rate_limited', message); }
 }
 

@@ -1,30 +1,46 @@
 import type { RouteDef } from './route';
 import { PERMISSIONS } from './permissions';
+import { trimmedPattern } from '../shared/joi';
 
 type JsonSchema = Record<string, unknown>;
 type Description = Record<string, any>;
+
+/** The string rules of a joi description (lengths, trim, patterns, formats) as JSON Schema. */
+function stringSchema(rule: (n: string) => Record<string, any> | undefined, allowsEmpty: boolean): JsonSchema {
+  const s: JsonSchema = { type: 'string' };
+  const min = rule('length')?.limit ?? rule('min')?.limit ?? (allowsEmpty ? 0 : 1);
+  if (min > 0) s.minLength = min;
+  if (rule('max')) s.maxLength = rule('max')!.limit;
+  if (rule('length')) s.maxLength = rule('length')!.limit;
+  if (rule('email')) s.format = 'email';
+  if (rule('isoDate')) s.format = 'date';
+  const pattern = rule('pattern') ? String(rule('pattern')!.regex).replace(/^\/(.*)\/[a-z]*$/, '$1') : undefined;
+  // joi trims before it checks: the value must still be long enough without its white space
+  const trimmed = rule('trim')?.enabled && min > 0 ? trimmedPattern(min) : undefined;
+  if (pattern) s.pattern = pattern;
+  if (pattern && trimmed) s.allOf = [{ pattern: trimmed }];
+  else if (trimmed) s.pattern = trimmed;
+  return s;
+}
 
 /** joi's own description of a schema → JSON Schema (the OpenAPI 3.0 dialect). */
 export function joiToSchema(d: Description): JsonSchema {
   const flags = d.flags ?? {};
   const rules: { name: string; args?: Record<string, any> }[] = d.rules ?? [];
   const rule = (n: string) => rules.find((r) => r.name === n)?.args;
-  const s: JsonSchema = {};
+  let s: JsonSchema = {};
   const allow: unknown[] = (d.allow ?? []).filter((v: unknown) => v !== null && v !== '');
   switch (d.type) {
     case 'string':
-      s.type = 'string';
-      if (rule('min')) s.minLength = rule('min')!.limit;
-      if (rule('max')) s.maxLength = rule('max')!.limit;
-      if (rule('length')) s.minLength = s.maxLength = rule('length')!.limit;
-      if (rule('email')) s.format = 'email';
-      if (rule('uri')) s.format = 'uri';
-      if (rule('pattern')) s.pattern = String(rule('pattern')!.regex).replace(/^\/(.*)\/[a-z]*$/, '$1');
+      s = stringSchema(rule, (d.allow ?? []).includes(''));
       break;
     case 'number':
-      s.type = rule('integer') !== undefined || rules.some((r) => r.name === 'integer') ? 'integer' : 'number';
-      if (rule('min')) s.minimum = rule('min')!.limit;
-      if (rule('max')) s.maximum = rule('max')!.limit;
+      s.type = rules.some((r) => r.name === 'integer') ? 'integer' : 'number';
+      // joi refuses numbers beyond the safe integers unless told otherwise
+      s.minimum = rule('min')?.limit ?? rule('greater')?.limit ?? -Number.MAX_SAFE_INTEGER;
+      s.maximum = rule('max')?.limit ?? rule('less')?.limit ?? Number.MAX_SAFE_INTEGER;
+      if (!rule('min') && rule('greater')) s.exclusiveMinimum = true;
+      if (!rule('max') && rule('less')) s.exclusiveMaximum = true;
       break;
     case 'boolean': s.type = 'boolean'; break;
     case 'date': s.type = 'string'; s.format = 'date-time'; break;
@@ -48,10 +64,14 @@ export function joiToSchema(d: Description): JsonSchema {
       if (d.keys) { s.properties = props; s.additionalProperties = flags.unknown === true; }
       if (required.length) s.required = required;
       if (rule('min')) s.minProperties = rule('min')!.limit;
+      // .or(a, b, …): at least one of them
+      const or = (d.dependencies ?? []).find((x: { rel: string }) => x.rel === 'or');
+      if (or) s.anyOf = or.peers.map((p: string) => ({ required: [p] }));
       break;
     }
     case 'alternatives':
-      s.oneOf = (d.matches ?? []).map((m: { schema: Description }) => joiToSchema(m.schema));
+      // joi takes the first alternative that matches: a value may match several (anyOf, not oneOf)
+      s.anyOf = (d.matches ?? []).map((m: { schema: Description }) => joiToSchema(m.schema));
       break;
     default:
       break;
@@ -60,12 +80,13 @@ export function joiToSchema(d: Description): JsonSchema {
   if (flags.default !== undefined && typeof flags.default !== 'function') s.default = flags.default;
   if ((d.allow ?? []).includes(null)) s.nullable = true;
   if (flags.description) s.description = flags.description;
+  // a rule joi states in code (a custom check, a Unicode class) is documented by hand with .meta({ openapi })
+  for (const m of d.metas ?? []) if (m?.openapi) Object.assign(s, m.openapi);
   return s;
 }
 
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
-const errorResponse = { $ref: '#/components/responses/Error' };
 
 export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<string, unknown>> = {}, info: { version: string }) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -85,9 +106,19 @@ export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<stri
       [success]: { description: d.responses?.[success] ?? (success === 204 ? 'No content' : 'Success'), ...(success !== 204 && { content: { [d.produces ?? 'application/json']: { schema: d.response ? joiToSchema(d.response.describe() as Description) : {} } } }) },
     };
     for (const [code, text] of Object.entries(d.responses ?? {})) if (Number(code) !== success) responses[code] = { description: text, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
-    responses['400'] ??= errorResponse;
-    if (d.access !== 'public') { responses['401'] ??= errorResponse; responses['403'] ??= errorResponse; }
-    if (d.path.includes(':id')) responses['404'] ??= errorResponse;
+    const writes = d.method !== 'get';
+    const generic: Record<string, string | false> = {
+      400: 'InvalidInput',
+      401: d.access !== 'public' && 'Unauthenticated',
+      403: d.access !== 'public' && 'Forbidden',
+      // an id in the path, or one the request refers to, that does not exist or is not yours to see
+      404: 'NotFound',
+      409: writes && 'Conflict',
+      413: (writes || !!d.schema?.body) && 'TooLarge',
+      422: writes && 'RuleBroken',
+      503: 'Unavailable',
+    };
+    for (const [code, ref] of Object.entries(generic)) if (ref) responses[code] ??= { $ref: `#/components/responses/${ref}` };
     const op: Record<string, unknown> = {
       tags: [d.tag],
       summary: d.summary,
@@ -98,9 +129,9 @@ export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<stri
       ...(d.access !== 'public' && { security: [{ bearer: [] }, { session: [] }] }),
     };
     if (d.schema?.body) {
-      const schema = joiToSchema(d.schema.body.describe() as Description);
+      const schema = joiToSchema((d.bodyDoc ?? d.schema.body).describe() as Description);
       const content: Record<string, unknown> = { 'application/json': { schema } };
-      for (const t of d.bodyTypes ?? []) content[t] = { schema: { type: 'string' } };
+      for (const t of d.bodyTypes ?? []) content[t] = { schema: { type: 'string', minLength: 1 } };
       op.requestBody = { required: true, content };
     }
     p[d.method] = op;
@@ -122,7 +153,17 @@ export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<stri
           properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
         },
       },
-      responses: { Error: { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: Object.fromEntries(Object.entries({
+        Error: 'Error',
+        InvalidInput: 'The request does not match this document (details: field, in, reason)',
+        Unauthenticated: 'No valid token or session',
+        Forbidden: 'Your role may not do this',
+        NotFound: 'The record, or one the request refers to, does not exist or is not visible to you',
+        Conflict: 'A duplicate (e.g. a code in use), a stale version, or a state that does not allow this',
+        TooLarge: 'The body is larger than the limit',
+        RuleBroken: 'Well formed, but it breaks a rule no schema can state: a referenced record that does not exist, a date that must lie ahead, a state-dependent rule (details say which field)',
+        Unavailable: 'The database is restarting; try again shortly',
+      }).map(([k, description]) => [k, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
     },
   };
 }

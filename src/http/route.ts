@@ -18,6 +18,8 @@ export interface RouteDef {
   /** 'public' needs no login; 'self' any logged-in user; otherwise a permission */
   access: 'public' | Permission;
   schema?: RequestSchema;
+  /** the body as the OpenAPI document describes it, when the validator checks less (rows checked one by one) */
+  bodyDoc?: Joi.Schema;
   /** body media types besides JSON (the parser is added by the module via `middleware`) */
   bodyTypes?: string[];
   status?: number;
@@ -37,9 +39,32 @@ export const ctxOf = (req: Request): Ctx => {
   return { actor: req.user, requestId: String(req.id ?? '') };
 };
 
+/** 405 with `Allow` for a method not in `methods` (HEAD goes with GET); the others pass on. */
+export function allowOnly(methods: string[]): RequestHandler {
+  const declared = new Set(methods.map((m) => m.toUpperCase()));
+  if (declared.has('GET')) declared.add('HEAD');
+  const allow = [...declared].join(', ');
+  // the first guard whose path matches decides; later ones (a /:id after a literal path) stand aside
+  return function methodGuard(req, res, next) {
+    if (res.locals.methodChecked) return next();
+    res.locals.methodChecked = true;
+    if (declared.has(req.method)) return next();
+    res.setHeader('Allow', allow);
+    next(new AppError(405, 'method_not_allowed', `Method not allowed here; allowed: ${allow}`));
+  };
+}
+
+const isLiteral = (path: string) => !path.includes(':');
+
 export function buildRouter(defs: RouteDef[], opts: { jsonLimit: string }): Router {
   const router = Router();
   const json = express.json({ limit: opts.jsonLimit, strict: true });
+  // a method the route table does not declare for a path: 405 with the ones it does. Literal paths
+  // first, so GET /findings/bulk (declared for POST only) is a 405, not GET /findings/:id
+  const methods = new Map<string, string[]>();
+  for (const d of defs) methods.set(d.path, [...(methods.get(d.path) ?? []), d.method]);
+  const paths = [...methods.keys()].sort((a, b) => Number(isLiteral(b)) - Number(isLiteral(a)));
+  for (const path of paths) router.all(path, allowOnly(methods.get(path)!));
   for (const d of defs) {
     const chain: RequestHandler[] = [];
     // authenticate first: bodies of anonymous requests are never parsed
@@ -52,17 +77,6 @@ export function buildRouter(defs: RouteDef[], opts: { jsonLimit: string }): Rout
       else res.status(d.status ?? 200).json(out);
     });
     router[d.method](d.path, ...chain);
-  }
-  // a method the route table does not declare for a path: 405 with the ones it does (after every
-  // route, so a literal path such as /systems/import is answered before /systems/:id)
-  const methods = new Map<string, Set<string>>();
-  for (const d of defs) methods.set(d.path, (methods.get(d.path) ?? new Set()).add(d.method.toUpperCase()));
-  for (const [path, declared] of methods) {
-    const allow = [...declared, ...(declared.has('GET') ? ['HEAD'] : [])].join(', ');
-    router.all(path, (_req, res, next) => {
-      res.setHeader('Allow', allow);
-      next(new AppError(405, 'method_not_allowed', `Method not allowed here; allowed: ${allow}`));
-    });
   }
   return router;
 }

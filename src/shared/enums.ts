@@ -30,3 +30,7 @@ export const OPEN_FINDING_STATUSES: FindingStatus[] = ['open', 'in_remediation',
 
 export const FINDING_SOURCES = ['assessment', 'scan', 'manual'] as const;
 export type FindingSource = (typeof FINDING_SOURCES)[number];
+
+/** What an audit event can be about (the `entity` of /audit). */
+export const AUDIT_ENTITIES = ['assessment', 'auth', 'certificate', 'checklist', 'demo', 'finding', 'organization', 'settings', 'system', 'user'] as const;
+export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

@@ -34,7 +34,7 @@ describe('unit: CSV rows', () => {
     ]);
   });
   it('when a quote is left open, then the error names the CSV', () => {
-    expect(() => csvToRows('code,name\n"HT-1,x\n')).to.throw().with.property('status', 400);
+    expect(() => csvToRows('code,name\n"HT-1,x\n')).to.throw().with.property('status', 422);
   });
 });
 

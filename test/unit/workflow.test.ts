@@ -36,9 +36,9 @@ describe('unit: finding lifecycle rules', () => {
     expect(t('resolved', 'verified', ['owner'])).to.deep.include({ ok: false, status: 403 });
     expect(t('open', 'risk_accepted', ['inspector'], { comment: 'x' })).to.deep.include({ ok: false, status: 403 });
   });
-  it('when resolving without a comment or evidence, then 400; with both, then allowed', () => {
-    expect(t('in_remediation', 'resolved', ['owner'], { comment: 'fixed' })).to.deep.include({ ok: false, status: 400 });
-    expect(t('in_remediation', 'resolved', ['owner'], { evidenceCount: 1 })).to.deep.include({ ok: false, status: 400 });
+  it('when resolving without a comment or evidence, then 422; with both, then allowed', () => {
+    expect(t('in_remediation', 'resolved', ['owner'], { comment: 'fixed' })).to.deep.include({ ok: false, status: 422 });
+    expect(t('in_remediation', 'resolved', ['owner'], { evidenceCount: 1 })).to.deep.include({ ok: false, status: 422 });
     expect(t('in_remediation', 'resolved', ['owner'], { comment: 'fixed', evidenceCount: 1 })).to.deep.equal({ ok: true });
   });
   it('when a risk acceptance expires, then the system (or an admin) may reopen it', () => {

@@ -25,7 +25,7 @@ const merge = (a: Record<string, any>, b: Record<string, any>) => ({
 export async function saveResult(ctx: Ctx, id: string, controlId: string, input: { result: ResultValue; note?: string; evidence?: EvidenceItem[]; version: number }) {
   const note = input.note?.trim() || undefined;
   if (noteRequired(input.result) && !note) {
-    throw AppError.badRequest('Invalid input', [{ field: 'note', in: 'body', reason: `a note is required when the result is ${input.result}` }]);
+    throw AppError.rule('note', `is required when the result is ${input.result}`);
   }
   let before: AssessmentDoc['results'][number] | undefined;
   const m = await change(ctx, id, (a) => {

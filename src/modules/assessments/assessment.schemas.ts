@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { ASSESSMENT_STATUSES, RESULTS } from '../../shared/enums';
-import { objectId, pagination } from '../../shared/joi';
+import { httpUrl, objectId, pagination } from '../../shared/joi';
 
 const controlId = Joi.string().pattern(/^[A-Z]{2,5}\.[A-Z]{2,8}\.[0-9]{2,3}$/).messages({ 'string.pattern.base': '{{#label}} is not a control id' });
 const id = objectId().required();
@@ -19,7 +19,7 @@ export const byId = { params: Joi.object({ id }) };
 
 export const linkEvidence = Joi.object({
   kind: Joi.string().valid('link').default('link'),
-  url: Joi.string().trim().uri({ scheme: ['http', 'https'] }).max(2048).required(),
+  url: httpUrl().required(),
   title: Joi.string().trim().max(300).allow(''),
 });
 

@@ -44,7 +44,7 @@ export async function create(ctx: Ctx, input: { system: string; basedOn?: string
   if (input.basedOn) {
     previous = (await Assessment.findById(input.basedOn).lean()) ?? undefined;
     if (previous?.system.toString() !== system.id) previous = undefined;
-    if (!previous) throw AppError.badRequest('Invalid input', [{ field: 'basedOn', in: 'body', reason: 'no such assessment of this system' }]);
+    if (!previous) throw AppError.rule('basedOn', 'is no assessment of this system');
   }
   const prevById = new Map((previous?.results ?? []).map((r) => [r.controlId, r]));
   const _id = new Types.ObjectId();

@@ -6,11 +6,12 @@ import { append, GENESIS, readHead, type EventBody } from './audit.chain';
 import { eventId } from './audit.model';
 import { catchUp, indexEvents, seqsOf } from './audit.index';
 import type { Ctx } from '../../shared/actor';
+import { AUDIT_ENTITIES, type AuditEntity } from '../../shared/enums';
 import * as store from '../../db/store';
 
 export interface AuditInput {
   action: string;
-  entity: string;
+  entity: AuditEntity;
   entityId?: string;
   before?: unknown;
   after?: unknown;
@@ -113,17 +114,19 @@ export async function list(q: AuditQuery) {
   const head = (await readHead()).seq;
   const lo = q.from ? await firstAtOrAfter(q.from, head) : 1;
   const hi = q.to ? (await firstAtOrAfter(new Date(q.to.getTime() + 1), head)) - 1 : head;
-  const keys: string[] = [];
-  if (q.entity) keys.push(q.entityId ? `e:${q.entity}:${q.entityId}` : `e:${q.entity}`);
-  if (q.actor) keys.push(`a:${q.actor}`);
-  if (q.action) keys.push(`x:${q.action}`);
+  // each filter is one key, or (an id without its entity) the union of that id under every entity
+  const keys: string[][] = [];
+  if (q.entity) keys.push([q.entityId ? `e:${q.entity}:${q.entityId}` : `e:${q.entity}`]);
+  else if (q.entityId) keys.push(AUDIT_ENTITIES.map((e) => `e:${e}:${q.entityId}`));
+  if (q.actor) keys.push([`a:${q.actor}`]);
+  if (q.action) keys.push([`x:${q.action}`]);
   const skip = (q.page - 1) * q.limit;
   let ids: number[];
   let total: number;
   if (keys.length) {
     let set: number[] | undefined;
-    for (const k of keys) {
-      const seqs = await seqsOf(k);
+    for (const alternatives of keys) {
+      const seqs = [...new Set((await Promise.all(alternatives.map(seqsOf))).flat())].sort((x, y) => y - x);
       set = set ? intersect(set, seqs) : seqs;
     }
     const inRange = set!.filter((s) => s >= lo && s <= hi);

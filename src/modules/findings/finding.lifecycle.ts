@@ -72,7 +72,7 @@ async function slaDays(severity: Severity, level: number) {
 
 async function checkAssignee(assignee: string | null | undefined, organization: string) {
   if (assignee && !(await users.isActiveMemberOf(assignee, organization))) {
-    throw AppError.badRequest('Invalid input', [{ field: 'assignee', in: 'body', reason: 'must be an active user of the system\'s organization' }]);
+    throw AppError.rule('assignee', 'must be an active user of the system\'s organization');
   }
 }
 
@@ -140,7 +140,7 @@ export async function transition(ctx: Ctx, id: string, input: { to: FindingStatu
     if (!check.ok) {
       if (check.status === 409) throw AppError.conflict(check.reason, { status: f.status, allowedTransitions: FINDING_TRANSITIONS[f.status] });
       if (check.status === 403) throw AppError.forbidden(check.reason);
-      throw AppError.badRequest(check.reason, [{ field: input.to === 'resolved' ? 'evidence' : 'comment', in: 'body', reason: check.reason }]);
+      throw AppError.unprocessable(check.reason, [{ field: input.to === 'resolved' ? 'evidence' : 'comment', in: 'body', reason: check.reason }]);
     }
     const $set: Record<string, unknown> = { status: input.to };
     if (input.to === 'risk_accepted') {
@@ -193,6 +193,7 @@ export async function requestRiskAcceptance(ctx: Ctx, id: string, input: { justi
   return (await change(ctx, id, 'finding.risk_acceptance_request', (f) => {
     if (!FINDING_TRANSITIONS[f.status].includes('risk_accepted')) throw AppError.conflict(`A finding that is ${f.status} cannot be risk-accepted`, { status: f.status });
     if (!isOwnerOf(ctx, f) && !hasRole(ctx.actor, 'inspector')) throw AppError.forbidden('Only the system owner or an inspector may request a risk acceptance');
+    if (input.expiresAt.getTime() <= Date.now()) throw AppError.rule('expiresAt', 'must lie in the future');
     return {
       $set: { riskAcceptance: { requestedBy: ctx.actor.id, requestedAt: new Date(), ...input } },
       $push: { history: event(ctx, { action: 'risk_acceptance_requested', comment: input.justification }) },
@@ -204,8 +205,9 @@ export async function requestExtension(ctx: Ctx, id: string, input: { dueAt: Dat
   return (await change(ctx, id, 'finding.extension_request', (f) => {
     if (!isOwnerOf(ctx, f)) throw AppError.forbidden('Only the system owner may request an extension');
     if (!OPEN_FINDING_STATUSES.includes(f.status)) throw AppError.conflict(`A finding that is ${f.status} has no deadline to extend`, { status: f.status });
+    if (input.dueAt.getTime() <= Date.now()) throw AppError.rule('dueAt', 'must lie in the future');
     if (input.dueAt.getTime() <= f.dueAt.getTime()) {
-      throw AppError.badRequest('Invalid input', [{ field: 'dueAt', in: 'body', reason: 'must be later than the current deadline' }]);
+      throw AppError.rule('dueAt', 'must be later than the current deadline');
     }
     if (f.extension && !f.extension.decision) throw AppError.conflict('An extension request is already pending');
     return {

@@ -1,11 +1,11 @@
 import Joi from 'joi';
 import { FINDING_SOURCES, FINDING_STATUSES, SEVERITIES } from '../../shared/enums';
-import { objectId, pagination, searchText } from '../../shared/joi';
+import { httpUrl, objectId, pagination, searchText } from '../../shared/joi';
 
 const id = objectId().required();
 const comment = Joi.string().trim().max(5000);
 const evidence = Joi.array().items(Joi.object({
-  url: Joi.string().trim().uri({ scheme: ['http', 'https'] }).max(2048).required(),
+  url: httpUrl().required(),
   title: Joi.string().trim().max(300).allow(''),
 })).max(20);
 
@@ -53,13 +53,13 @@ export const requestRiskAcceptance = {
   body: Joi.object({
     justification: Joi.string().trim().min(10).max(5000).required(),
     compensatingControls: Joi.string().trim().min(3).max(5000).required(),
-    expiresAt: Joi.date().iso().greater('now').required(),
+    expiresAt: Joi.date().iso().required().description('when the acceptance ends; must lie in the future (422 otherwise)'),
   }),
 };
 
 export const requestExtension = {
   params: Joi.object({ id }),
-  body: Joi.object({ dueAt: Joi.date().iso().greater('now').required(), reason: Joi.string().trim().min(10).max(5000).required() }),
+  body: Joi.object({ dueAt: Joi.date().iso().required().description('the new deadline: in the future and later than the current one (422 otherwise)'), reason: Joi.string().trim().min(10).max(5000).required() }),
 };
 
 export const decideExtension = {

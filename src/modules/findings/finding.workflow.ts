@@ -36,7 +36,7 @@ export const SYSTEM_TRANSITIONS: Partial<Record<FindingStatus, FindingStatus[]>>
 
 export type TransitionCheck =
   | { ok: true }
-  | { ok: false; status: 403 | 409 | 400; reason: string };
+  | { ok: false; status: 403 | 409 | 422; reason: string };
 
 export interface TransitionInput {
   from: FindingStatus;
@@ -59,10 +59,10 @@ export function checkTransition(t: TransitionInput): TransitionCheck {
     return { ok: false, status: 403, reason: `Only ${role === 'owner' ? 'the system owner' : `an ${role}`} may move a finding to ${t.to}` };
   }
   if (t.to === 'resolved' && (!t.comment?.trim() || t.evidenceCount < 1)) {
-    return { ok: false, status: 400, reason: 'Marking a finding resolved needs a comment and at least one evidence item' };
+    return { ok: false, status: 422, reason: 'Marking a finding resolved needs a comment and at least one evidence item' };
   }
   if ((t.to === 'reopened' || t.to === 'risk_accepted') && !t.comment?.trim()) {
-    return { ok: false, status: 400, reason: `Moving a finding to ${t.to} needs a comment` };
+    return { ok: false, status: 422, reason: `Moving a finding to ${t.to} needs a comment` };
   }
   return { ok: true };
 }

@@ -23,7 +23,7 @@ export const scanRoutes: RouteDef[] = [
   { method: 'get', path: '/systems/:id/scan-schedule', tag: 'scans', access: 'scans:schedule', schema: schemas.getSchedule,
     summary: 'The system\'s scan schedule (its own, or its level\'s default from the settings)', handler: (req) => schedules.get(ctxOf(req), req.valid.params.id) },
   { method: 'put', path: '/systems/:id/scan-schedule', tag: 'scans', access: 'scans:schedule', schema: schemas.putSchedule,
-    summary: 'Set the system\'s own scan schedule (cron validated by node-cron; a bad one is 400 with the reason)',
+    summary: 'Set the system\'s own scan schedule (a cron expression of 5 or 6 fields; one that node-cron refuses is 422 with its reason)',
     responses: { 409: 'changed by someone else since the version sent' },
     handler: (req) => schedules.put(ctxOf(req), req.valid.params.id, req.valid.body) },
 ];

@@ -8,6 +8,7 @@ import * as store from '../../db/store';
 import * as cache from '../../db/cache';
 import { AppError } from '../../http/errors';
 import type { Ctx } from '../../shared/actor';
+import { cronProblem } from '../../shared/joi';
 
 export interface EffectiveSchedule { cron: string; enabled: boolean; checks: CheckId[]; source: 'system' | 'level-default'; version: number }
 
@@ -39,6 +40,8 @@ export async function get(ctx: Ctx, systemId: string): Promise<EffectiveSchedule
 /** Sets a system's own schedule; `version` is the one last read (0 for the level default): 409 if it changed. */
 export async function put(ctx: Ctx, systemId: string, input: { cron: string; enabled: boolean; checks?: CheckId[]; version?: number }): Promise<EffectiveSchedule> {
   const system = await systems.get(ctx, systemId);
+  const problem = cronProblem(input.cron);
+  if (problem) throw AppError.rule('cron', problem);
   const before = await effective({ _id: system.id, level: system.level });
   if (input.version !== undefined && input.version !== before.version) throw AppError.conflict('The schedule was changed by someone else; reload it and try again', { currentVersion: before.version });
   const set = { cron: input.cron, enabled: input.enabled, checks: input.checks?.length ? input.checks : [...CHECK_IDS], updatedBy: ctx.actor.id, updatedAt: new Date() };

@@ -2,6 +2,7 @@ import { SettingsModel, SETTINGS_KEY, type SettingsDoc } from './settings.model'
 import { settingsPatch } from './settings.schemas';
 import * as checklists from '../checklists/checklist.service';
 import * as audit from '../audit/audit.service';
+import { cronProblem } from '../../shared/joi';
 import { AppError, joiDetails } from '../../http/errors';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
@@ -82,7 +83,7 @@ async function checkActiveChecklist(ref: { framework: string; version: string })
   const found = await checklists.findByFrameworkVersion(ref.framework, ref.version);
   const missing = LEVELS.filter((l) => !found?.levels.includes(l));
   if (!found || missing.length) {
-    throw AppError.badRequest('Invalid input', [{
+    throw AppError.unprocessable('The request breaks a rule: activeChecklist', [{
       field: 'activeChecklist', in: 'body',
       reason: found ? `${ref.framework} ${ref.version} does not cover level ${missing.join(', ')}` : `no imported checklist ${ref.framework} ${ref.version}`,
     }]);
@@ -96,6 +97,10 @@ async function checkActiveChecklist(ref: { framework: string; version: string })
 export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVersion: number): Promise<Settings> {
   const { error } = settingsPatch.validate(patch, { abortEarly: false, convert: false });
   if (error) throw AppError.badRequest('Invalid input', joiDetails(error));
+  for (const [level, expression] of Object.entries(patch.scanCron ?? {})) {
+    const problem = cronProblem(expression);
+    if (problem) throw AppError.rule(`scanCron.${level}`, problem);
+  }
   if (patch.activeChecklist) await checkActiveChecklist(patch.activeChecklist);
   const before = await getSettings();
   const stale = () => AppError.conflict(`The settings were changed by someone else since version ${expectedVersion}; reload and try again`, [{ field: 'version', reason: `${expectedVersion} is not the current version` }]);

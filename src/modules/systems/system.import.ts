@@ -27,12 +27,12 @@ export function csvToRows(text: string): Record<string, unknown>[] {
   try {
     records = parse(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024, to: MAX_IMPORT_ROWS + 1 });
   } catch (err) {
-    throw AppError.badRequest('The CSV could not be read', [{ row: 0, field: 'csv', reason: (err as Error).message.slice(0, 200) }]);
+    throw AppError.unprocessable('The CSV could not be read', [{ row: 0, field: 'csv', reason: (err as Error).message.slice(0, 200) }]);
   }
   const header = records.length ? Object.keys(records[0]) : [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   if (unknown.length) {
-    throw AppError.badRequest('Unknown CSV columns', unknown.map((c) => ({ row: 1, field: c, reason: `unknown column; expected some of ${CSV_COLUMNS.join(', ')}` })));
+    throw AppError.unprocessable('Unknown CSV columns', unknown.map((c) => ({ row: 1, field: c, reason: `unknown column; expected some of ${CSV_COLUMNS.join(', ')}` })));
   }
   return records.map((rec) => {
     const row: Record<string, unknown> = {};
@@ -68,14 +68,21 @@ const isHexId = (s: string) => /^[0-9a-f]{24}$/i.test(s);
  * Validates every row, then writes all of them; with any error nothing is written. Rows are
  * keyed by code, so re-running an import after a crash completes it without duplicates.
  */
-export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?: boolean } = {}) {
-  if (input.length === 0) throw AppError.badRequest('Nothing to import', [{ row: 0, field: 'rows', reason: 'no rows' }]);
+export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?: boolean; csv?: boolean } = {}) {
+  if (input.length === 0) {
+    const details = [{ row: 0, field: 'rows', reason: 'no rows' }];
+    throw opts.csv ? AppError.unprocessable('Nothing to import', details) : AppError.badRequest('Nothing to import', details);
+  }
   if (input.length > MAX_IMPORT_ROWS) throw new AppError(413, 'payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per import`);
   const errors: RowError[] = [];
   const rows: Row[] = [];
+  // a JSON row that does not match the documented row schema is a 400; every other problem (and
+  // any problem of a CSV, whose rows no schema describes) breaks a rule: 422
+  let schemaErrors = false;
   input.forEach((raw, i) => {
     const { value, error } = importRow.validate(raw, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
     if (error) error.details.forEach((d) => errors.push({ row: i + 1, field: d.path.join('.') || 'row', reason: d.message }));
+    if (error) schemaErrors = true;
     rows.push(value ?? {});
   });
 
@@ -112,7 +119,8 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
 
   if (errors.length) {
     errors.sort((a, b) => a.row - b.row);
-    throw AppError.badRequest(`${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are invalid; nothing was imported`, errors);
+    const message = `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are invalid; nothing was imported`;
+    throw schemaErrors && !opts.csv ? AppError.badRequest(message, errors) : AppError.unprocessable(message, errors);
   }
 
   const codes = rows.map((r) => r.code as string);
@@ -128,10 +136,10 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
   // its event. New systems get ids derived from their codes, so the event names the id they will have.
   for (const r of toCreate) r._id = new Types.ObjectId(sha256(`system:${r.code}`).slice(0, 24));
   await audit.recordMany(ctx, [
-    ...toCreate.map((r) => ({ action: 'system.create', entity: 'system', entityId: r._id.toString(), after: { ...r, _id: undefined } })),
+    ...toCreate.map((r) => ({ action: 'system.create', entity: 'system' as const, entityId: r._id.toString(), after: { ...r, _id: undefined } })),
     ...toUpdate.map((r) => {
       const before = existing.get(r.code)!;
-      return { action: 'system.update', entity: 'system', entityId: before._id.toString(), before: serialize(before), after: { ...serialize<Record<string, unknown>>(before), ...r } };
+      return { action: 'system.update', entity: 'system' as const, entityId: before._id.toString(), before: serialize(before), after: { ...serialize<Record<string, unknown>>(before), ...r } };
     }),
   ]);
   if (toCreate.length) {

@@ -28,11 +28,17 @@ export function systemRoutes(opts: { importBodyLimit: string }): RouteDef[] {
         // rows are validated one by one by the import itself, to report row numbers
         body: Joi.alternatives(Joi.string().max(50 * 1024 * 1024), Joi.array().max(MAX_IMPORT_ROWS).items(Joi.object().unknown(true))),
       },
+      bodyDoc: Joi.array().min(1).max(MAX_IMPORT_ROWS).items(schemas.importRow),
       summary: 'Import systems from CSV (organization column = organization code) or a JSON array; all or nothing',
-      responses: { 200: '{created, updated, dryRun}', 400: 'per-row errors: [{row, field, reason}]; nothing written', 413: `more than ${MAX_IMPORT_ROWS} rows, or a body over IMPORT_BODY_LIMIT` },
+      responses: {
+        200: '{created, updated, dryRun}',
+        400: 'a JSON row that does not match the row schema: per-row errors [{row, field, reason}]; nothing written',
+        413: `more than ${MAX_IMPORT_ROWS} rows, or a body over IMPORT_BODY_LIMIT`,
+        422: 'rows that break a rule (an unknown organization code, a code twice, an owner outside the organization), and any problem of a CSV: per-row errors [{row, field, reason}]; nothing written',
+      },
       handler: (req) => {
         const body = req.valid.body;
-        if (typeof body === 'string') return importSystems(ctxOf(req), csvToRows(body), { dryRun: req.valid.query.dryRun });
+        if (typeof body === 'string') return importSystems(ctxOf(req), csvToRows(body), { dryRun: req.valid.query.dryRun, csv: true });
         if (Array.isArray(body)) return importSystems(ctxOf(req), body, { dryRun: req.valid.query.dryRun });
         throw AppError.badRequest('Send a CSV (Content-Type: text/csv) or a JSON array of systems');
       },

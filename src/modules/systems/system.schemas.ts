@@ -1,18 +1,17 @@
 import Joi from 'joi';
 import { COMPLIANCE_STATES, HOSTING_TYPES, LEVELS, SYSTEM_STATUSES } from '../../shared/enums';
-import { idParams, objectId, pagination, searchText } from '../../shared/joi';
+import { HOST_PORT, HTTP_URL, idParams, objectId, pagination, searchText } from '../../shared/joi';
 
 export const systemCode = () => Joi.string().trim().uppercase().pattern(/^[A-Z0-9][A-Z0-9_-]{1,31}$/)
   .messages({ 'string.pattern.base': '{{#label}} must be 2–32 letters, digits, - or _ (e.g. HT-001)' });
 
-const hostPort = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]{1,253}):\d{1,5}$/;
-export const endpoint = () => Joi.alternatives(
-  Joi.string().trim().uri({ scheme: ['http', 'https'] }).max(2048),
-  Joi.string().trim().pattern(hostPort).max(260),
-).messages({ 'alternatives.match': '{{#label}} must be an http(s) URL or host:port' });
+/** An http(s) URL or host:port (an address, a bracketed IPv6 address or a host name). */
+export const endpoint = () => Joi.string().trim().max(2048).pattern(new RegExp(`^(?:${HTTP_URL}|${HOST_PORT})$`))
+  .messages({ 'string.pattern.base': '{{#label}} must be an http(s) URL or host:port' });
 
 const port = Joi.number().integer().min(1).max(65535);
-const tag = Joi.string().trim().pattern(/^[\p{L}\p{N} _.:-]{1,40}$/u);
+const tag = Joi.string().trim().pattern(/^[\p{L}\p{N} _.:-]{1,40}$/u)
+  .meta({ openapi: { pattern: '^[A-Za-z0-9_.:-](?:[A-Za-z0-9 _.:-]{0,38}[A-Za-z0-9_.:-])?$', allOf: undefined } });
 
 /** Fields an admin sets on a system (compliance is derived and never written from outside). */
 export const systemFields = {

@@ -70,10 +70,10 @@ export async function checkOwners(organization: string, owners: string[] | undef
 
 async function checkRefs(organization: string, owners: string[] | undefined) {
   if (!(await organizations.exists(organization))) {
-    throw AppError.badRequest('Invalid input', [{ field: 'organization', in: 'body', reason: 'organization does not exist' }]);
+    throw AppError.rule('organization', 'does not exist');
   }
   const problems = await checkOwners(organization, owners);
-  if (problems.length) throw AppError.badRequest('Invalid input', problems);
+  if (problems.length) throw AppError.unprocessable('The request breaks a rule: owners must be active owners of the organization', problems);
 }
 
 export async function create(ctx: Ctx, input: SystemInput & { code: string; organization: string }) {

@@ -87,16 +87,16 @@ export async function touchLogin(id: Types.ObjectId) {
 
 async function checkRolesAndOrg(roles: Role[], organization: string | null | undefined) {
   if (roles.includes('owner') && !organization) {
-    throw AppError.badRequest('Invalid input', [{ field: 'organization', in: 'body', reason: 'organization is required for owners' }]);
+    throw AppError.rule('organization', 'is required for owners');
   }
   if (organization && !(await organizations.exists(organization))) {
-    throw AppError.badRequest('Invalid input', [{ field: 'organization', in: 'body', reason: 'organization does not exist' }]);
+    throw AppError.rule('organization', 'does not exist');
   }
 }
 
 function checkPassword(password: string, email: string) {
   const problems = passwordProblems(password, email);
-  if (problems.length) throw AppError.badRequest('Password does not meet the policy', problems.map((reason) => ({ field: 'password', in: 'body', reason })));
+  if (problems.length) throw AppError.unprocessable('Password does not meet the policy', problems.map((reason) => ({ field: 'password', in: 'body', reason })));
 }
 
 export interface NewUser { email: string; name: string; password: string; roles: Role[]; organization?: string; active?: boolean }
