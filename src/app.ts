@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
+import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import pinoHttp from 'pino-http';
@@ -53,6 +54,8 @@ export interface AppDeps {
   instanceId?: string;
   /** false while the embedded database is known to be down (being restarted): answer 503 at once */
   databaseUp?: () => boolean;
+  /** the built web console (npm run build / build:console); default dist/console */
+  consoleDir?: string;
 }
 
 export interface AppHandle { app: Express; routes: RouteDef[]; close(): Promise<void> }
@@ -61,6 +64,7 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** Paths served outside /api/v1, documented alongside the API. */
 const outsidePaths = {
+  '/': { get: { tags: ['meta'], summary: 'The web console (HTML; its scripts, styles and fonts are served beside it)', responses: { 200: { description: 'HTML' }, 503: { description: 'The console is not built' } } } },
   '/healthz': { get: { tags: ['health'], summary: 'Liveness', responses: { 200: { description: 'The process is up' } } } },
   '/metrics': { get: { tags: ['health'], summary: 'Prometheus metrics (admin token; or without a token on METRICS_PORT)', security: [{ bearer: [] }], responses: { 200: { description: 'text/plain; version=0.0.4' }, 401: { description: 'No token' }, 403: { description: 'Not an admin' } } } },
   '/readyz': { get: { tags: ['health'], summary: 'Readiness, including a database ping', responses: { 200: { description: 'Ready' }, 503: { description: 'Database unavailable' } } } },
@@ -108,7 +112,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(timeRequests);
   watchDatabase();
   // the paths outside the API answer undeclared methods with 405 too
-  for (const path of ['/healthz', '/metrics', '/readyz', '/api/v1/openapi.json', '/docs', '/verify/:code']) app.all(path, allowOnly(['get']));
+  for (const path of ['/', '/healthz', '/metrics', '/readyz', '/api/v1/openapi.json', '/docs', '/verify/:code']) app.all(path, allowOnly(['get']));
   app.all('/verify/:code/check', allowOnly(['post']));
   app.use('/docs', allowOnly(['get']));
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
@@ -181,6 +185,13 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use('/api/v1', buildRouter(routes, { jsonLimit: config.bodyLimit }));
 
   app.use('/verify', verifyRouter({ perMinute: config.verifyRateLimit }));
+
+  // the web console: static files built by esbuild, no CDN; the API stays its one source of behaviour
+  const consoleDir = deps.consoleDir ?? path.resolve('dist', 'console');
+  app.use(express.static(consoleDir, { index: 'index.html', maxAge: '5m', fallthrough: true }));
+  app.get('/', (_req, res) => {
+    res.status(503).type('text/plain').send('The web console is not built: run `npm run build` (npm start does it).');
+  });
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -18,13 +18,18 @@ describe('auth', () => {
     expect(me.body.roles).to.deep.equal(['inspector']);
   });
 
-  it('when a browser logs in, then the session cookie alone authenticates it, and logout ends it', async () => {
+  it('when a browser logs in, then the session cookie alone authenticates it, writes need the console header, and logout ends it', async () => {
     const u = await makeUser('admin');
     const agent = request.agent(harness().app);
     const res = await agent.post('/api/v1/auth/login').send({ email: u.email, password: PASSWORD });
     expect(res.headers['set-cookie']?.[0]).to.match(/attest\.sid=.*HttpOnly.*SameSite=Strict/i);
     expect((await agent.get('/api/v1/auth/me')).status).to.equal(200);
-    expect((await agent.post('/api/v1/auth/logout')).status).to.equal(204);
+    // a forged cross-site write carries the cookie but cannot add a custom header: refused, nothing done
+    const forged = await agent.post('/api/v1/organizations').send({ code: uniq('CSRF-'), name: 'Giả mạo', type: 'other' });
+    expect(forged.status).to.equal(403);
+    expect((await agent.post('/api/v1/auth/logout')).status).to.equal(403);
+    expect((await agent.get('/api/v1/auth/me')).status).to.equal(200);
+    expect((await agent.post('/api/v1/auth/logout').set('X-Requested-With', 'attest')).status).to.equal(204);
     expect((await agent.get('/api/v1/auth/me')).status).to.equal(401);
   });
 

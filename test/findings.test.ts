@@ -58,12 +58,16 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     expect(adminReq.status).to.equal(403);
     const req = await api().post(`/api/v1/findings/${finding.id}/risk-acceptance`).set(bearer(a.inspector)).send({ justification: 'Legacy system, replaced next year', compensatingControls: 'WAF rule 9001', expiresAt: new Date(Date.now() + 30 * DAY).toISOString() });
     expect(req.status, JSON.stringify(req.body)).to.equal(200);
+    // an admin finds the request among those waiting for a decision
+    const waiting = async () => (await api().get('/api/v1/findings').query({ pending: 'risk_acceptance', limit: 100 }).set(bearer(a.admin))).body.items.map((f: { id: string }) => f.id);
+    expect(await waiting()).to.include(finding.id);
     const self = await move(a.inspector, finding.id, { to: 'risk_accepted', comment: 'accept' });
     expect(self.status).to.equal(403);
     const ok = await move(a.admin, finding.id, { to: 'risk_accepted', comment: 'Accepted until replacement' });
     expect(ok.status).to.equal(200);
     expect(ok.body.status).to.equal('risk_accepted');
     expect(ok.body.riskAcceptance).to.include({ approvedBy: a.users.admin.id, requestedBy: a.users.inspector.id });
+    expect(await waiting()).to.not.include(finding.id);
   });
 
   it('when severity changes, then the deadline is recomputed from when the finding was raised', async () => {
@@ -82,10 +86,13 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     expect((await api().post(`/api/v1/findings/${finding.id}/extension`).set(bearer(a.inspector)).send({ dueAt: later, reason: 'Vendor patch is late' })).status).to.equal(403);
     expect((await api().post(`/api/v1/findings/${finding.id}/extension`).set(bearer(a.owner)).send({ dueAt: later, reason: 'Vendor patch is late' })).status).to.equal(200);
     expect((await api().post(`/api/v1/findings/${finding.id}/extension`).set(bearer(a.owner)).send({ dueAt: later, reason: 'Vendor patch is late' })).status).to.equal(409);
+    const waiting = async () => (await api().get('/api/v1/findings').query({ pending: 'extension', limit: 100 }).set(bearer(admin2))).body.items.map((f: { id: string }) => f.id);
+    expect(await waiting()).to.include(finding.id);
     const decided = await api().post(`/api/v1/findings/${finding.id}/extension/decision`).set(bearer(admin2)).send({ approve: true, comment: 'Granted once' });
     expect(decided.status).to.equal(200);
     expect(decided.body.dueAt).to.equal(later);
     expect(decided.body.extension).to.include({ decision: 'approved', reason: 'Vendor patch is late' });
+    expect(await waiting()).to.not.include(finding.id);
   });
 
   it('when filtering, then assignee=me, overdue and severity work, scoped to the owner\'s organization', async () => {

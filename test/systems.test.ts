@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { Types } from 'mongoose';
+import * as store from '../src/db/store';
+import { System } from '../src/modules/systems/system.model';
 import { api, bearer, makeActors, makeSystem, makeUser, tokenFor, uniq, type Actors } from './helpers/factories';
 
 describe('systems', () => {
@@ -78,6 +81,19 @@ describe('systems', () => {
     expect(dot.body.total).to.equal(0);
     const byState = await api().get('/api/v1/systems').query({ tag, state: 'certified' }).set(bearer(a.inspector));
     expect(byState.body.total).to.equal(0);
+  });
+
+  it('when filtering by scan grade or by an overdue re-assessment, then only those systems come back', async () => {
+    const tag = uniq('g');
+    const [graded, late, fresh] = [await makeSystem(a.org, { tags: [tag] }), await makeSystem(a.org, { tags: [tag] }), await makeSystem(a.org, { tags: [tag] })];
+    await store.updateById(System, graded.id, { $set: { lastScan: { run: new Types.ObjectId(), at: new Date(), status: 'succeeded', grade: 'B', failed: 2, errors: 0 } } });
+    await store.updateById(System, late.id, { $set: { 'compliance.nextAssessmentDue': new Date(Date.now() - 86_400_000) } });
+    await store.updateById(System, fresh.id, { $set: { 'compliance.nextAssessmentDue': new Date(Date.now() + 86_400_000) } });
+    const codes = async (query: object) => (await api().get('/api/v1/systems').query({ tag, ...query }).set(bearer(a.inspector))).body.items.map((s: { id: string }) => s.id).sort();
+    expect(await codes({ grade: 'B' })).to.deep.equal([graded.id]);
+    expect(await codes({ grade: 'none' })).to.deep.equal([late.id, fresh.id].sort());
+    expect(await codes({ overdue: true })).to.deep.equal([late.id]);
+    expect(await codes({ overdue: false })).to.deep.equal([graded.id, fresh.id].sort());
   });
 
   it('when a system is deleted, then it is gone and the deletion is audited', async () => {

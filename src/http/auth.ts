@@ -44,6 +44,8 @@ export function configurePassport(policy: authService.LoginPolicy): void {
   });
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 /** Bearer token when an Authorization header is sent, otherwise the browser session. */
 export const authenticate: RequestHandler = (req, res, next) => {
   if (req.headers.authorization) {
@@ -54,7 +56,14 @@ export const authenticate: RequestHandler = (req, res, next) => {
       next();
     })(req, res, next);
   }
-  if (req.user) return next();
+  if (req.user) {
+    // a write on the strength of the cookie alone must carry the console's header: another site can
+    // make a browser send the cookie (SameSite=Strict already forbids it), never a custom header
+    if (!SAFE_METHODS.has(req.method) && req.get('x-requested-with') !== 'attest') {
+      return next(AppError.forbidden('A browser session write needs the X-Requested-With: attest header (cross-site request refused)'));
+    }
+    return next();
+  }
   next(AppError.unauthorized());
 };
 

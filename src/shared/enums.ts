@@ -14,6 +14,9 @@ export const HOSTING_TYPES = ['on_premises', 'government_cloud', 'commercial_clo
 export const COMPLIANCE_STATES = ['not_assessed', 'in_assessment', 'non_compliant', 'compliant', 'certified'] as const;
 export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
 
+/** HTTP Observatory grades, best first */
+export const GRADES = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { noteRequired, summarize, TRANSITIONS } from '../../src/modules/assessments/assessment.workflow';
-import { checkTransition, dueFrom, FINDING_TRANSITIONS } from '../../src/modules/findings/finding.workflow';
+import { checkTransition, dueFrom, FINDING_TRANSITIONS, movesFor } from '../../src/modules/findings/finding.workflow';
 import { csvCell } from '../../src/modules/findings/finding.queries';
 
 describe('unit: assessment scoring', () => {
@@ -49,6 +49,16 @@ describe('unit: finding lifecycle rules', () => {
   it('when any open state is reached, then risk acceptance is among its next states', () => {
     for (const s of ['open', 'in_remediation', 'resolved', 'reopened'] as const) expect(FINDING_TRANSITIONS[s]).to.include('risk_accepted');
   });
+  it('when a user reads a finding, then the moves offered are those their roles allow', () => {
+    expect(movesFor('resolved', ['owner'])).to.not.include.members(['verified', 'reopened']);
+    expect(movesFor('resolved', ['inspector'])).to.include.members(['verified', 'reopened']);
+    expect(movesFor('open', ['owner'])).to.include('in_remediation');
+    expect(movesFor('open', ['inspector'])).to.not.include('in_remediation');
+    for (const s of Object.keys(FINDING_TRANSITIONS) as (keyof typeof FINDING_TRANSITIONS)[]) {
+      expect(FINDING_TRANSITIONS[s]).to.include.members(movesFor(s, ['admin', 'inspector', 'owner']));
+    }
+  });
+
   it('when an SLA applies, then the deadline is that many days later', () => {
     expect(dueFrom(new Date('2026-01-01T00:00:00Z'), 30).toISOString()).to.equal('2026-01-31T00:00:00.000Z');
   });

@@ -6,7 +6,8 @@ import * as cache from '../../db/cache';
 import { OPEN_FINDING_STATUSES, SEVERITIES, type Severity } from '../../shared/enums';
 
 const DAY = 86_400_000;
-export const GRADES = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F'] as const;
+export { GRADES } from '../../shared/enums';
+import { GRADES } from '../../shared/enums';
 
 interface Tally { systems: number; evaluated: number; metAllCriteria: number; certified: number }
 const tally = (): Tally => ({ systems: 0, evaluated: 0, metAllCriteria: 0, certified: 0 });

@@ -37,6 +37,8 @@ export interface Entry {
   updatedAt: Date;
   riskExpiresAt?: Date;
   extensionPending?: boolean;
+  /** a risk acceptance was requested and nobody has approved it yet */
+  riskPending?: boolean;
 }
 
 /** Left where an entry moved away from; dropped by repair() a day later. */
@@ -65,6 +67,7 @@ export function entryOf(f: FindingDoc): Entry {
     firstSeenAt: f.firstSeenAt, lastSeenAt: f.lastSeenAt, createdAt: f.createdAt, updatedAt: f.updatedAt,
     riskExpiresAt: f.status === 'risk_accepted' ? f.riskAcceptance?.expiresAt : undefined,
     extensionPending: !!f.extension && !f.extension.decision,
+    riskPending: !!f.riskAcceptance && !f.riskAcceptance.approvedAt && f.status !== 'risk_accepted',
   };
 }
 

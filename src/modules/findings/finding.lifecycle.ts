@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { Finding, FindingDoc, FindingEvent } from './finding.model';
-import { FINDING_TRANSITIONS, checkTransition, dueFrom } from './finding.workflow';
+import { FINDING_TRANSITIONS, checkTransition, dueFrom, movesFor } from './finding.workflow';
 import * as board from './finding.board';
 import * as audit from '../audit/audit.service';
 import * as settings from '../settings/settings.service';
@@ -16,10 +16,11 @@ import { systemStale } from '../../shared/events';
 import { sha256 } from '../../shared/canonical';
 import { OPEN_FINDING_STATUSES, type FindingStatus, type Severity } from '../../shared/enums';
 
-export const view = (f: FindingDoc) => ({
+/** A finding as the API shows it; `allowedTransitions` are the moves the caller's roles allow. */
+export const view = (f: FindingDoc, roles?: Ctx['actor']['roles']) => ({
   ...serialize<Record<string, unknown>>(f),
   overdue: OPEN_FINDING_STATUSES.includes(f.status) && f.dueAt.getTime() < Date.now(),
-  allowedTransitions: FINDING_TRANSITIONS[f.status],
+  allowedTransitions: roles ? movesFor(f.status, roles) : FINDING_TRANSITIONS[f.status],
 });
 
 /** Read by _id; owners only reach their organization's findings. */
@@ -53,7 +54,7 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
   });
   if (!m) throw AppError.notFound('Finding');
   const { before, after } = m;
-  if (after === before) return { doc: after, view: view(after) }; // nothing to change
+  if (after === before) return { doc: after, view: view(after, ctx.actor.roles) }; // nothing to change
   await board.put(after, before.status);
   await audit.record(ctx, {
     action, entity: 'finding', entityId: id,
@@ -61,7 +62,7 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
     after: { status: after.status, severity: after.severity, dueAt: after.dueAt, assignee: after.assignee },
   });
   await systemStale(after.system.toString());
-  return { doc: after, view: view(after) };
+  return { doc: after, view: view(after, ctx.actor.roles) };
 }
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
@@ -108,7 +109,7 @@ export async function createManual(ctx: Ctx, input: { system: string; title: str
     dedupeKey: `manual:${crypto.randomUUID()}`, firstSeenAt: now, lastSeenAt: now, createdBy: ctx.actor.id,
   }))!;
   if (input.assignee) await notifyChange(doc, 'assignment');
-  return view(doc);
+  return view(doc, ctx.actor.roles);
 }
 
 export async function update(ctx: Ctx, id: string, input: { severity?: Severity; assignee?: string | null; version?: number }) {

@@ -1,6 +1,6 @@
 import * as board from './finding.board';
 import type { Entry } from './finding.board';
-import { FINDING_TRANSITIONS } from './finding.workflow';
+import { FINDING_TRANSITIONS, movesFor } from './finding.workflow';
 import * as lifecycle from './finding.lifecycle';
 import * as systems from '../systems/system.service';
 import { AppError } from '../../http/errors';
@@ -10,6 +10,8 @@ import { FINDING_STATUSES, OPEN_FINDING_STATUSES, SEVERITIES, type FindingStatus
 export interface FindingFilter {
   system?: string; organization?: string; status?: FindingStatus | 'open_any' | FindingStatus[]; severity?: string; source?: string;
   assignee?: string; overdue?: boolean; q?: string;
+  /** requests waiting for an admin's decision */
+  pending?: 'risk_acceptance' | 'extension';
 }
 
 const statusSet = (s: FindingFilter['status']): Set<FindingStatus> | undefined => {
@@ -53,24 +55,25 @@ export async function matching(ctx: Ctx, f: FindingFilter): Promise<Entry[]> {
     && (!f.source || e.source.type === f.source)
     && (!me || e.assignee === me)
     && (f.overdue === undefined || (f.overdue ? isOverdue(e, now) : new Date(e.dueAt).getTime() >= now))
+    && (!f.pending || (f.pending === 'extension' ? !!e.extensionPending : !!e.riskPending))
     && (!needle || [e.title, e.systemCode, e.control ?? ''].some((t) => t.toLowerCase().includes(needle))));
 }
 
 const byDue = (x: Entry, y: Entry) => new Date(x.dueAt).getTime() - new Date(y.dueAt).getTime() || x.id.localeCompare(y.id);
 
 /** A list item: the finding without its history and request details (GET /findings/:id has them). */
-export function itemView(e: Entry) {
-  const { v, gone: _gone, riskExpiresAt, extensionPending, ...rest } = e;
+export function itemView(e: Entry, roles?: Ctx['actor']['roles']) {
+  const { v, gone: _gone, riskExpiresAt, extensionPending, riskPending, ...rest } = e;
   return {
-    ...rest, version: v, overdue: isOverdue(e, Date.now()), allowedTransitions: FINDING_TRANSITIONS[e.status],
-    ...(riskExpiresAt && { riskAcceptance: { expiresAt: riskExpiresAt } }), ...(extensionPending && { extensionPending }),
+    ...rest, version: v, overdue: isOverdue(e, Date.now()), allowedTransitions: roles ? movesFor(e.status, roles) : FINDING_TRANSITIONS[e.status],
+    ...(riskExpiresAt && { riskAcceptance: { expiresAt: riskExpiresAt } }), ...(extensionPending && { extensionPending }), ...(riskPending && { riskAcceptancePending: true }),
   };
 }
 
 export async function list(ctx: Ctx, f: FindingFilter & { page: number; limit: number }) {
   const rows = (await matching(ctx, f)).sort(byDue);
   const skip = (f.page - 1) * f.limit;
-  return { items: rows.slice(skip, skip + f.limit).map(itemView), total: rows.length, page: f.page, limit: f.limit };
+  return { items: rows.slice(skip, skip + f.limit).map((e) => itemView(e, ctx.actor.roles)), total: rows.length, page: f.page, limit: f.limit };
 }
 
 /** Counts by status, open counts by severity, and overdue, for an organization or system. */

@@ -18,6 +18,7 @@ export const filters = {
   assignee: Joi.alternatives(objectId(), Joi.string().valid('me')),
   overdue: Joi.boolean(),
   q: searchText(),
+  pending: Joi.string().valid('risk_acceptance', 'extension').description('requests waiting for an admin: risk acceptances or deadline extensions'),
 };
 
 export const listFindings = { query: Joi.object({ ...pagination, ...filters }) };

@@ -69,3 +69,8 @@ export function checkTransition(t: TransitionInput): TransitionCheck {
 
 export const DAY_MS = 86_400_000;
 export const dueFrom = (start: Date, slaDays: number) => new Date(start.getTime() + slaDays * DAY_MS);
+
+/** The moves the caller's roles allow from `status` (the console shows exactly these). */
+export function movesFor(status: FindingStatus, roles: readonly (Role | 'system')[]): FindingStatus[] {
+  return FINDING_TRANSITIONS[status].filter((to) => checkTransition({ from: status, to, roles, comment: 'x', evidenceCount: 1 }).ok);
+}

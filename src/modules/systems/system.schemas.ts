@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { COMPLIANCE_STATES, HOSTING_TYPES, LEVELS, SYSTEM_STATUSES } from '../../shared/enums';
+import { COMPLIANCE_STATES, GRADES, HOSTING_TYPES, LEVELS, SYSTEM_STATUSES } from '../../shared/enums';
 import { HOST_PORT, HTTP_URL, idParams, objectId, pagination, searchText } from '../../shared/joi';
 
 export const systemCode = () => Joi.string().trim().uppercase().pattern(/^[A-Z0-9][A-Z0-9_-]{1,31}$/)
@@ -40,6 +40,8 @@ export const listSystems = {
     status: Joi.string().valid(...SYSTEM_STATUSES),
     tag,
     q: searchText(),
+    grade: Joi.string().valid(...GRADES, 'none').description('grade of the latest scan (none: never graded)'),
+    overdue: Joi.boolean().description('true: systems whose re-assessment date has passed'),
     sort: Joi.string().valid('code', '-code', 'name', '-name', 'level', '-level', 'updatedAt', '-updatedAt').default('code'),
   }),
 };

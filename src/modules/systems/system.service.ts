@@ -24,6 +24,7 @@ export function scopeFilter(actor: Ctx['actor']): Record<string, unknown> {
 
 export interface SystemQuery {
   page: number; limit: number; organization?: string; level?: number; state?: string; status?: string; tag?: string; q?: string; sort: string;
+  grade?: string; overdue?: boolean;
 }
 
 const compare = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() - b.getTime()
@@ -34,6 +35,8 @@ export async function list(ctx: Ctx, q: SystemQuery) {
   const scope = scopedOrganization(ctx.actor);
   if (scope === null) return { items: [], total: 0, page: q.page, limit: q.limit };
   const needle = q.q?.toLowerCase();
+  const now = Date.now();
+  const overdue = (s: SystemDoc) => !!s.compliance?.nextAssessmentDue && s.compliance.nextAssessmentDue.getTime() < now;
   const rows = (await cache.all<SystemDoc>(System)).filter((s) => {
     const org = s.organization.toString();
     return (scope === undefined || org === scope)
@@ -42,6 +45,8 @@ export async function list(ctx: Ctx, q: SystemQuery) {
       && (!q.state || s.compliance?.state === q.state)
       && (!q.status || s.status === q.status)
       && (!q.tag || s.tags?.includes(q.tag))
+      && (!q.grade || (s.lastScan?.grade ?? 'none') === q.grade)
+      && (q.overdue === undefined || overdue(s) === q.overdue)
       && (!needle || s.code.toLowerCase().includes(needle) || s.name.toLowerCase().includes(needle));
   });
   const key = q.sort.replace(/^-/, '') as keyof SystemDoc;

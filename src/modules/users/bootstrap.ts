@@ -10,6 +10,9 @@ export async function ensureAdmin(email: string | undefined, password: string | 
   } catch (err) {
     // another instance created it at the same moment
     if ((err as { status?: number }).status === 409) return false;
+    // a policy problem names the setting to fix, not the API's field
+    const reasons = ((err as { details?: { field?: string; reason: string }[] }).details ?? []).map((d) => `${d.field === 'password' ? 'ADMIN_PASSWORD' : d.field === 'email' ? 'ADMIN_EMAIL' : d.field} ${d.reason}`);
+    if (reasons.length) throw new Error(`The first admin cannot be created: ${reasons.join('; ')}`);
     throw err;
   }
   return true;

@@ -1,0 +1,69 @@
+/*
+ * The console's only way to the server: the JSON API with the session cookie. Every write carries
+ * X-Requested-With (the server refuses a cookie-authenticated write without it, so another site
+ * cannot forge one). Reads are retried on network failures; an expired session sends the user to
+ * the login page with a message.
+ */
+export interface Detail { field?: string; in?: string; reason: string; row?: number }
+
+export class ApiError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Detail[] = [], readonly raw?: unknown) { super(message); }
+  /** the reason given for one field, to show next to it */
+  field(name: string): string | undefined {
+    return this.details.find((d) => d.field === name || d.field?.startsWith(`${name}.`))?.reason;
+  }
+}
+
+type Listener = () => void;
+const expiredListeners = new Set<Listener>();
+export const onSessionExpired = (l: Listener) => { expiredListeners.add(l); return () => expiredListeners.delete(l); };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function request<T = any>(method: string, path: string, body?: unknown, opts: { raw?: BodyInit; type?: string; quiet401?: boolean } = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json', 'X-Requested-With': 'attest' };
+  let payload: BodyInit | undefined;
+  if (opts.raw !== undefined) { payload = opts.raw; if (opts.type) headers['Content-Type'] = opts.type; }
+  else if (body !== undefined) { payload = JSON.stringify(body); headers['Content-Type'] = 'application/json'; }
+  const attempts = method === 'GET' ? 3 : 1;
+  let res: Response | undefined;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      res = await fetch(`/api/v1${path}`, { method, headers, body: payload, credentials: 'same-origin' });
+      break;
+    } catch {
+      if (i === attempts - 1) throw new ApiError(0, 'network', 'network');
+      await sleep(500 * 2 ** i);
+    }
+  }
+  if (!res) throw new ApiError(0, 'network', 'network');
+  if (res.status === 204) return undefined as T;
+  const isJson = (res.headers.get('content-type') ?? '').includes('application/json');
+  const data = isJson ? await res.json() : undefined;
+  if (!res.ok) {
+    if (res.status === 401 && !opts.quiet401) expiredListeners.forEach((l) => l());
+    const e = data?.error ?? {};
+    throw new ApiError(res.status, e.code ?? 'error', e.message ?? res.statusText, Array.isArray(e.details) ? e.details : [], e.details);
+  }
+  return data as T;
+}
+
+export const api = {
+  get: <T = any>(path: string, opts?: { quiet401?: boolean }) => request<T>('GET', path, undefined, opts),
+  post: <T = any>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
+  put: <T = any>(path: string, body: unknown) => request<T>('PUT', path, body),
+  patch: <T = any>(path: string, body: unknown) => request<T>('PATCH', path, body),
+  del: <T = any>(path: string) => request<T>('DELETE', path),
+  /** multipart upload (evidence files) */
+  upload: <T = any>(path: string, form: FormData) => request<T>('POST', path, undefined, { raw: form }),
+  /** a CSV body (inventory import) */
+  csv: <T = any>(path: string, text: string) => request<T>('POST', path, undefined, { raw: text, type: 'text/csv' }),
+};
+
+/** query string from the set values of an object */
+export function qs(params: Record<string, string | number | boolean | undefined | null>): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') p.set(k, String(v));
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}

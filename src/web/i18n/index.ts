@@ -1,0 +1,50 @@
+import { useEffect, useState } from 'preact/hooks';
+import { common } from './common';
+import { inspector } from './inspector';
+import { owner } from './owner';
+import { admin } from './admin';
+
+/*
+ * Vietnamese first, English second; the choice is remembered in localStorage. Each area of the
+ * console keeps its own dictionary (common, inspector, owner, admin); a key missing in one language
+ * falls back to the other, then to the key itself, so nothing renders empty.
+ */
+export type Lang = 'vi' | 'en';
+type Dict = Record<string, string>;
+const dicts: Record<Lang, Dict> = {
+  vi: { ...common.vi, ...inspector.vi, ...owner.vi, ...admin.vi },
+  en: { ...common.en, ...inspector.en, ...owner.en, ...admin.en },
+};
+
+const KEY = 'attest.lang';
+let current: Lang = (() => {
+  try { return (localStorage.getItem(KEY) as Lang) === 'en' ? 'en' : 'vi'; } catch { return 'vi'; }
+})();
+const listeners = new Set<() => void>();
+
+export const lang = () => current;
+export function setLang(l: Lang): void {
+  current = l;
+  try { localStorage.setItem(KEY, l); } catch { /* private mode: the choice lasts for this page */ }
+  document.documentElement.lang = l;
+  listeners.forEach((f) => f());
+}
+
+/** `t('key', {n: 3})` replaces `{n}`. */
+export function t(key: string, vars: Record<string, string | number> = {}): string {
+  const text = dicts[current][key] ?? dicts[current === 'vi' ? 'en' : 'vi'][key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_m, k: string) => (vars[k] !== undefined ? String(vars[k]) : `{${k}}`));
+}
+
+/** Re-renders the component when the language changes. */
+export function useLang(): Lang {
+  const [, set] = useState(0);
+  useEffect(() => { const f = () => set((n) => n + 1); listeners.add(f); return () => { listeners.delete(f); }; }, []);
+  return current;
+}
+
+const dateFmt = () => new Intl.DateTimeFormat(current === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric' });
+const timeFmt = () => new Intl.DateTimeFormat(current === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+export const fmtDate = (d?: string | Date | null) => (d ? dateFmt().format(new Date(d)) : '—');
+export const fmtTime = (d?: string | Date | null) => (d ? timeFmt().format(new Date(d)) : '—');
+export const fmtPct = (n?: number | null) => (n === undefined || n === null ? '—' : `${(Math.round(n * 10) / 10).toLocaleString(current === 'vi' ? 'vi-VN' : 'en-GB')} %`);

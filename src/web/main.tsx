@@ -1,0 +1,163 @@
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, onSessionExpired } from './api';
+import { setLang, t, useLang, type Lang } from './i18n';
+import { match, navigate, useRoute } from './router';
+import { hasRole, SessionContext, type Me } from './session';
+import { ErrorBox, Field, Loading } from './ui';
+import { PortfolioPage } from './pages/portfolio';
+import { SystemPage } from './pages/system';
+import { AssessmentPage } from './pages/assessment';
+import { FindingsPage } from './pages/findings';
+import { FindingPage } from './pages/finding';
+import { DashboardPage } from './pages/dashboard';
+import { InventoryPage } from './pages/inventory';
+import { UsersPage } from './pages/users';
+import { ApprovalsPage } from './pages/approvals';
+import { CertificatesPage } from './pages/certificates';
+import { AuditPage } from './pages/audit';
+
+function LangSwitch() {
+  const l = useLang();
+  return (
+    <label class="lang">
+      <span class="visually-hidden">{t('lang.switch')} </span>
+      <select aria-label={t('lang.switch')} value={l} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
+        <option value="vi">{t('lang.vi')}</option>
+        <option value="en">{t('lang.en')}</option>
+      </select>
+    </label>
+  );
+}
+
+function Login({ notice, onDone }: { notice?: string; onDone: (me: Me) => void }) {
+  useLang();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api.post<{ user: Me }>('/auth/login', { email, password });
+      onDone(r.user);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const message = error instanceof ApiError && error.status === 401 ? t('login.failed') : error instanceof ApiError && error.status === 429 ? t('login.locked') : undefined;
+  return (
+    <main class="page login" id="main">
+      <div class="actions" style="justify-content: flex-end"><LangSwitch /></div>
+      <h1>{t('app.name')} — {t('login.title')}</h1>
+      <p class="muted">{t('app.tagline')}</p>
+      {notice && <p class="notice" role="status">{notice}</p>}
+      {message ? <p class="error" role="alert">{message}</p> : error ? <ErrorBox error={error} /> : null}
+      <form class="card" onSubmit={submit}>
+        <Field label={t('login.email')} error={error instanceof ApiError ? error.field('email') : undefined}>
+          {(id, d) => <input id={id} aria-describedby={d} type="email" autoComplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />}
+        </Field>
+        <Field label={t('login.password')} error={error instanceof ApiError ? error.field('password') : undefined}>
+          {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />}
+        </Field>
+        <button type="submit" disabled={busy}>{t('login.submit')}</button>
+      </form>
+    </main>
+  );
+}
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => { navigate(to); }, [to]);
+  return <Loading />;
+}
+
+interface NavItem { path: string; key: string; show: (me: Me) => boolean }
+const NAV: NavItem[] = [
+  { path: '/dashboard', key: 'nav.dashboard', show: (me) => hasRole(me, 'admin', 'inspector') },
+  { path: '/systems', key: 'nav.systems', show: () => true },
+  { path: '/findings', key: 'nav.findings', show: (me) => !hasRole(me, 'owner') || hasRole(me, 'admin', 'inspector') },
+  { path: '/findings?assignee=me', key: 'nav.myFindings', show: (me) => hasRole(me, 'owner') },
+  { path: '/approvals', key: 'nav.approvals', show: (me) => hasRole(me, 'admin') },
+  { path: '/certificates', key: 'nav.certificates', show: (me) => hasRole(me, 'admin', 'owner') },
+  { path: '/inventory', key: 'nav.inventory', show: (me) => hasRole(me, 'admin') },
+  { path: '/users', key: 'nav.users', show: (me) => hasRole(me, 'admin') },
+  { path: '/audit', key: 'nav.audit', show: (me) => hasRole(me, 'admin') },
+];
+
+const home = (me: Me) => (hasRole(me, 'admin') ? '/dashboard' : hasRole(me, 'inspector') ? '/systems' : '/findings?assignee=me');
+
+function Routes({ path, me }: { path: string; me: Me }) {
+  const p = path.split('?')[0];
+  let m: Record<string, string> | undefined;
+  if ((m = match('/systems/:id', p))) return <SystemPage id={m.id} />;
+  if ((m = match('/assessments/:id', p))) return <AssessmentPage id={m.id} />;
+  if ((m = match('/findings/:id', p))) return <FindingPage id={m.id} />;
+  switch (p) {
+    case '/systems': return <PortfolioPage />;
+    case '/findings': return <FindingsPage />;
+    case '/dashboard': return <DashboardPage />;
+    case '/inventory': return <InventoryPage />;
+    case '/users': return <UsersPage />;
+    case '/approvals': return <ApprovalsPage />;
+    case '/certificates': return <CertificatesPage />;
+    case '/audit': return <AuditPage />;
+    default:
+      return <Redirect to={home(me)} />;
+  }
+}
+
+function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
+  useLang();
+  const path = useRoute();
+  const logout = async () => {
+    try { await api.post('/auth/logout'); } catch { /* already ended: the login page follows anyway */ }
+    onLogout();
+  };
+  return (
+    <>
+      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('nav.skip')}</a>
+      <header class="top">
+        <a class="brand" href={`#${home(me)}`}>{t('app.name')}</a>
+        <nav aria-label={t('nav.main')}>
+          <ul>
+            {NAV.filter((n) => n.show(me)).map((n) => (
+              <li key={n.path}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
+            ))}
+          </ul>
+        </nav>
+        <div class="who">
+          <span>{t('nav.signedInAs', { name: me.name })} ({me.roles.map((r) => t(`role.${r}`)).join(', ')})</span>
+          <LangSwitch />
+          <button type="button" class="secondary" onClick={logout}>{t('nav.logout')}</button>
+        </div>
+      </header>
+      <main class="page" id="main" tabIndex={-1}>
+        <Routes path={path} me={me} />
+      </main>
+    </>
+  );
+}
+
+function App() {
+  useLang();
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [notice, setNotice] = useState<string>();
+  const load = () => api.get<Me>('/auth/me', { quiet401: true }).then(setMe, () => setMe(null));
+  useEffect(() => { void load(); }, []);
+  // a 401 on any call: back to the login page, saying why
+  useEffect(() => onSessionExpired(() => { setMe(null); setNotice('login.expired'); }), []);
+  if (me === undefined) return <main class="page"><Loading /></main>;
+  if (me === null) return <Login notice={notice ? t(notice) : undefined} onDone={(u) => { setNotice(undefined); setMe(u); void load(); }} />;
+  return (
+    <SessionContext.Provider value={{ me, refresh: () => void load() }}>
+      <Shell me={me} onLogout={() => { setMe(null); setNotice('login.loggedOut'); }} />
+    </SessionContext.Provider>
+  );
+}
+
+document.documentElement.lang = (() => { try { return localStorage.getItem('attest.lang') === 'en' ? 'en' : 'vi'; } catch { return 'vi'; } })();
+render(<App />, document.getElementById('app')!);

@@ -1,0 +1,459 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError } from '../api';
+import { Badge, ErrorBox, Field, Loaded, useLoad } from '../ui';
+import { fmtDate, fmtTime, t, useLang } from '../i18n';
+import { hasRole, useMe, type Me } from '../session';
+import { SEVERITY_VALUES, type FindingItem } from './findings';
+
+/*
+ * One finding: its details, history, and the actions the API offers on it. The console decides
+ * nothing: the status buttons are the API's `allowedTransitions`, and whatever the API refuses
+ * (role, state, a missing comment or evidence, a stale version) is shown as it answers, with
+ * validation messages next to their fields. After every action the finding is read again.
+ */
+
+interface Evidence { url?: string; title?: string }
+interface HistoryEvent { at: string; by: string; action: string; from?: string; to?: string; comment?: string; evidence?: Evidence[] }
+interface RiskAcceptance {
+  requestedBy: string; requestedAt: string; justification: string; compensatingControls: string; expiresAt: string;
+  approvedBy?: string; approvedAt?: string;
+}
+interface Extension {
+  requestedBy: string; requestedAt: string; reason: string; dueAt: string;
+  decision?: 'approved' | 'rejected'; decidedBy?: string; decidedAt?: string; comment?: string;
+}
+interface Finding extends Omit<FindingItem, 'riskAcceptance'> {
+  description?: string;
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  history: HistoryEvent[];
+  riskAcceptance?: RiskAcceptance;
+  extension?: Extension;
+}
+
+const fieldError = (err: unknown, name: string) => (err instanceof ApiError ? err.field(name) : undefined);
+
+/** `YYYY-MM-DD` from a date input → the end of that day, local time, as ISO (the API judges it). */
+function endOfDay(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(`${value}T23:59:59`);
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
+const safeHref = (url?: string) => (url && /^https?:\/\//i.test(url) ? url : undefined);
+
+/** What an action's form gets: reload the finding after a change, and say what was done. */
+interface Ctl { reload: () => void; notify: (message: string) => void }
+
+/** Runs one API call at a time for a form: busy flag and its error; on success a notice and a reload. */
+function useAction(ctl: Ctl) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (call: () => Promise<unknown>, message: string, after?: () => void) => {
+    setBusy(true); setError(undefined); ctl.notify('');
+    try {
+      await call();
+      after?.();
+      ctl.notify(message);
+      ctl.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+/** The API's answer to a failed action; a conflict (someone changed it first) offers a reload. */
+function ActionError({ error, reload }: { error: unknown; reload: () => void }) {
+  if (!error) return null;
+  const e = error instanceof ApiError ? error : undefined;
+  return (
+    <>
+      {e?.code === 'separation_of_duties'
+        ? <div class="error" role="alert"><p>{t('finding.page.separation')}</p></div>
+        : <ErrorBox error={error} />}
+      {e?.status === 409 && <p><button type="button" class="secondary" onClick={reload}>{t('action.reload')}</button></p>}
+    </>
+  );
+}
+
+function Who({ id, me }: { id?: string | null; me: Me }) {
+  if (!id) return <span class="muted">{t('finding.page.unassigned')}</span>;
+  if (id === 'system') return <span>{t('finding.page.systemActor')}</span>;
+  if (id === me.id) return <span>{t('finding.page.you')}</span>;
+  return <code>{id}</code>;
+}
+
+/** Evidence links (only http/https become links; anything else is shown as text). */
+function EvidenceLinks({ items }: { items?: Evidence[] }) {
+  if (!items?.length) return null;
+  return (
+    <p class="evidence">
+      <small>{t('finding.page.evidence')}: </small>
+      {items.map((ev, i) => {
+        const href = safeHref(ev.url);
+        const text = ev.title || ev.url || '—';
+        return <span key={i}>{i > 0 && ' · '}{href ? <a href={href} target="_blank" rel="noopener noreferrer">{text}</a> : text}</span>;
+      })}
+    </p>
+  );
+}
+
+export function FindingPage({ id }: { id: string }) {
+  useLang();
+  const me = useMe();
+  const state = useLoad(() => api.get<Finding>(`/findings/${encodeURIComponent(id)}`), [id]);
+  const [notice, setNotice] = useState('');
+  useEffect(() => setNotice(''), [id]);
+  const ctl: Ctl = { reload: state.reload, notify: setNotice };
+  return (
+    <div class="finding-page">
+      <p><a href="#/findings">{t('finding.page.back')}</a></p>
+      <Loaded state={state}>{(f) => <FindingView f={f} me={me} ctl={ctl} notice={notice} />}</Loaded>
+    </div>
+  );
+}
+
+function FindingView({ f, me, ctl, notice }: { f: Finding; me: Me; ctl: Ctl; notice: string }) {
+  const pendingRisk = !!f.riskAcceptance && !f.riskAcceptance.approvedAt && f.allowedTransitions.includes('risk_accepted');
+  const pendingExtension = !!f.extension && !f.extension.decision;
+  // risk_accepted is the approval of a pending request: offered below, next to the request
+  const moves = f.allowedTransitions.filter((s) => s !== 'risk_accepted');
+  const history = [...f.history].reverse().sort((a, b) => new Date(b.at).getTime() - new Date(a.at).getTime());
+
+  return (
+    <>
+      <h1>{f.title}</h1>
+      <p class="actions">
+        <Badge kind="finding" value={f.status} />
+        <Badge kind="severity" value={f.severity} />
+        {f.overdue && <strong class="bad">{t('overdue')}</strong>}
+        {pendingExtension && <span class="pill">{t('findings.extensionPending')}</span>}
+        {pendingRisk && <span class="pill">{t('finding.page.riskPending')}</span>}
+      </p>
+      <p role="status" class="saved">{notice}</p>
+
+      <div class="grid">
+        <section class="card" aria-labelledby="finding-details">
+          <h2 id="finding-details">{t('finding.page.details')}</h2>
+          <dl class="facts">
+            <dt>{t('col.system')}</dt><dd><a href={`#/systems/${encodeURIComponent(f.system)}`}>{f.systemCode}</a> <span class="muted">({t('level.n', { n: f.level })})</span></dd>
+            <dt>{t('findings.col.control')}</dt><dd>{f.control ?? '—'}</dd>
+            <dt>{t('col.severity')}</dt><dd><Badge kind="severity" value={f.severity} /></dd>
+            <dt>{t('col.status')}</dt><dd><Badge kind="finding" value={f.status} /></dd>
+            <dt>{t('findings.col.source')}</dt>
+            <dd>
+              {t(`findings.source.${f.source.type}`)}
+              {(f.source.check || f.source.target) && <span class="muted"> ({[f.source.check, f.source.target].filter(Boolean).join(' · ')})</span>}
+            </dd>
+            <dt>{t('col.due')}</dt><dd>{fmtDate(f.dueAt)}{f.overdue && <> <strong class="bad">{t('overdue')}</strong></>}</dd>
+            <dt>{t('findings.col.assignee')}</dt><dd><Who id={f.assignee} me={me} /></dd>
+            <dt>{t('finding.page.firstSeen')}</dt><dd>{fmtTime(f.firstSeenAt ?? f.createdAt)}</dd>
+            <dt>{t('finding.page.lastSeen')}</dt><dd>{fmtTime(f.lastSeenAt)}</dd>
+          </dl>
+          {f.description && (
+            <>
+              <h3>{t('finding.page.description')}</h3>
+              <p style={{ whiteSpace: 'pre-wrap' }}>{f.description}</p>
+            </>
+          )}
+        </section>
+
+        {moves.length > 0 && <TransitionForm f={f} moves={moves} ctl={ctl} />}
+        <CommentForm f={f} ctl={ctl} />
+        {hasRole(me, 'inspector') && <EditForm key={f.version} f={f} ctl={ctl} />}
+      </div>
+
+      <div class="grid">
+        <RiskSection f={f} me={me} pending={pendingRisk} ctl={ctl} />
+        <ExtensionSection f={f} me={me} pending={pendingExtension} ctl={ctl} />
+      </div>
+
+      <section aria-labelledby="finding-history">
+        <h2 id="finding-history">{t('finding.page.history')}</h2>
+        {history.length === 0 ? <p>{t('empty')}</p> : (
+          <ol class="history">
+            {history.map((h, i) => (
+              <li key={`${h.at}-${i}`}>
+                <div>
+                  <strong>{t(`finding.page.event.${h.action}`)}</strong>
+                  {h.to && <> {h.from && <><Badge kind="finding" value={h.from} /> → </>}<Badge kind="finding" value={h.to} /></>}
+                </div>
+                <div class="muted"><small><time dateTime={h.at}>{fmtTime(h.at)}</time> · {t('finding.page.by')} <Who id={h.by} me={me} /></small></div>
+                {h.comment && <p style={{ whiteSpace: 'pre-wrap', margin: '.2rem 0' }}>{h.comment}</p>}
+                <EvidenceLinks items={h.evidence} />
+              </li>
+            ))}
+          </ol>
+        )}
+      </section>
+    </>
+  );
+}
+
+interface Row { title: string; url: string }
+const emptyRow = (): Row => ({ title: '', url: '' });
+
+/** Status change: one note, evidence links, and a button per state the API allows next. */
+function TransitionForm({ f, moves, ctl }: { f: Finding; moves: string[]; ctl: Ctl }) {
+  const [comment, setComment] = useState('');
+  const [rows, setRows] = useState<Row[]>([emptyRow()]);
+  // index in the request → index of the row on screen (fully empty rows are not sent)
+  const [sent, setSent] = useState<number[]>([]);
+  const a = useAction(ctl);
+
+  const move = (to: string) => {
+    const kept = rows.map((r, i) => ({ r, i })).filter(({ r }) => r.title.trim() || r.url.trim());
+    setSent(kept.map(({ i }) => i));
+    const evidence = kept.map(({ r }) => ({ url: r.url.trim(), ...(r.title.trim() && { title: r.title.trim() }) }));
+    void a.run(
+      () => api.post(`/findings/${f.id}/transitions`, { to, comment: comment.trim() || undefined, evidence: evidence.length ? evidence : undefined, version: f.version }),
+      t('finding.page.done.move', { status: t(`finding.${to}`) }),
+      () => { setComment(''); setRows([emptyRow()]); setSent([]); },
+    );
+  };
+  const rowError = (i: number, part: 'url' | 'title') => {
+    const k = sent.indexOf(i);
+    return k < 0 ? undefined : fieldError(a.error, `evidence.${k}.${part}`);
+  };
+  const groupError = a.error instanceof ApiError ? a.error.details.find((d) => d.field === 'evidence')?.reason : undefined;
+
+  return (
+    <section class="card" aria-labelledby="finding-move">
+      <h2 id="finding-move">{t('finding.page.move.heading')}</h2>
+      <form class="form" noValidate onSubmit={(e) => e.preventDefault()}>
+        <Field label={t('finding.page.move.comment')} error={fieldError(a.error, 'comment')} hint={t('finding.page.move.hint')}>
+          {(id, d) => <textarea id={id} aria-describedby={d} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
+        </Field>
+        <fieldset aria-describedby={groupError ? 'finding-evidence-err' : undefined}>
+          <legend>{t('finding.page.evidenceLegend')}</legend>
+          {groupError && <p id="finding-evidence-err" class="field-error">{groupError}</p>}
+          {rows.map((r, i) => (
+            <div key={i} class="evidence-row">
+              <Field label={t('finding.page.evidenceTitle', { n: i + 1 })} error={rowError(i, 'title')}>
+                {(id, d) => <input id={id} aria-describedby={d} value={r.title}
+                  onInput={(e) => { const v = e.currentTarget.value; setRows((rs) => rs.map((x, j) => (j === i ? { ...x, title: v } : x))); }} />}
+              </Field>
+              <Field label={t('finding.page.evidenceUrl', { n: i + 1 })} error={rowError(i, 'url')}>
+                {(id, d) => <input id={id} aria-describedby={d} type="url" inputMode="url" placeholder="https://" value={r.url}
+                  onInput={(e) => { const v = e.currentTarget.value; setRows((rs) => rs.map((x, j) => (j === i ? { ...x, url: v } : x))); }} />}
+              </Field>
+              {rows.length > 1 && (
+                <button type="button" class="secondary" onClick={() => { setRows((rs) => rs.filter((_x, j) => j !== i)); setSent([]); }}>
+                  {t('finding.page.removeEvidence', { n: i + 1 })}
+                </button>
+              )}
+            </div>
+          ))}
+          <p><button type="button" class="secondary" onClick={() => setRows((rs) => [...rs, emptyRow()])}>{t('finding.page.addEvidence')}</button></p>
+        </fieldset>
+        <div class="actions">
+          {moves.map((to) => (
+            <button key={to} type="button" disabled={a.busy} onClick={() => move(to)}>{t(`finding.page.to.${to}`)}</button>
+          ))}
+        </div>
+        <ActionError error={a.error} reload={ctl.reload} />
+      </form>
+    </section>
+  );
+}
+
+function CommentForm({ f, ctl }: { f: Finding; ctl: Ctl }) {
+  const [comment, setComment] = useState('');
+  const a = useAction(ctl);
+  return (
+    <section class="card" aria-labelledby="finding-comment">
+      <h2 id="finding-comment">{t('finding.page.comment.heading')}</h2>
+      <form class="form" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        void a.run(() => api.post(`/findings/${f.id}/comments`, { comment }), t('finding.page.done.comment'), () => setComment(''));
+      }}>
+        <Field label={t('finding.page.comment.label')} error={fieldError(a.error, 'comment')}>
+          {(id, d) => <textarea id={id} aria-describedby={d} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
+        </Field>
+        <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.comment.submit')}</button></div>
+        <ActionError error={a.error} reload={ctl.reload} />
+      </form>
+    </section>
+  );
+}
+
+/** Inspector: severity (the API recomputes the deadline) and assignee (a user id; empty = nobody). */
+function EditForm({ f, ctl }: { f: Finding; ctl: Ctl }) {
+  const [severity, setSeverity] = useState(f.severity);
+  const [assignee, setAssignee] = useState(f.assignee ?? '');
+  const a = useAction(ctl);
+  return (
+    <section class="card" aria-labelledby="finding-edit">
+      <h2 id="finding-edit">{t('finding.page.edit.heading')}</h2>
+      <form class="form" noValidate onSubmit={(e) => {
+        e.preventDefault();
+        const body: Record<string, unknown> = { severity, version: f.version };
+        const next = assignee.trim();
+        if (next !== (f.assignee ?? '')) body.assignee = next || null;
+        void a.run(() => api.patch(`/findings/${f.id}`, body), t('finding.page.done.edit'));
+      }}>
+        <Field label={t('col.severity')} error={fieldError(a.error, 'severity')}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={severity} onChange={(e) => setSeverity(e.currentTarget.value)}>
+              {SEVERITY_VALUES.map((s) => <option key={s} value={s}>{t(`severity.${s}`)}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field label={t('finding.page.edit.assignee')} error={fieldError(a.error, 'assignee')} hint={t('finding.page.edit.assigneeHint')}>
+          {(id, d) => <input id={id} aria-describedby={d} value={assignee} spellcheck={false} autoComplete="off" onInput={(e) => setAssignee(e.currentTarget.value)} />}
+        </Field>
+        <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.edit.submit')}</button></div>
+        <ActionError error={a.error} reload={ctl.reload} />
+      </form>
+    </section>
+  );
+}
+
+/**
+ * Risk acceptance: the request as the API holds it; a request form (owner, inspector) while the
+ * API lists risk_accepted among the next states; the approval (admin) — the risk_accepted move.
+ */
+function RiskSection({ f, me, pending, ctl }: { f: Finding; me: Me; pending: boolean; ctl: Ctl }) {
+  const r = f.riskAcceptance;
+  const canRequest = hasRole(me, 'owner', 'inspector') && f.allowedTransitions.includes('risk_accepted') && !pending;
+  const canApprove = hasRole(me, 'admin') && pending;
+  if (!r && !canRequest) return null;
+  return (
+    <section class="card" aria-labelledby="finding-risk">
+      <h2 id="finding-risk">{t('finding.page.risk.heading')}</h2>
+      {r && (
+        <>
+          <p>{pending ? t('finding.page.riskPending') : r.approvedAt ? t('finding.page.risk.approved', { date: fmtTime(r.approvedAt) }) : t('finding.page.risk.notPending')}</p>
+          <dl class="facts">
+            <dt>{t('finding.page.risk.requested')}</dt><dd>{fmtTime(r.requestedAt)} · <Who id={r.requestedBy} me={me} /></dd>
+            <dt>{t('finding.page.risk.justification')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{r.justification}</dd>
+            <dt>{t('finding.page.risk.controls')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{r.compensatingControls}</dd>
+            <dt>{t('finding.page.risk.expiresAt')}</dt><dd>{fmtDate(r.expiresAt)}</dd>
+            {r.approvedBy && <><dt>{t('finding.page.risk.approvedBy')}</dt><dd><Who id={r.approvedBy} me={me} /></dd></>}
+          </dl>
+        </>
+      )}
+      {canApprove && <RiskApproval f={f} ctl={ctl} />}
+      {canRequest && <RiskRequest f={f} ctl={ctl} />}
+    </section>
+  );
+}
+
+function RiskRequest({ f, ctl }: { f: Finding; ctl: Ctl }) {
+  const [justification, setJustification] = useState('');
+  const [controls, setControls] = useState('');
+  const [expiresAt, setExpiresAt] = useState('');
+  const a = useAction(ctl);
+  return (
+    <form class="form" noValidate onSubmit={(e) => {
+      e.preventDefault();
+      void a.run(
+        () => api.post(`/findings/${f.id}/risk-acceptance`, { justification, compensatingControls: controls, expiresAt: endOfDay(expiresAt) }),
+        t('finding.page.done.risk'),
+        () => { setJustification(''); setControls(''); setExpiresAt(''); },
+      );
+    }}>
+      {f.riskAcceptance && <h3>{t('finding.page.risk.requestHeading')}</h3>}
+      <Field label={t('finding.page.risk.justification')} error={fieldError(a.error, 'justification')}>
+        {(id, d) => <textarea id={id} aria-describedby={d} value={justification} onInput={(e) => setJustification(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('finding.page.risk.controls')} error={fieldError(a.error, 'compensatingControls')}>
+        {(id, d) => <textarea id={id} aria-describedby={d} value={controls} onInput={(e) => setControls(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('finding.page.risk.expiresAt')} error={fieldError(a.error, 'expiresAt')}>
+        {(id, d) => <input id={id} aria-describedby={d} type="date" value={expiresAt} onInput={(e) => setExpiresAt(e.currentTarget.value)} />}
+      </Field>
+      <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.risk.submit')}</button></div>
+      <ActionError error={a.error} reload={ctl.reload} />
+    </form>
+  );
+}
+
+/** The approval is the risk_accepted move (by an admin other than the requester). */
+function RiskApproval({ f, ctl }: { f: Finding; ctl: Ctl }) {
+  const [comment, setComment] = useState('');
+  const a = useAction(ctl);
+  return (
+    <form class="form" noValidate onSubmit={(e) => {
+      e.preventDefault();
+      void a.run(() => api.post(`/findings/${f.id}/transitions`, { to: 'risk_accepted', comment: comment.trim() || undefined, version: f.version }), t('finding.page.done.approve'), () => setComment(''));
+    }}>
+      <Field label={t('finding.page.risk.approvalNote')} error={fieldError(a.error, 'comment')}>
+        {(id, d) => <textarea id={id} aria-describedby={d} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
+      </Field>
+      <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.to.risk_accepted')}</button></div>
+      <ActionError error={a.error} reload={ctl.reload} />
+    </form>
+  );
+}
+
+/** Deadline extension: the latest request, a request form (owner) and the decision (admin). */
+function ExtensionSection({ f, me, pending, ctl }: { f: Finding; me: Me; pending: boolean; ctl: Ctl }) {
+  const x = f.extension;
+  const canRequest = hasRole(me, 'owner') && !pending;
+  const canDecide = hasRole(me, 'admin') && pending;
+  if (!x && !canRequest) return null;
+  return (
+    <section class="card" aria-labelledby="finding-extension">
+      <h2 id="finding-extension">{t('finding.page.ext.heading')}</h2>
+      {x && (
+        <>
+          <p>{pending ? t('finding.page.ext.pending', { date: fmtDate(x.dueAt) }) : t(`finding.page.ext.${x.decision ?? 'approved'}`, { date: fmtDate(x.dueAt) })}</p>
+          <dl class="facts">
+            <dt>{t('finding.page.ext.requested')}</dt><dd>{fmtTime(x.requestedAt)} · <Who id={x.requestedBy} me={me} /></dd>
+            <dt>{t('finding.page.ext.dueAt')}</dt><dd>{fmtDate(x.dueAt)}</dd>
+            <dt>{t('finding.page.ext.reason')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{x.reason}</dd>
+            {x.decidedAt && <><dt>{t('finding.page.ext.decided')}</dt><dd>{fmtTime(x.decidedAt)} · <Who id={x.decidedBy} me={me} /></dd></>}
+            {x.comment && <><dt>{t('finding.page.ext.decisionNote')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{x.comment}</dd></>}
+          </dl>
+        </>
+      )}
+      {canDecide && <ExtensionDecision f={f} ctl={ctl} />}
+      {canRequest && <ExtensionRequest f={f} ctl={ctl} />}
+    </section>
+  );
+}
+
+function ExtensionRequest({ f, ctl }: { f: Finding; ctl: Ctl }) {
+  const [dueAt, setDueAt] = useState('');
+  const [reason, setReason] = useState('');
+  const a = useAction(ctl);
+  return (
+    <form class="form" noValidate onSubmit={(e) => {
+      e.preventDefault();
+      void a.run(() => api.post(`/findings/${f.id}/extension`, { dueAt: endOfDay(dueAt), reason }), t('finding.page.done.ext'), () => { setDueAt(''); setReason(''); });
+    }}>
+      {f.extension && <h3>{t('finding.page.ext.requestHeading')}</h3>}
+      <Field label={t('finding.page.ext.dueAt')} error={fieldError(a.error, 'dueAt')} hint={t('finding.page.ext.current', { date: fmtDate(f.dueAt) })}>
+        {(id, d) => <input id={id} aria-describedby={d} type="date" value={dueAt} onInput={(e) => setDueAt(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('finding.page.ext.reason')} error={fieldError(a.error, 'reason')}>
+        {(id, d) => <textarea id={id} aria-describedby={d} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+      </Field>
+      <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.ext.submit')}</button></div>
+      <ActionError error={a.error} reload={ctl.reload} />
+    </form>
+  );
+}
+
+function ExtensionDecision({ f, ctl }: { f: Finding; ctl: Ctl }) {
+  const [comment, setComment] = useState('');
+  const a = useAction(ctl);
+  const decide = (approve: boolean) =>
+    void a.run(() => api.post(`/findings/${f.id}/extension/decision`, { approve, comment: comment.trim() || undefined }), t(approve ? 'finding.page.done.extApproved' : 'finding.page.done.extRejected'), () => setComment(''));
+  return (
+    <form class="form" noValidate onSubmit={(e) => e.preventDefault()}>
+      <Field label={t('finding.page.ext.decisionNote')} error={fieldError(a.error, 'comment')}>
+        {(id, d) => <textarea id={id} aria-describedby={d} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
+      </Field>
+      <div class="actions">
+        <button type="button" disabled={a.busy} onClick={() => decide(true)}>{t('finding.page.ext.approve')}</button>
+        <button type="button" class="danger" disabled={a.busy} onClick={() => decide(false)}>{t('finding.page.ext.reject')}</button>
+      </div>
+      <ActionError error={a.error} reload={ctl.reload} />
+    </form>
+  );
+}
