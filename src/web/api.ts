@@ -67,3 +67,16 @@ export function qs(params: Record<string, string | number | boolean | undefined 
   const s = p.toString();
   return s ? `?${s}` : '';
 }
+
+export interface Page<T> { items: T[]; total: number; page: number; limit: number }
+
+/** Every page of a list (the API returns at most 100 items a page); stops after `maxPages`. */
+export async function allPages<T>(path: string, params: Record<string, string | number | boolean | undefined> = {}, maxPages = 50): Promise<T[]> {
+  const out: T[] = [];
+  for (let page = 1; page <= maxPages; page++) {
+    const r = await api.get<Page<T>>(`${path}${qs({ ...params, page, limit: 100 })}`);
+    out.push(...r.items);
+    if (out.length >= r.total || r.items.length === 0) break;
+  }
+  return out;
+}

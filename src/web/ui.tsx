@@ -105,3 +105,15 @@ export function BarChart({ title, items, max }: { title: string; items: { label:
 export function DownloadLink({ href, children }: { href: string; children: ComponentChildren }) {
   return <a class="button secondary" href={`/api/v1${href}`} download>{children}</a>;
 }
+
+/** Previous / next page with "page x of y". */
+export function Pager({ page, limit, total, onPage }: { page: number; limit: number; total: number; onPage: (p: number) => void }) {
+  const pages = Math.max(1, Math.ceil(total / limit));
+  return (
+    <nav class="actions" aria-label={t('pager.label')}>
+      <button type="button" class="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('pager.prev')}</button>
+      <span class="muted" aria-live="polite">{t('pager.status', { page, pages, total })}</span>
+      <button type="button" class="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>{t('pager.next')}</button>
+    </nav>
+  );
+}

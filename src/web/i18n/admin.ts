@@ -2,8 +2,6 @@
 export const admin: { vi: Record<string, string>; en: Record<string, string> } = {
   vi: {
     'admin.choose': '— Chọn —',
-    'admin.pager.label': 'Phân trang', 'admin.pager.prev': 'Trang trước', 'admin.pager.next': 'Trang sau',
-    'admin.pager.status': 'Trang {page}/{pages} · {total} mục',
     'admin.col.compliance': 'Tuân thủ', 'admin.col.nextAssessment': 'Hạn đánh giá lại',
     'admin.systemStatus.active': 'Đang vận hành', 'admin.systemStatus.decommissioned': 'Đã ngừng sử dụng',
 
@@ -87,8 +85,6 @@ export const admin: { vi: Record<string, string>; en: Record<string, string> } =
   },
   en: {
     'admin.choose': '— Choose —',
-    'admin.pager.label': 'Pages', 'admin.pager.prev': 'Previous page', 'admin.pager.next': 'Next page',
-    'admin.pager.status': 'Page {page} of {pages} · {total} items',
     'admin.col.compliance': 'Compliance', 'admin.col.nextAssessment': 'Re-assessment due',
     'admin.systemStatus.active': 'Active', 'admin.systemStatus.decommissioned': 'Decommissioned',
 

@@ -27,6 +27,7 @@ export const common: { vi: Record<string, string>; en: Record<string, string> } 
     'result.met': 'Đạt', 'result.partial': 'Đạt một phần', 'result.not_met': 'Không đạt', 'result.not_applicable': 'Không áp dụng',
     'cert.valid': 'Còn hiệu lực', 'cert.suspended': 'Tạm đình chỉ', 'cert.revoked': 'Đã thu hồi', 'cert.expired': 'Hết hạn',
     'scan.queued': 'Chờ chạy', 'scan.running': 'Đang chạy', 'scan.succeeded': 'Hoàn tất', 'scan.failed': 'Thất bại', 'scan.interrupted': 'Bị gián đoạn',
+    'pager.label': 'Phân trang', 'pager.prev': 'Trang trước', 'pager.next': 'Trang sau', 'pager.status': 'Trang {page}/{pages} · {total} mục',
     'role.admin': 'Quản trị', 'role.inspector': 'Thanh tra viên', 'role.owner': 'Chủ quản hệ thống',
   },
   en: {
@@ -56,6 +57,7 @@ export const common: { vi: Record<string, string>; en: Record<string, string> } 
     'result.met': 'Met', 'result.partial': 'Partially met', 'result.not_met': 'Not met', 'result.not_applicable': 'Not applicable',
     'cert.valid': 'Valid', 'cert.suspended': 'Suspended', 'cert.revoked': 'Revoked', 'cert.expired': 'Expired',
     'scan.queued': 'Queued', 'scan.running': 'Running', 'scan.succeeded': 'Succeeded', 'scan.failed': 'Failed', 'scan.interrupted': 'Interrupted',
+    'pager.label': 'Pages', 'pager.prev': 'Previous page', 'pager.next': 'Next page', 'pager.status': 'Page {page} of {pages} · {total} items',
     'role.admin': 'Administrator', 'role.inspector': 'Inspector', 'role.owner': 'System owner',
   },
 };

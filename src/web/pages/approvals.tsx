@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { api, ApiError, qs } from '../api';
-import { Badge, DownloadLink, ErrorBox, Field, Loaded, useLoad } from '../ui';
+import { allPages, api, ApiError, qs, type Page } from '../api';
+import { Badge, DownloadLink, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtDate, fmtPct, fmtTime, t, useLang } from '../i18n';
-import { allPages, Pager, type Page } from './inventory';
+
 
 /*
  * What waits for an admin: submitted assessments (approve / return), risk acceptances requested

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, qs } from '../api';
-import { ErrorBox, Field, Loaded, useLoad } from '../ui';
+import { api, ApiError, qs, type Page } from '../api';
+import { ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtTime, t, useLang } from '../i18n';
-import { Pager, type Page } from './inventory';
+
 
 /* The audit trail (admin): verification of its hash chain, and the events with filters and paging. */
 

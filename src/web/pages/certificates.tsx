@@ -1,9 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError, qs } from '../api';
-import { Badge, DownloadLink, ErrorBox, Field, Loaded, useLoad } from '../ui';
+import { allPages, api, ApiError, qs, type Page } from '../api';
+import { Badge, DownloadLink, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtDate, t, useLang } from '../i18n';
 import { hasRole, useMe } from '../session';
-import { allPages, Pager, type Page, type SystemItem } from './inventory';
+import { type SystemItem } from './inventory';
 
 /* Certificates (admin): the register, the signed PDFs, revocation with a reason, and issuing one. */
 

@@ -1,47 +1,22 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, qs } from '../api';
-import { Badge, ErrorBox, Field, Loaded, useLoad } from '../ui';
+import { allPages, api, ApiError, qs, type Page } from '../api';
+import { Badge, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { t, useLang } from '../i18n';
 
 /*
  * Inventory (admin): the systems with search and paging, a form to create one, and the CSV import
- * (all or nothing, per-row errors shown by ErrorBox). The helpers at the top are shared with the
- * other admin pages.
+ * (all or nothing, per-row errors shown by ErrorBox).
  */
 
-export interface Page<T> { items: T[]; total: number; page: number; limit: number }
 export interface Organization { id: string; code: string; name: string; type: string }
 export interface SystemItem {
   id: string; code: string; name: string; organization: string; level: number; status: string;
   compliance?: { state?: string };
 }
 
-/** Every page of a list (the API returns at most 100 items a page); stops after `maxPages`. */
-export async function allPages<T>(path: string, params: Record<string, string | number | boolean | undefined> = {}, maxPages = 50): Promise<T[]> {
-  const out: T[] = [];
-  for (let page = 1; page <= maxPages; page++) {
-    const r = await api.get<Page<T>>(`${path}${qs({ ...params, page, limit: 100 })}`);
-    out.push(...r.items);
-    if (out.length >= r.total || r.items.length === 0) break;
-  }
-  return out;
-}
-
 export const loadOrganizations = () => allPages<Organization>('/organizations');
 
 export const LEVELS = [1, 2, 3, 4, 5];
-
-/** Previous / next page with "page x of y". */
-export function Pager({ page, limit, total, onPage }: { page: number; limit: number; total: number; onPage: (p: number) => void }) {
-  const pages = Math.max(1, Math.ceil(total / limit));
-  return (
-    <nav class="actions" aria-label={t('admin.pager.label')}>
-      <button type="button" class="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('admin.pager.prev')}</button>
-      <span class="muted" aria-live="polite">{t('admin.pager.status', { page, pages, total })}</span>
-      <button type="button" class="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>{t('admin.pager.next')}</button>
-    </nav>
-  );
-}
 
 const PAGE_SIZE = 25;
 

@@ -3,7 +3,7 @@ import { api, qs } from '../api';
 import { fmtDate, t, useLang } from '../i18n';
 import { navigate, routeQuery } from '../router';
 import { useOrganizations } from '../orgs';
-import { Badge, Field, Loaded, useLoad } from '../ui';
+import { Badge, Field, Loaded, Pager, useLoad } from '../ui';
 
 const STATES = ['not_assessed', 'in_assessment', 'non_compliant', 'compliant', 'certified'];
 const GRADES = ['A+', 'A', 'A-', 'B+', 'B', 'B-', 'C+', 'C', 'C-', 'D+', 'D', 'D-', 'F', 'none'];
@@ -90,14 +90,3 @@ export function PortfolioPage() {
   );
 }
 
-export function Pager({ page, total, limit, onPage }: { page: number; total: number; limit: number; onPage: (p: number) => void }) {
-  const pages = Math.max(1, Math.ceil(total / limit));
-  if (pages <= 1) return null;
-  return (
-    <nav class="actions" aria-label={t('pager.label')}>
-      <button type="button" class="secondary" disabled={page <= 1} onClick={() => onPage(page - 1)}>{t('pager.prev')}</button>
-      <span class="pill">{t('pager.of', { page, pages })}</span>
-      <button type="button" class="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>{t('pager.next')}</button>
-    </nav>
-  );
-}

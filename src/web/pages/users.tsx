@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, qs } from '../api';
-import { ErrorBox, Field, Loaded, useLoad } from '../ui';
+import { api, ApiError, qs, type Page } from '../api';
+import { ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtTime, t, useLang } from '../i18n';
-import { loadOrganizations, Pager, type Organization, type Page } from './inventory';
+import { loadOrganizations, type Organization } from './inventory';
 
 /* Users (admin): the list with a role filter, a form to create one, activation on and off. */
 

@@ -1,0 +1,97 @@
+import { useState } from 'preact/hooks';
+import { ApiError } from '../api';
+import { ErrorBox } from '../ui';
+import { t } from '../i18n';
+import { type Me } from '../session';
+import { type FindingItem } from './findings';
+
+/* Types and helpers the finding page and its request forms share. */
+export interface Evidence { url?: string; title?: string }
+export interface HistoryEvent { at: string; by: string; action: string; from?: string; to?: string; comment?: string; evidence?: Evidence[] }
+export interface RiskAcceptance {
+  requestedBy: string; requestedAt: string; justification: string; compensatingControls: string; expiresAt: string;
+  approvedBy?: string; approvedAt?: string;
+}
+export interface Extension {
+  requestedBy: string; requestedAt: string; reason: string; dueAt: string;
+  decision?: 'approved' | 'rejected'; decidedBy?: string; decidedAt?: string; comment?: string;
+}
+export interface Finding extends Omit<FindingItem, 'riskAcceptance'> {
+  description?: string;
+  firstSeenAt?: string;
+  lastSeenAt?: string;
+  history: HistoryEvent[];
+  riskAcceptance?: RiskAcceptance;
+  extension?: Extension;
+}
+
+export const fieldError = (err: unknown, name: string) => (err instanceof ApiError ? err.field(name) : undefined);
+
+/** `YYYY-MM-DD` from a date input → the end of that day, local time, as ISO (the API judges it). */
+export function endOfDay(value: string): string | undefined {
+  if (!value) return undefined;
+  const d = new Date(`${value}T23:59:59`);
+  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+}
+
+export const safeHref = (url?: string) => (url && /^https?:\/\//i.test(url) ? url : undefined);
+
+/** What an action's form gets: reload the finding after a change, and say what was done. */
+export interface Ctl { reload: () => void; notify: (message: string) => void }
+
+/** Runs one API call at a time for a form: busy flag and its error; on success a notice and a reload. */
+export function useAction(ctl: Ctl) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (call: () => Promise<unknown>, message: string, after?: () => void) => {
+    setBusy(true); setError(undefined); ctl.notify('');
+    try {
+      await call();
+      after?.();
+      ctl.notify(message);
+      ctl.reload();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run };
+}
+
+/** The API's answer to a failed action; a conflict (someone changed it first) offers a reload. */
+export function ActionError({ error, reload }: { error: unknown; reload: () => void }) {
+  if (!error) return null;
+  const e = error instanceof ApiError ? error : undefined;
+  return (
+    <>
+      {e?.code === 'separation_of_duties'
+        ? <div class="error" role="alert"><p>{t('finding.page.separation')}</p></div>
+        : <ErrorBox error={error} />}
+      {e?.status === 409 && <p><button type="button" class="secondary" onClick={reload}>{t('action.reload')}</button></p>}
+    </>
+  );
+}
+
+export function Who({ id, me }: { id?: string | null; me: Me }) {
+  if (!id) return <span class="muted">{t('finding.page.unassigned')}</span>;
+  if (id === 'system') return <span>{t('finding.page.systemActor')}</span>;
+  if (id === me.id) return <span>{t('finding.page.you')}</span>;
+  return <code>{id}</code>;
+}
+
+/** Evidence links (only http/https become links; anything else is shown as text). */
+export function EvidenceLinks({ items }: { items?: Evidence[] }) {
+  if (!items?.length) return null;
+  return (
+    <p class="evidence">
+      <small>{t('finding.page.evidence')}: </small>
+      {items.map((ev, i) => {
+        const href = safeHref(ev.url);
+        const text = ev.title || ev.url || '—';
+        return <span key={i}>{i > 0 && ' · '}{href ? <a href={href} target="_blank" rel="noopener noreferrer">{text}</a> : text}</span>;
+      })}
+    </p>
+  );
+}
+
