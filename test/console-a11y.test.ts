@@ -29,7 +29,7 @@ describe('web console: accessibility and screenshots of the main pages in both l
     { role: 'inspector', name: 'system', path: () => `/systems/${ids.system}` },
     { role: 'inspector', name: 'assessment', path: () => `/assessments/${ids.assessment}` },
     { role: 'inspector', name: 'findings', path: () => '/findings' },
-    { role: 'owner', name: 'my-findings', path: () => '/findings?assignee=me' },
+    { role: 'owner', name: 'my-findings', path: () => '/findings' },
     { role: 'owner', name: 'finding', path: () => `/findings/${ids.finding}` },
     { role: 'admin', name: 'dashboard', path: () => '/dashboard' },
     { role: 'admin', name: 'approvals', path: () => '/approvals' },

@@ -79,8 +79,9 @@ interface NavItem { path: string; key: string; show: (me: Me) => boolean }
 const NAV: NavItem[] = [
   { path: '/dashboard', key: 'nav.dashboard', show: (me) => hasRole(me, 'admin', 'inspector') },
   { path: '/systems', key: 'nav.systems', show: () => true },
-  { path: '/findings', key: 'nav.findings', show: (me) => !hasRole(me, 'owner') || hasRole(me, 'admin', 'inspector') },
-  { path: '/findings?assignee=me', key: 'nav.myFindings', show: (me) => hasRole(me, 'owner') },
+  { path: '/findings', key: 'nav.findings', show: (me) => hasRole(me, 'admin', 'inspector') },
+  // an owner's findings are those of their organization's systems (the API shows them no others)
+  { path: '/findings', key: 'nav.myFindings', show: (me) => !hasRole(me, 'admin', 'inspector') },
   { path: '/approvals', key: 'nav.approvals', show: (me) => hasRole(me, 'admin') },
   { path: '/certificates', key: 'nav.certificates', show: (me) => hasRole(me, 'admin', 'owner') },
   { path: '/inventory', key: 'nav.inventory', show: (me) => hasRole(me, 'admin') },
@@ -88,7 +89,7 @@ const NAV: NavItem[] = [
   { path: '/audit', key: 'nav.audit', show: (me) => hasRole(me, 'admin') },
 ];
 
-const home = (me: Me) => (hasRole(me, 'admin') ? '/dashboard' : hasRole(me, 'inspector') ? '/systems' : '/findings?assignee=me');
+const home = (me: Me) => (hasRole(me, 'admin') ? '/dashboard' : hasRole(me, 'inspector') ? '/systems' : '/findings');
 
 function Routes({ path, me }: { path: string; me: Me }) {
   const p = path.split('?')[0];
@@ -125,7 +126,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
         <nav aria-label={t('nav.main')}>
           <ul>
             {NAV.filter((n) => n.show(me)).map((n) => (
-              <li key={n.path}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
+              <li key={n.key}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
             ))}
           </ul>
         </nav>

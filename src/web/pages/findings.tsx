@@ -3,6 +3,7 @@ import { api, qs } from '../api';
 import { Badge, DownloadLink, Field, Loaded, useLoad } from '../ui';
 import { fmtDate, t, useLang } from '../i18n';
 import { navigate, routeQuery, useRoute } from '../router';
+import { hasRole, useMe } from '../session';
 
 /*
  * The findings list: filters kept in the hash route (so `#/findings?overdue=true` links work and
@@ -80,7 +81,9 @@ export function FindingsPage() {
   const [q, setQ] = useState(params.q ?? '');
   useEffect(() => setQ(params.q ?? ''), [params.q]);
 
-  const mine = params.assignee === 'me';
+  // an owner sees their organization's findings only (the API scopes them): these are theirs
+  const me = useMe();
+  const mine = params.assignee === 'me' || (hasRole(me, 'owner') && !hasRole(me, 'admin', 'inspector'));
   const hasFilters = Object.keys(filters).length > 0;
 
   return (
