@@ -59,6 +59,10 @@ describe('the first-run demo (npm start on an empty data directory)', function (
       const body = (await mine.json()) as { total: number; items: { endpoints: string[] }[] };
       expect(body.total).to.be.greaterThan(0).and.below(124);
       expect(body.items.every((s) => s.endpoints.every((e) => /\.demo\.example\//.test(e)))).to.equal(true);
+      // each role's journey has something to start from: assessments waiting for the approver, open findings for the owner
+      const get = async (path: string, who: string) => (await (await fetch(`${base}/api/v1${path}`, { headers: { Authorization: `Bearer ${tokens[who]}` } })).json()) as { total: number };
+      expect((await get('/assessments?status=submitted', 'approver@attest.example')).total).to.equal(3);
+      expect((await get('/findings?status=open_any', 'owner@attest.example')).total).to.be.greaterThan(0);
     } finally {
       await stop(first.child);
     }

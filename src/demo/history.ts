@@ -24,7 +24,7 @@ export interface AssessmentSeed { assessment: Record<string, unknown>; controls:
  * answered partial / not met (with the inspector's note); the rest met, a few not applicable.
  */
 export function assessmentOf(s: DemoSystem, key: string, systemId: Types.ObjectId, orgId: Types.ObjectId, c: { checklist: { id: string; framework: string; version: string }; controls: FrozenControl[] },
-  opts: { status: 'approved' | 'in_progress'; at: Date; failing: number; answered?: number; inspector: string; approver: string }): AssessmentSeed {
+  opts: { status: 'approved' | 'submitted' | 'in_progress'; at: Date; failing: number; answered?: number; inspector: string; approver: string }): AssessmentSeed {
   const _id = demoId(`assessment:${key}`);
   const answered = opts.answered ?? c.controls.length;
   const results = c.controls.map((k, i) => {
@@ -38,13 +38,12 @@ export function assessmentOf(s: DemoSystem, key: string, systemId: Types.ObjectI
     };
   });
   const approved = opts.status === 'approved';
+  const submitted = approved || opts.status === 'submitted';
   const history = [
     { at: new Date(opts.at.getTime() - 20 * DAY), by: opts.inspector, to: 'draft' },
     { at: new Date(opts.at.getTime() - 19 * DAY), by: opts.inspector, from: 'draft', to: 'in_progress' },
-    ...(approved ? [
-      { at: new Date(opts.at.getTime() - 3 * DAY), by: opts.inspector, from: 'in_progress', to: 'submitted' },
-      { at: opts.at, by: opts.approver, from: 'submitted', to: 'approved' },
-    ] : []),
+    ...(submitted ? [{ at: new Date(opts.at.getTime() - 3 * DAY), by: opts.inspector, from: 'in_progress', to: 'submitted' }] : []),
+    ...(approved ? [{ at: opts.at, by: opts.approver, from: 'submitted', to: 'approved' }] : []),
   ];
   return {
     controls: { _id, controls: c.controls },
@@ -52,7 +51,8 @@ export function assessmentOf(s: DemoSystem, key: string, systemId: Types.ObjectI
       _id, system: systemId, organization: orgId, systemCode: s.code, systemName: s.name, level: s.level,
       checklist: { id: new Types.ObjectId(c.checklist.id), framework: c.checklist.framework, version: c.checklist.version },
       status: opts.status, results, createdBy: opts.inspector, history, version: results.length + history.length,
-      ...(approved && { summary: summarize(results as never), submittedBy: opts.inspector, submittedAt: new Date(opts.at.getTime() - 3 * DAY), approvedBy: opts.approver, approvedAt: opts.at }),
+      ...(submitted && { summary: summarize(results as never), submittedBy: opts.inspector, submittedAt: new Date(opts.at.getTime() - 3 * DAY) }),
+      ...(approved && { approvedBy: opts.approver, approvedAt: opts.at }),
       createdAt: new Date(opts.at.getTime() - 20 * DAY), updatedAt: opts.at,
     },
   };

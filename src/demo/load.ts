@@ -60,6 +60,8 @@ export async function loadDemo(passwords: DemoPasswords, now = new Date()): Prom
   const byLevel = new Map(await Promise.all([1, 2, 3, 4, 5].map(async (l) => [l, await checklists.controlsFor(checklistId, l)] as const)));
   const seeds: ReturnType<typeof assessmentOf>[] = [];
   const latestFor = new Map<string, ReturnType<typeof assessmentOf>>();
+  // the first systems in assessment wait for approval (fully answered, all met): the admin's journey starts there
+  let waiting = 3;
   plan.forEach((s, i) => {
     if (s.plan === 'not_assessed') return;
     const c = byLevel.get(s.level)!;
@@ -67,8 +69,11 @@ export async function loadDemo(passwords: DemoPasswords, now = new Date()): Prom
     const orgId = orgIds.get(s.org)!;
     const base = { inspector: inspector.id, approver: approver.id };
     if (s.earlier) seeds.push(assessmentOf(s, `${s.code}:earlier`, systemId, orgId, c, { ...base, status: 'approved', at: new Date(approvalDate(s, i, now).getTime() - 600 * DAY), failing: 2 }));
+    const submit = s.plan === 'in_assessment' && waiting-- > 0;
     const latest = s.plan === 'in_assessment'
-      ? assessmentOf(s, `${s.code}:current`, systemId, orgId, c, { ...base, status: 'in_progress', at: new Date(now.getTime() - (i % 20) * DAY), failing: 1, answered: Math.floor(c.controls.length / 2) })
+      ? assessmentOf(s, `${s.code}:current`, systemId, orgId, c, submit
+        ? { ...base, status: 'submitted', at: new Date(now.getTime() - DAY), failing: 0 }
+        : { ...base, status: 'in_progress', at: new Date(now.getTime() - (i % 20) * DAY), failing: 1, answered: Math.floor(c.controls.length / 2) })
       : assessmentOf(s, `${s.code}:latest`, systemId, orgId, c, { ...base, status: 'approved', at: approvalDate(s, i, now), failing: s.plan === 'non_compliant' ? 2 + (i % 3) : 0 });
     seeds.push(latest);
     latestFor.set(s.code, latest);
@@ -78,7 +83,7 @@ export async function loadDemo(passwords: DemoPasswords, now = new Date()): Prom
   for (const s of plan) {
     const latest = latestFor.get(s.code)?.assessment;
     if (!latest) continue;
-    const open = latest.status === 'in_progress';
+    const open = latest.status === 'in_progress' || latest.status === 'submitted';
     await store.updateById(System, sysIds.get(s.code), { $set: {
       assessmentCount: s.earlier ? 2 : 1, ...(open ? { activeAssessment: latest._id, activeAssessmentSince: latest.createdAt } : { lastApprovedAssessment: latest._id }),
     } });
