@@ -28,8 +28,14 @@ describe('web console: the owner resolves a finding, the inspector verifies it',
     expect(await owner.getByRole('row').filter({ hasText: 'Chưa cập nhật bản vá' }).count()).to.equal(1);
     await row.getByRole('link', { name: 'Máy chủ web lộ phiên bản Apache' }).click();
     await owner.getByRole('heading', { level: 1, name: /Máy chủ web lộ phiên bản Apache/ }).waitFor();
-    // an owner is never offered the inspector's moves
+    // an owner is never offered the inspector's moves, and is offered the requests the API allows them
     expect(await owner.getByRole('button', { name: 'Verify', exact: true }).count()).to.equal(0);
+    await owner.getByRole('button', { name: 'Request risk acceptance' }).waitFor();
+    await owner.getByRole('button', { name: 'Request extension' }).waitFor();
+    // the history names the inspector who raised it (by name, not by id)
+    await owner.locator('.history').getByText(a.users.inspector.name).first().waitFor();
+    expect((await api().get(`/api/v1/findings/${finding.id}`).set(bearer(a.owner))).body.requests).to.deep.equal({ riskAcceptance: true, extension: true });
+    expect((await api().get(`/api/v1/findings/${finding.id}`).set(bearer(a.admin))).body.requests).to.deep.equal({ riskAcceptance: false, extension: false });
     await owner.getByRole('button', { name: 'Start remediation' }).click();
     await owner.getByRole('button', { name: 'Resolve', exact: true }).waitFor();
     await owner.getByLabel('Note for the status change').fill('Đã ẩn phiên bản trong cấu hình ServerTokens Prod');

@@ -24,7 +24,7 @@ export const findingRoutes: RouteDef[] = [
     summary: `Assign or change the severity of every finding matching a filter (at most ${schemas.MAX_BULK})`,
     handler: (req) => queries.bulk(ctxOf(req), req.valid.body, schemas.MAX_BULK) },
   { method: 'get', path: '/findings/:id', tag: 'findings', access: 'findings:read', schema: schemas.byId,
-    summary: 'Get a finding with its full history', handler: async (req) => lifecycle.view(await lifecycle.load(ctxOf(req), req.valid.params.id), ctxOf(req).actor.roles) },
+    summary: 'Get a finding with its full history', handler: async (req) => lifecycle.withPeople(ctxOf(req), await lifecycle.load(ctxOf(req), req.valid.params.id)) },
   { method: 'patch', path: '/findings/:id', tag: 'findings', access: 'findings:write', schema: schemas.updateFinding,
     summary: 'Change severity (the deadline is recomputed) or assignee', handler: (req) => lifecycle.update(ctxOf(req), req.valid.params.id, req.valid.body) },
   { method: 'post', path: '/findings/:id/transitions', tag: 'findings', access: 'findings:act', schema: schemas.transition,

@@ -160,6 +160,14 @@ export async function emailsOf(filter: { ids?: string[]; organization?: string; 
   return rows.map((r) => r.email);
 }
 
+/** Display names of the given user ids (for the people named on a record; never e-mails or roles). */
+export async function namesOf(ids: string[]): Promise<Record<string, string>> {
+  const valid = [...new Set(ids.filter((i) => Types.ObjectId.isValid(i) && /^[0-9a-f]{24}$/i.test(i)))].slice(0, 200);
+  if (!valid.length) return {};
+  const rows = await User.find({ _id: { $in: valid.map((i) => new Types.ObjectId(i)) } }, { name: 1 }).lean();
+  return Object.fromEntries(rows.map((r) => [r._id.toString(), r.name]));
+}
+
 /** Whether `id` is an active user of `organization` (assignees must be: DESIGN §2). */
 export async function isActiveMemberOf(id: string, organization: string): Promise<boolean> {
   const u = await User.findById(id, { organization: 1, active: 1 }).lean();

@@ -12,7 +12,7 @@ import { Finding, fieldError, endOfDay, Ctl, useAction, ActionError, Who } from 
  */
 export function RiskSection({ f, me, pending, ctl }: { f: Finding; me: Me; pending: boolean; ctl: Ctl }) {
   const r = f.riskAcceptance;
-  const canRequest = hasRole(me, 'owner', 'inspector') && f.allowedTransitions.includes('risk_accepted') && !pending;
+  const canRequest = !!f.requests?.riskAcceptance && !pending;
   const canApprove = hasRole(me, 'admin') && pending;
   if (!r && !canRequest) return null;
   return (
@@ -22,11 +22,11 @@ export function RiskSection({ f, me, pending, ctl }: { f: Finding; me: Me; pendi
         <>
           <p>{pending ? t('finding.page.riskPending') : r.approvedAt ? t('finding.page.risk.approved', { date: fmtTime(r.approvedAt) }) : t('finding.page.risk.notPending')}</p>
           <dl class="facts">
-            <dt>{t('finding.page.risk.requested')}</dt><dd>{fmtTime(r.requestedAt)} · <Who id={r.requestedBy} me={me} /></dd>
+            <dt>{t('finding.page.risk.requested')}</dt><dd>{fmtTime(r.requestedAt)} · <Who id={r.requestedBy} me={me} people={f.people} /></dd>
             <dt>{t('finding.page.risk.justification')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{r.justification}</dd>
             <dt>{t('finding.page.risk.controls')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{r.compensatingControls}</dd>
             <dt>{t('finding.page.risk.expiresAt')}</dt><dd>{fmtDate(r.expiresAt)}</dd>
-            {r.approvedBy && <><dt>{t('finding.page.risk.approvedBy')}</dt><dd><Who id={r.approvedBy} me={me} /></dd></>}
+            {r.approvedBy && <><dt>{t('finding.page.risk.approvedBy')}</dt><dd><Who id={r.approvedBy} me={me} people={f.people} /></dd></>}
           </dl>
         </>
       )}
@@ -87,7 +87,7 @@ function RiskApproval({ f, ctl }: { f: Finding; ctl: Ctl }) {
 /** Deadline extension: the latest request, a request form (owner) and the decision (admin). */
 export function ExtensionSection({ f, me, pending, ctl }: { f: Finding; me: Me; pending: boolean; ctl: Ctl }) {
   const x = f.extension;
-  const canRequest = hasRole(me, 'owner') && !pending;
+  const canRequest = !!f.requests?.extension && !pending;
   const canDecide = hasRole(me, 'admin') && pending;
   if (!x && !canRequest) return null;
   return (
@@ -97,10 +97,10 @@ export function ExtensionSection({ f, me, pending, ctl }: { f: Finding; me: Me; 
         <>
           <p>{pending ? t('finding.page.ext.pending', { date: fmtDate(x.dueAt) }) : t(`finding.page.ext.${x.decision ?? 'approved'}`, { date: fmtDate(x.dueAt) })}</p>
           <dl class="facts">
-            <dt>{t('finding.page.ext.requested')}</dt><dd>{fmtTime(x.requestedAt)} · <Who id={x.requestedBy} me={me} /></dd>
+            <dt>{t('finding.page.ext.requested')}</dt><dd>{fmtTime(x.requestedAt)} · <Who id={x.requestedBy} me={me} people={f.people} /></dd>
             <dt>{t('finding.page.ext.dueAt')}</dt><dd>{fmtDate(x.dueAt)}</dd>
             <dt>{t('finding.page.ext.reason')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{x.reason}</dd>
-            {x.decidedAt && <><dt>{t('finding.page.ext.decided')}</dt><dd>{fmtTime(x.decidedAt)} · <Who id={x.decidedBy} me={me} /></dd></>}
+            {x.decidedAt && <><dt>{t('finding.page.ext.decided')}</dt><dd>{fmtTime(x.decidedAt)} · <Who id={x.decidedBy} me={me} people={f.people} /></dd></>}
             {x.comment && <><dt>{t('finding.page.ext.decisionNote')}</dt><dd style={{ whiteSpace: 'pre-wrap' }}>{x.comment}</dd></>}
           </dl>
         </>

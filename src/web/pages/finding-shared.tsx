@@ -23,6 +23,10 @@ export interface Finding extends Omit<FindingItem, 'riskAcceptance'> {
   history: HistoryEvent[];
   riskAcceptance?: RiskAcceptance;
   extension?: Extension;
+  /** the requests the caller may file now (the API decides) */
+  requests?: { riskAcceptance: boolean; extension: boolean };
+  /** names of the people on this finding, by user id */
+  people?: Record<string, string>;
 }
 
 export const fieldError = (err: unknown, name: string) => (err instanceof ApiError ? err.field(name) : undefined);
@@ -73,11 +77,11 @@ export function ActionError({ error, reload }: { error: unknown; reload: () => v
   );
 }
 
-export function Who({ id, me }: { id?: string | null; me: Me }) {
+export function Who({ id, me, people }: { id?: string | null; me: Me; people?: Record<string, string> }) {
   if (!id) return <span class="muted">{t('finding.page.unassigned')}</span>;
   if (id === 'system') return <span>{t('finding.page.systemActor')}</span>;
   if (id === me.id) return <span>{t('finding.page.you')}</span>;
-  return <code>{id}</code>;
+  return people?.[id] ? <span>{people[id]}</span> : <code>{id}</code>;
 }
 
 /** Evidence links (only http/https become links; anything else is shown as text). */

@@ -62,7 +62,7 @@ function FindingView({ f, me, ctl, notice }: { f: Finding; me: Me; ctl: Ctl; not
               {(f.source.check || f.source.target) && <span class="muted"> ({[f.source.check, f.source.target].filter(Boolean).join(' · ')})</span>}
             </dd>
             <dt>{t('col.due')}</dt><dd>{fmtDate(f.dueAt)}{f.overdue && <> <strong class="bad">{t('overdue')}</strong></>}</dd>
-            <dt>{t('findings.col.assignee')}</dt><dd><Who id={f.assignee} me={me} /></dd>
+            <dt>{t('findings.col.assignee')}</dt><dd><Who id={f.assignee} me={me} people={f.people} /></dd>
             <dt>{t('finding.page.firstSeen')}</dt><dd>{fmtTime(f.firstSeenAt ?? f.createdAt)}</dd>
             <dt>{t('finding.page.lastSeen')}</dt><dd>{fmtTime(f.lastSeenAt)}</dd>
           </dl>
@@ -94,7 +94,7 @@ function FindingView({ f, me, ctl, notice }: { f: Finding; me: Me; ctl: Ctl; not
                   <strong>{t(`finding.page.event.${h.action}`)}</strong>
                   {h.to && <> {h.from && <><Badge kind="finding" value={h.from} /> → </>}<Badge kind="finding" value={h.to} /></>}
                 </div>
-                <div class="muted"><small><time dateTime={h.at}>{fmtTime(h.at)}</time> · {t('finding.page.by')} <Who id={h.by} me={me} /></small></div>
+                <div class="muted"><small><time dateTime={h.at}>{fmtTime(h.at)}</time> · {t('finding.page.by')} <Who id={h.by} me={me} people={f.people} /></small></div>
                 {h.comment && <p style={{ whiteSpace: 'pre-wrap', margin: '.2rem 0' }}>{h.comment}</p>}
                 <EvidenceLinks items={h.evidence} />
               </li>
