@@ -53,6 +53,10 @@ describe('web console: the owner resolves a finding, the inspector verifies it',
     const inspector = await newPage('en');
     await login(inspector, a.users.inspector.email, PASSWORD);
     await inspector.goto(`${inspector.url().split('#')[0]}#/findings/${finding.id}`);
+    // assignees are chosen by name among the organization's users, never typed as ids
+    const assignee = inspector.getByLabel('Assignee', { exact: true });
+    await assignee.locator(`option[value="${a.users.owner.id}"]`, { hasText: a.users.owner.name }).waitFor({ state: 'attached' });
+    expect(await assignee.locator(`option[value="${a.users.otherOwner.id}"]`).count()).to.equal(0);
     await inspector.getByRole('button', { name: 'Verify', exact: true }).click();
     await inspector.locator('.badge', { hasText: 'Verified' }).first().waitFor();
     expect((await api().get(`/api/v1/findings/${finding.id}`).set(bearer(a.owner))).body.status).to.equal('verified');

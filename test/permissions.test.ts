@@ -12,6 +12,7 @@ const cases: MatrixCase[] = [
   { name: 'GET /organizations', method: 'get', setup: async () => ({ path: '/api/v1/organizations' }), expect: READ_ALL },
   { name: 'GET /organizations/:id', method: 'get', setup: async (a) => ({ path: `/api/v1/organizations/${a.org.id}` }), expect: { ...READ_ALL, otherOwner: 404 } },
   { name: 'POST /organizations', method: 'post', setup: async () => ({ path: '/api/v1/organizations', body: { code: uniq('O'), name: 'Tỉnh thử nghiệm', type: 'province' } }), expect: ADMIN_ONLY(201) },
+  { name: 'GET /organizations/:id/members', method: 'get', setup: async (a) => ({ path: `/api/v1/organizations/${a.org.id}/members` }), expect: ONLY(200, 'inspector') },
   { name: 'PATCH /organizations/:id', method: 'patch', setup: async (a) => ({ path: `/api/v1/organizations/${a.org.id}`, body: { name: 'Tên mới' } }), expect: ADMIN_ONLY(200) },
   { name: 'GET /users', method: 'get', setup: async () => ({ path: '/api/v1/users' }), expect: ADMIN_ONLY(200) },
   { name: 'GET /users/:id', method: 'get', setup: async (a) => ({ path: `/api/v1/users/${a.users.owner.id}` }), expect: ADMIN_ONLY(200) },

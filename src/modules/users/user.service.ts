@@ -160,6 +160,12 @@ export async function emailsOf(filter: { ids?: string[]; organization?: string; 
   return rows.map((r) => r.email);
 }
 
+/** The active users of an organization (who a finding of its systems may be assigned to): id, name, roles. */
+export async function membersOf(organization: string): Promise<{ id: string; name: string; roles: Role[] }[]> {
+  const rows = await User.find({ organization: new Types.ObjectId(organization), active: true }, { name: 1, roles: 1 }).limit(500).lean();
+  return rows.map((r) => ({ id: r._id.toString(), name: r.name, roles: r.roles })).sort((x, y) => x.name.localeCompare(y.name));
+}
+
 /** Display names of the given user ids (for the people named on a record; never e-mails or roles). */
 export async function namesOf(ids: string[]): Promise<Record<string, string>> {
   const valid = [...new Set(ids.filter((i) => Types.ObjectId.isValid(i) && /^[0-9a-f]{24}$/i.test(i)))].slice(0, 200);

@@ -65,8 +65,8 @@ export const owner: { vi: Record<string, string>; en: Record<string, string> } =
     'finding.page.comment.submit': 'Gửi bình luận',
 
     'finding.page.edit.heading': 'Mức độ và người xử lý',
-    'finding.page.edit.assignee': 'Người được giao (mã người dùng)',
-    'finding.page.edit.assigneeHint': 'Mã 24 ký tự của một người dùng thuộc cơ quan chủ quản; để trống để bỏ giao.',
+    'finding.page.edit.assignee': 'Người được giao',
+    'finding.page.edit.assigneeHint': 'Một người dùng của cơ quan chủ quản hệ thống.',
     'finding.page.edit.submit': 'Lưu thay đổi',
 
     'finding.page.risk.heading': 'Chấp nhận rủi ro',
@@ -172,8 +172,8 @@ export const owner: { vi: Record<string, string>; en: Record<string, string> } =
     'finding.page.comment.submit': 'Add comment',
 
     'finding.page.edit.heading': 'Severity and assignee',
-    'finding.page.edit.assignee': 'Assignee (user ID)',
-    'finding.page.edit.assigneeHint': 'The 24-character ID of a user of the owning organization; empty to unassign.',
+    'finding.page.edit.assignee': 'Assignee',
+    'finding.page.edit.assigneeHint': 'A user of the organization that owns the system.',
     'finding.page.edit.submit': 'Save changes',
 
     'finding.page.risk.heading': 'Risk acceptance',

@@ -193,10 +193,11 @@ function CommentForm({ f, ctl }: { f: Finding; ctl: Ctl }) {
   );
 }
 
-/** Inspector: severity (the API recomputes the deadline) and assignee (a user id; empty = nobody). */
+/** Inspector: severity (the API recomputes the deadline) and assignee (a member of the system's organization, or nobody). */
 function EditForm({ f, ctl }: { f: Finding; ctl: Ctl }) {
   const [severity, setSeverity] = useState(f.severity);
   const [assignee, setAssignee] = useState(f.assignee ?? '');
+  const members = useLoad(() => api.get<{ items: { id: string; name: string; roles: string[] }[] }>(`/organizations/${f.organization}/members`), [f.organization]);
   const a = useAction(ctl);
   return (
     <section class="card" aria-labelledby="finding-edit">
@@ -216,7 +217,13 @@ function EditForm({ f, ctl }: { f: Finding; ctl: Ctl }) {
           )}
         </Field>
         <Field label={t('finding.page.edit.assignee')} error={fieldError(a.error, 'assignee')} hint={t('finding.page.edit.assigneeHint')}>
-          {(id, d) => <input id={id} aria-describedby={d} value={assignee} spellcheck={false} autoComplete="off" onInput={(e) => setAssignee(e.currentTarget.value)} />}
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+              <option value="">{t('finding.page.unassigned')}</option>
+              {f.assignee && !members.data?.items.some((m) => m.id === f.assignee) && <option value={f.assignee}>{f.people?.[f.assignee] ?? f.assignee}</option>}
+              {(members.data?.items ?? []).map((m) => <option key={m.id} value={m.id}>{m.name} ({m.roles.map((r) => t(`role.${r}`)).join(', ')})</option>)}
+            </select>
+          )}
         </Field>
         <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.edit.submit')}</button></div>
         <ActionError error={a.error} reload={ctl.reload} />
