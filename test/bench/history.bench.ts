@@ -4,6 +4,7 @@
  * /audit/verify of the whole chain. Ends with one JSON line of the figures.
  * BENCH_SECONDS (default 5) sets each measurement's duration; BENCH_SCALE (default 1) the data.
  */
+import { ensureTrialIdentity } from '../../src/modules/reports/sign';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,8 +55,12 @@ async function main() {
 
     const port = await freePort();
     const { MONGODB_URI: _ignored, ...env } = process.env;
+    // production with MONGODB_URI signs certificates with a configured identity: a trial one here
+    const signingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-bench-signing-'));
+    const identity = ensureTrialIdentity(signingDir);
     server = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', NODE_ENV: 'production' },
+      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', NODE_ENV: 'production',
+        SIGNING_P12: path.join(signingDir, 'signing', 'trial.p12'), SIGNING_P12_PASSWORD: identity.passphrase },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const base = `http://127.0.0.1:${port}`;
@@ -78,6 +83,7 @@ async function main() {
       ['filteredFindings', '/api/v1/findings?status=open_any&severity=high&limit=20', inspector],
       ['auditPage1', '/api/v1/audit?limit=20', admin],
       ['auditFiltered', `/api/v1/audit?entity=finding&entityId=${finding}&limit=20`, admin],
+      ['dashboard', '/api/v1/dashboard', admin],
     ];
     const results: Record<string, { p50: number; p99: number; rps: number; healthzRps: number }> = {};
     const healthz: number[] = [];
