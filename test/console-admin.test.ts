@@ -53,4 +53,19 @@ describe('web console: the admin approves, issues a certificate and downloads it
     expect(text).to.match(/valid|còn hiệu lực/i);
     expect(text).to.not.contain(system.id);
   });
+
+  it('when the admin edits a system in the console, then a bad endpoint is explained beside its field and a good one is saved', async () => {
+    const page = await newPage('en');
+    await login(page, a.users.admin.email, PASSWORD);
+    await page.goto(`${baseUrl}/#/systems/${system.id}`);
+    await page.getByRole('button', { name: 'Edit system details' }).click();
+    const endpoints = page.getByLabel('Endpoints (one URL or host:port per line)');
+    await endpoints.fill('not a url');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.locator('.field-error', { hasText: 'must be an http(s) URL or host:port' }).waitFor();
+    await endpoints.fill('https://portal.example.gov.vn/');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByText('https://portal.example.gov.vn/').waitFor();
+    expect((await api().get(`/api/v1/systems/${system.id}`).set(bearer(a.admin))).body.endpoints).to.deep.equal(['https://portal.example.gov.vn/']);
+  });
 });

@@ -5,6 +5,7 @@ import { navigate } from '../router';
 import { hasRole, useMe } from '../session';
 import { useOrganizations } from '../orgs';
 import { Badge, DownloadLink, ErrorBox, Loaded, useLoad } from '../ui';
+import { EditSystem } from './system-edit';
 
 /** A scan run while it runs: progress from GET /scans/:id every second until it ends. */
 function ScanWatch({ id, onDone }: { id: string; onDone: () => void }) {
@@ -88,6 +89,7 @@ export function SystemPage({ id }: { id: string }) {
             {s.activeAssessment && <a class="button" href={`#/assessments/${s.activeAssessment}`}>{t('system.openAssessment')}</a>}
             {inspector && <button type="button" class="secondary" onClick={startScan} disabled={!!scanId && !!s.activeScan}>{t('system.startScan')}</button>}
             {s.certificate && hasRole(me, 'admin', 'owner') && <DownloadLink href={`/certificates/${s.certificate.id}/pdf`}>{t('system.certificatePdf')}</DownloadLink>}
+            {hasRole(me, 'admin') && <EditSystem s={s} onSaved={system.reload} />}
           </div>
           {scanId && <ScanWatch id={scanId} onDone={() => { system.reload(); scans.reload(); findings.reload(); }} />}
           <section class="card">
