@@ -45,6 +45,10 @@ describe('web console: the inspector assesses a system and scans it', function (
     await first.getByText(/Someone else saved this result before you/).waitFor();
     await page.reload();
     await page.getByRole('heading', { level: 1, name: `Assessment of ${system.code}` }).waitFor();
+    // evidence: a file uploaded on a control is linked to it at once
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+    await cards.first().getByLabel('Upload an evidence file').setInputFiles({ name: 'bien-ban-kiem-tra.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await cards.first().getByRole('link', { name: /bien-ban-kiem-tra\.pdf/ }).waitFor();
 
     for (const group of ['Management requirements', 'Technical requirements']) {
       await page.getByRole('button', { name: new RegExp(`^${group}`) }).click();
