@@ -2,7 +2,7 @@ import { Types, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from '../http/errors';
 import { isDuplicateKey, normalizeWriteError } from './db-errors';
 import { writer } from './writer';
-import { Generation, generationBump, isCached } from './cache';
+import { bump, idsOf, lean, write, writable } from './write-job';
 
 export { DuplicateKeyError, isDuplicateKey } from './db-errors';
 export { findByIds, streamInOrder } from './reads';
@@ -32,43 +32,6 @@ export { configureStore, backend, laneDepth, type Backend } from './writer';
 type AnyModel = Model<any>;
 type Id = unknown;
 export type Update = UpdateQuery<any>;
-
-/** The model bound to the connection that writes: the lane's on FerretDB, the pool's otherwise. */
-function writable<M extends AnyModel>(m: M): M {
-  const conn = writer.laneConnection;
-  if (!conn) return m;
-  return (conn.models[m.modelName] ?? conn.model(m.modelName, m.schema, m.collection.collectionName)) as M;
-}
-
-/**
- * Runs one write: through the lane on FerretDB, with errors normalised. A write of a cached
- * collection then bumps its generation for the documents it touched (`ids`; 'all' when unknown).
- */
-async function write<T>(m: AnyModel, job: (w: AnyModel) => Promise<T>, opts: { raw?: boolean; ids?: unknown[] | 'all' } = {}): Promise<T> {
-  const w = writable(m);
-  try {
-    return writer.lane ? await writer.lane.run(() => job(w)) : await job(w);
-  } catch (err) {
-    throw opts.raw ? err : normalizeWriteError(err, m);
-  } finally {
-    // also after a failed write: it may have been applied before the error reached us
-    if (isCached(m.collection.collectionName)) await bumpGeneration(m.collection.collectionName, opts.ids ?? 'all');
-  }
-}
-
-function bumpGeneration(collection: string, ids: unknown[] | 'all'): Promise<unknown> {
-  const g = writable(Generation);
-  const job = () => g.updateOne({ _id: collection }, { $inc: generationBump(ids) }, { upsert: true });
-  return writer.lane ? writer.lane.run(job) : job();
-}
-
-/** Adds the version increment every conditional or versioned write carries. */
-function bump(update: Update): Update {
-  return { ...update, $inc: { ...(update.$inc as object), version: 1 } };
-}
-
-const lean = <T>(doc: { toObject(): unknown }) => doc.toObject() as T;
-const idsOf = (docs: object[]): unknown[] | 'all' => (docs.every((d) => (d as { _id?: unknown })._id !== undefined) ? docs.map((d) => (d as { _id: unknown })._id) : 'all');
 
 /** Inserts one document (defaults and validation of the schema applied); returns it. */
 export function insertOne<T>(m: AnyModel, doc: object): Promise<T> {
