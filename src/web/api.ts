@@ -14,6 +14,9 @@ export class ApiError extends Error {
   }
 }
 
+/** The API's reason for one field of a failed request (shown beside that field), if it gave one. */
+export const fieldError = (err: unknown, name: string): string | undefined => (err instanceof ApiError ? err.field(name) : undefined);
+
 type Listener = () => void;
 const expiredListeners = new Set<Listener>();
 export const onSessionExpired = (l: Listener) => { expiredListeners.add(l); return () => expiredListeners.delete(l); };

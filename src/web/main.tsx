@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, onSessionExpired } from './api';
+import { api, ApiError, fieldError, onSessionExpired } from './api';
 import { setLang, t, useLang, type Lang } from './i18n';
 import { match, navigate, useRoute } from './router';
 import { hasRole, SessionContext, type Me } from './session';
@@ -58,10 +58,10 @@ function Login({ notice, onDone }: { notice?: string; onDone: (me: Me) => void }
       {notice && <p class="notice" role="status">{notice}</p>}
       {message ? <p class="error" role="alert">{message}</p> : error ? <ErrorBox error={error} /> : null}
       <form class="card" onSubmit={submit}>
-        <Field label={t('login.email')} error={error instanceof ApiError ? error.field('email') : undefined}>
+        <Field label={t('login.email')} error={fieldError(error, 'email')}>
           {(id, d) => <input id={id} aria-describedby={d} type="email" autoComplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />}
         </Field>
-        <Field label={t('login.password')} error={error instanceof ApiError ? error.field('password') : undefined}>
+        <Field label={t('login.password')} error={fieldError(error, 'password')}>
           {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />}
         </Field>
         <button type="submit" disabled={busy}>{t('login.submit')}</button>

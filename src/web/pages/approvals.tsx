@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
-import { allPages, api, ApiError, qs, type Page } from '../api';
+import { allPages, api, ApiError, fieldError, type Page, qs } from '../api';
 import { Badge, DownloadLink, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtDate, fmtPct, fmtTime, t, useLang } from '../i18n';
 
@@ -110,7 +110,7 @@ function AssessmentItem({ a, onDone }: { a: Assessment; onDone: (msg: string) =>
         <DownloadLink href={`/assessments/${a.id}/report.pdf`}>{t('admin.appr.reportPdf')}</DownloadLink>
       </div>
       <form class="form" onSubmit={(e) => { e.preventDefault(); act('return'); }}>
-        <Field label={t('admin.appr.returnReason')} error={error instanceof ApiError ? error.field('reason') : undefined}>
+        <Field label={t('admin.appr.returnReason')} error={fieldError(error, 'reason')}>
           {(id, d) => <textarea id={id} aria-describedby={d} rows={2} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
         </Field>
         <ErrorBox error={error} />
@@ -178,7 +178,7 @@ function RiskItem({ p, onDone }: { p: Pending; onDone: (msg: string) => void }) 
         <dt>{t('admin.appr.acceptUntil')}</dt><dd>{fmtDate(r.expiresAt)}</dd>
       </FindingFacts>
       <form class="form" onSubmit={approve}>
-        <Field label={t('admin.appr.comment')} error={error instanceof ApiError ? error.field('comment') : undefined}>
+        <Field label={t('admin.appr.comment')} error={fieldError(error, 'comment')}>
           {(id, d) => <textarea id={id} aria-describedby={d} rows={2} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
         </Field>
         <ErrorBox error={error} />
@@ -227,7 +227,7 @@ function ExtensionItem({ p, onDone }: { p: Pending; onDone: (msg: string) => voi
         <dt>{t('admin.appr.reason')}</dt><dd>{x.reason}</dd>
       </FindingFacts>
       <form class="form" onSubmit={(e) => { e.preventDefault(); decide(true); }}>
-        <Field label={t('admin.appr.comment')} error={error instanceof ApiError ? error.field('comment') : undefined}>
+        <Field label={t('admin.appr.comment')} error={fieldError(error, 'comment')}>
           {(id, d) => <textarea id={id} aria-describedby={d} rows={2} value={comment} onInput={(e) => setComment(e.currentTarget.value)} />}
         </Field>
         <ErrorBox error={error} />

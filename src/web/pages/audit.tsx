@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, qs, type Page } from '../api';
+import { api, fieldError, type Page, qs } from '../api';
 import { ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtTime, t, useLang } from '../i18n';
 
@@ -32,7 +32,7 @@ export function AuditPage() {
     entity: filters.entity, entityId: filters.entityId.trim(), actor: filters.actor.trim(), action: filters.action.trim(),
     from: dayStart(filters.from), to: dayEnd(filters.to), page, limit: PAGE_SIZE,
   })}`), [filters, page]);
-  const fieldErr = (name: string) => (events.error instanceof ApiError ? events.error.field(name) : undefined);
+  const fieldErr = (name: string) => fieldError(events.error, name);
   const set = (k: keyof Filters) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
 
   return (

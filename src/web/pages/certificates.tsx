@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { allPages, api, ApiError, qs, type Page } from '../api';
+import { allPages, api, ApiError, fieldError, type Page, qs } from '../api';
 import { Badge, DownloadLink, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtDate, t, useLang } from '../i18n';
 import { hasRole, useMe } from '../session';
@@ -115,7 +115,7 @@ function RevokeForm({ cert, onCancel, onRevoked }: { cert: Certificate; onCancel
     <section aria-labelledby="cert-revoke">
       <h2 id="cert-revoke" tabIndex={-1} ref={heading}>{t('admin.cert.revokeTitle', { number: cert.number, code: cert.snapshot.code })}</h2>
       <form class="form" onSubmit={submit}>
-        <Field label={t('admin.cert.reason')} error={error instanceof ApiError ? error.field('reason') : undefined}>
+        <Field label={t('admin.cert.reason')} error={fieldError(error, 'reason')}>
           {(id, d) => <textarea id={id} aria-describedby={d} rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
         </Field>
         <ErrorBox error={error} />

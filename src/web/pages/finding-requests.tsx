@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api } from '../api';
+import { api, fieldError } from '../api';
 import { Field } from '../ui';
 import { fmtDate, fmtTime, t } from '../i18n';
 import { hasRole, type Me } from '../session';
-import { Finding, fieldError, endOfDay, Ctl, useAction, ActionError, Who } from './finding-shared';
+import { Finding, endOfDay, Ctl, useAction, ActionError, Who } from './finding-shared';
 
 /* Risk acceptance and deadline extension: the owner's (or inspector's) request, the admin's decision. */
 /**

@@ -29,7 +29,6 @@ export interface Finding extends Omit<FindingItem, 'riskAcceptance'> {
   people?: Record<string, string>;
 }
 
-export const fieldError = (err: unknown, name: string) => (err instanceof ApiError ? err.field(name) : undefined);
 
 /** `YYYY-MM-DD` from a date input → the end of that day, local time, as ISO (the API judges it). */
 export function endOfDay(value: string): string | undefined {

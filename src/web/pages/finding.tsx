@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, ApiError, fieldError } from '../api';
 import { Badge, Field, Loaded, useLoad } from '../ui';
 import { fmtDate, fmtTime, t, useLang } from '../i18n';
 import { hasRole, useMe, type Me } from '../session';
@@ -12,7 +12,7 @@ import { SEVERITY_VALUES } from './findings';
  * validation messages next to their fields. After every action the finding is read again.
  */
 
-import { Finding, fieldError, Ctl, useAction, ActionError, Who, EvidenceLinks } from './finding-shared';
+import { Finding, Ctl, useAction, ActionError, Who, EvidenceLinks } from './finding-shared';
 import { ExtensionSection, RiskSection } from './finding-requests';
 export function FindingPage({ id }: { id: string }) {
   useLang();

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { allPages, api, ApiError, qs, type Page } from '../api';
+import { allPages, api, fieldError, type Page, qs } from '../api';
 import { Badge, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { t, useLang } from '../i18n';
 
@@ -88,7 +88,7 @@ function CreateSystem({ orgs, orgError, onCreated }: { orgs: Organization[]; org
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<SystemItem>();
   const set = (k: keyof typeof empty) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value });
-  const fieldErr = (name: string) => (error instanceof ApiError ? error.field(name) : undefined);
+  const fieldErr = (name: string) => fieldError(error, name);
 
   const submit = async (e: Event) => {
     e.preventDefault();

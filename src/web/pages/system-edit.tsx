@@ -1,9 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../api';
+import { api, ApiError, fieldError } from '../api';
 import { t } from '../i18n';
 import { ErrorBox, Field } from '../ui';
 
-const fieldError = (err: unknown, name: string) => (err instanceof ApiError ? err.field(name) : undefined);
 const ports = (text: string) => text.split(/[\s,;]+/).filter(Boolean).map(Number);
 
 /** Admin: the inventory fields of one system (PATCH /systems/:id); the API validates every one. */

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, qs, type Page } from '../api';
+import { api, fieldError, type Page, qs } from '../api';
 import { ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtTime, t, useLang } from '../i18n';
 import { loadOrganizations, type Organization } from './inventory';
@@ -95,7 +95,7 @@ function CreateUser({ orgs, orgError, onCreated }: { orgs: Organization[]; orgEr
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<User>();
-  const fieldErr = (f: string) => (error instanceof ApiError ? error.field(f) : undefined);
+  const fieldErr = (f: string) => fieldError(error, f);
   const isOwner = roles.includes('owner');
 
   const submit = async (e: Event) => {
