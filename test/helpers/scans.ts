@@ -37,5 +37,12 @@ export async function waitForRun(token: string, id: string, ms = 30_000): Promis
 export async function scan(token: string, system: string, checks?: string[]) {
   const res = await api().post(`/api/v1/systems/${system}/scans`).set(bearer(token)).send(checks ? { checks } : {});
   expect(res.status, JSON.stringify(res.body)).to.equal(202);
-  return waitForRun(token, res.body.id);
+  const run = await waitForRun(token, res.body.id);
+  // the run's last step, after its final status: the system's slot is released (scan.runner.ts)
+  for (let i = 0; i < 50; i++) {
+    const sys = await api().get(`/api/v1/systems/${system}`).set(bearer(token));
+    if (sys.status !== 200 || sys.body.activeScan !== res.body.id) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return run;
 }
