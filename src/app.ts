@@ -41,6 +41,8 @@ import { configureScanner } from './modules/scans/scan.runner';
 import { configureMailer } from './modules/notifications/notification.service';
 import * as compliance from './modules/compliance/compliance.service';
 import { configureTokenCache } from './modules/auth/token.service';
+import { SESSIONS_COLLECTION } from './modules/auth/token.model';
+import { onFault } from './db/faults';
 import { configureUserCache } from './modules/users/user.service';
 import { version } from '../package.json';
 
@@ -111,6 +113,7 @@ export function createApp(deps: AppDeps): AppHandle {
 
   app.use(timeRequests);
   watchDatabase();
+  onFault('log', (f) => logger.error({ component: 'database', kind: f.kind, collection: f.collection }, `database fault: ${f.message}`));
   // the paths outside the API answer undeclared methods with 405 too
   for (const path of ['/', '/healthz', '/metrics', '/readyz', '/api/v1/openapi.json', '/docs', '/verify/:code']) app.all(path, allowOnly(['get']));
   app.all('/verify/:code/check', allowOnly(['post']));
@@ -144,10 +147,11 @@ export function createApp(deps: AppDeps): AppHandle {
 
   const store = MongoStore.create({
     client: mongoose.connection.getClient() as never,
-    collectionName: 'sessions',
-    // FerretDB has no TTL indexes: expired sessions are removed by an interval sweep
-    autoRemove: 'interval',
-    autoRemoveInterval: 10,
+    collectionName: SESSIONS_COLLECTION,
+    // no sweep of its own: connect-mongo's sweeps with an unacknowledged (w: 0) delete, whose stray
+    // reply desynchronised FerretDB's pooled connection; the auth-cleanup job removes expired
+    // sessions with an acknowledged delete (token.service.ts) on every database
+    autoRemove: 'disabled',
     ttl: config.tokenTtlHours * 3600,
     stringify: false,
   });

@@ -1,6 +1,8 @@
 import Joi from 'joi';
 import path from 'node:path';
+import { validate } from 'node-cron';
 import { parseAllowList } from './modules/scans/targets';
+import { PATCHES } from './db/ferretdb-install';
 
 /** Typed, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -12,6 +14,8 @@ export interface Config {
   embedded: boolean;
   dataDir: string;
   ferretdbBin: string;
+  /** build patches left out of the embedded FerretDB: only to show what a patch fixes (README) */
+  ferretdbWithoutPatches: string[];
   adminEmail?: string;
   adminPassword?: string;
   sessionSecret?: string;
@@ -57,6 +61,8 @@ export interface Config {
   metricsHost: string;
   /** public certificate verifications per address per minute */
   verifyRateLimit: number;
+  /** cron expressions replacing scheduled jobs' defaults, by job name ('*': every job) */
+  jobSchedules: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +81,7 @@ const schema = Joi.object({
   MONGODB_URI: Joi.string().uri({ scheme: ['mongodb', 'mongodb+srv'] }),
   DATA_DIR: Joi.string().default('./data'),
   FERRETDB_BIN: Joi.string(),
+  FERRETDB_WITHOUT_PATCHES: Joi.string().pattern(/^\s*[a-z0-9-]+(\s*,\s*[a-z0-9-]+)*\s*$/),
   ADMIN_EMAIL: Joi.string().email({ tlds: { allow: false } }).lowercase(),
   ADMIN_PASSWORD: Joi.string().min(12).max(128),
   SESSION_SECRET: Joi.string().min(32),
@@ -108,7 +115,30 @@ const schema = Joi.object({
   METRICS_PORT: Joi.number().integer().min(1).max(65535),
   METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
   VERIFY_RATE_LIMIT: Joi.number().integer().min(1).max(10_000).default(60),
+  JOB_SCHEDULES: Joi.string().allow(''),
 }).unknown(true);
+
+/** `job=cron;job=cron` ('*' names every job); each cron is checked by node-cron, job names when jobs register. */
+function jobSchedules(text: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (text ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9*][A-Za-z0-9._:-]*)\s*=\s*(.+)$/.exec(part);
+    if (!m) throw new ConfigError('JOB_SCHEDULES', `has "${part}": expected job=cron`);
+    if (!validate(m[2].trim())) throw new ConfigError('JOB_SCHEDULES', `has an invalid cron expression for ${m[1]}: "${m[2].trim()}"`);
+    out[m[1]] = m[2].trim();
+  }
+  return out;
+}
+
+function withoutPatches(v: Record<string, unknown>, embeddedDefaultBin: boolean): string[] {
+  const ids = String(v.FERRETDB_WITHOUT_PATCHES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (!ids.length) return [];
+  const unknown = ids.filter((id) => !PATCHES.some((p) => p.id === id));
+  if (unknown.length) throw new ConfigError('FERRETDB_WITHOUT_PATCHES', `names unknown patches: ${unknown.join(', ')} (patches: ${PATCHES.map((p) => p.id).join(', ')})`);
+  if (v.NODE_ENV === 'production') throw new ConfigError('FERRETDB_WITHOUT_PATCHES', 'is for experiments only, never in production');
+  if (embeddedDefaultBin) throw new ConfigError('FERRETDB_WITHOUT_PATCHES', 'needs FERRETDB_BIN set to a path of its own: the default binary is always fully patched');
+  return ids;
+}
 
 function ports(list: string): number[] {
   const out = list.split(',').map((p) => Number(p.trim()));
@@ -152,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     embedded,
     dataDir: path.resolve(cwd, v.DATA_DIR),
     ferretdbBin: path.resolve(cwd, v.FERRETDB_BIN ?? '.tools/bin/ferretdb'),
+    ferretdbWithoutPatches: withoutPatches(v, !v.FERRETDB_BIN || path.resolve(cwd, v.FERRETDB_BIN) === path.resolve(cwd, '.tools/bin/ferretdb')),
     adminEmail: v.ADMIN_EMAIL ?? (embedded ? 'admin@attest.example' : undefined),
     adminPassword: v.ADMIN_PASSWORD,
     sessionSecret: v.SESSION_SECRET,
@@ -185,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     verifyRateLimit: v.VERIFY_RATE_LIMIT,
     metricsPort: v.METRICS_PORT,
     metricsHost: v.METRICS_HOST,
+    jobSchedules: jobSchedules(v.JOB_SCHEDULES),
   });
 }

@@ -1,37 +1,47 @@
 import { Schema, model, type Model } from 'mongoose';
+import { canonicalJson } from '../shared/canonical';
+import { sameId } from './faults';
+import { onLane, writable } from './writer';
 
 /*
  * Small collections that hot paths read whole (systems, organizations, finding boards, settings,
- * scan schedules) are served from memory and revalidated on every read. On the embedded FerretDB
- * a read costs what it decodes (~0.2 ms per KB: 124 system documents ≈ 25 ms a query); here a read
- * costs one lookup by _id of the collection's generation document, plus the documents that
- * changed since this process last looked.
+ * scan schedules, certificates) are served from memory and revalidated on every read. On the
+ * embedded FerretDB a read costs what it decodes (~0.2 ms per KB: 124 system documents ≈ 25 ms a
+ * query); here a read costs one lookup by _id of the collection's generation document, plus the
+ * documents that changed since this process last looked.
  *
- * The generation document counts writes per document (`docs.<id>`) and writes whose documents
- * are not known one by one (`all`: bulk updates, deletes by filter). Every write of a cached
- * collection through the store bumps it after the write (src/db/store.ts), in whichever instance
- * it happens, so a read never serves a document older than the last write that completed before
- * the read began. Writes that bypass the store are not seen until one that goes through it.
+ * The generation document counts writes per document (`docs.<id>`) and writes whose documents are
+ * not known one by one (`all`: bulk updates, deletes by filter). Every write of a cached collection
+ * through the store moves the counter twice, before and after itself (write-job.ts), in whichever
+ * instance it happens: an odd counter means "a write may be under way, or its writer died", and such
+ * a document is read again on every read until the counter is even. So a read never serves a
+ * document older than the last write that completed before the read began, and a crash between a
+ * write and its second move leaves no instance stale. Writes that bypass the store are not seen
+ * until one that goes through it (or the consistency check, src/consistency/).
  */
 interface GenerationDoc { _id: string; all?: number; docs?: Record<string, number> }
 export const Generation = model<GenerationDoc>('Generation', new Schema<GenerationDoc>({ _id: String, all: Number, docs: Schema.Types.Mixed }, { versionKey: false, minimize: false }), 'generations');
 
-const cached = new Set<string>();
+const cached = new Map<string, Model<any>>();
 interface Held { all: number; counters: Record<string, number>; docs: Map<string, unknown> }
 const held = new Map<string, Held>();
-const refreshing = new Map<string, Promise<Held>>();
+/** The refresh under way per collection, and the one queued behind it. */
+const refreshing = new Map<string, { current?: Promise<Held>; next?: Promise<Held> }>();
 
 const keyOf = (m: Model<any>) => m.collection.collectionName;
 const counterKey = (id: unknown) => String(id);
 /** Ids that cannot be a field name (a `.` or a leading `$`) are counted under `all`. */
 const countable = (id: unknown) => !/\.|^\$/.test(String(id));
+const odd = (n: number | undefined) => (n ?? 0) % 2 !== 0;
 
-/** Marks a model's collection as cached; its writes through the store bump the generation. */
+/** Marks a model's collection as cached; its writes through the store move the generation. */
 export function cacheCollection(m: Model<any>): void {
-  cached.add(keyOf(m));
+  cached.set(keyOf(m), m);
 }
 
 export const isCached = (collection: string) => cached.has(collection);
+/** The cached collections' models (the consistency check walks them). */
+export const cachedModels = () => [...cached.values()];
 
 /** The $inc that records a write: per document when the ids are known, `all` otherwise. */
 export function generationBump(ids: unknown[] | 'all'): Record<string, number> {
@@ -39,36 +49,110 @@ export function generationBump(ids: unknown[] | 'all'): Record<string, number> {
   return Object.fromEntries(ids.map((id) => [`docs.${counterKey(id)}`, 1]));
 }
 
+async function readGeneration(key: string): Promise<GenerationDoc> {
+  return (await Generation.findById(key).lean()) ?? { _id: key };
+}
+
+async function readAll(m: Model<any>): Promise<Map<string, unknown>> {
+  const docs = new Map<string, unknown>();
+  for (const d of await m.find({}).lean().exec() as { _id: unknown }[]) docs.set(counterKey(d._id), d);
+  return docs;
+}
+
 async function refresh(m: Model<any>, key: string, prev: Held | undefined): Promise<Held> {
-  // the generation is read before the documents: a write landing meanwhile bumps it afterwards,
+  // the generation is read before the documents: a write landing meanwhile moves it afterwards,
   // so the next read fetches that document again
-  const g: GenerationDoc = (await Generation.findById(key).lean()) ?? { _id: key };
+  const g = await readGeneration(key);
   const all = g.all ?? 0;
   const counters = g.docs ?? {};
-  if (!prev || prev.all !== all) {
-    const docs = new Map((await m.find({}).lean().exec()).map((d: { _id: unknown }) => [counterKey(d._id), d as unknown]));
-    return { all, counters, docs };
-  }
-  const changed = Object.keys(counters).filter((k) => counters[k] !== prev.counters[k]);
-  if (!changed.length) return prev;
+  if (!prev || prev.all !== all || odd(all)) return { all, counters, docs: await readAll(m) };
+  const changed = Object.keys(counters).filter((k) => counters[k] !== prev.counters[k] || odd(counters[k]));
+  if (!changed.length) return { ...prev, counters };
   const docs = new Map(prev.docs);
-  const found = new Map((await Promise.all(changed.map(async (k) => [k, await m.findById(k).lean().exec()] as const))));
-  for (const [k, d] of found) if (d) docs.set(k, d); else docs.delete(k);
+  // a lookup by _id answered with another document is a DatabaseFault (db/guard.ts), never filed here
+  const found = await Promise.all(changed.map(async (k) => [k, await m.findById(k).lean().exec()] as const));
+  for (const [k, d] of found) {
+    if (d && !sameId((d as { _id: unknown })._id, k)) continue; // unreachable behind the guard; never file a stranger
+    if (d) docs.set(k, d); else docs.delete(k);
+  }
   return { all, counters, docs };
 }
 
-/** Every document of a cached collection (lean), refreshed with what changed since the last read. */
+function startRefresh(m: Model<any>, key: string, slot: { current?: Promise<Held> }): Promise<Held> {
+  const p = refresh(m, key, held.get(key)).then((h) => { held.set(key, h); return h; });
+  slot.current = p;
+  p.then(() => undefined, () => undefined).then(() => { if (slot.current === p) slot.current = undefined; });
+  return p;
+}
+
+/**
+ * Every document of a cached collection (lean), refreshed with what changed since the last read.
+ * Concurrent readers share a refresh, but only one that began after they asked: a refresh already
+ * under way may have read the generation before the caller's own write, so a caller arriving
+ * during one waits for the next (which all such callers share).
+ */
 export async function all<T>(m: Model<any>): Promise<T[]> {
   const key = keyOf(m);
-  let p = refreshing.get(key);
-  if (!p) {
-    p = refresh(m, key, held.get(key)).then((h) => { held.set(key, h); return h; }).finally(() => refreshing.delete(key));
-    refreshing.set(key, p);
+  let slot = refreshing.get(key);
+  if (!slot) refreshing.set(key, (slot = {}));
+  const s = slot;
+  let p: Promise<Held>;
+  if (!s.current) p = startRefresh(m, key, s);
+  else {
+    s.next ??= s.current.then(() => undefined, () => undefined).then(() => {
+      s.next = undefined;
+      return startRefresh(m, key, s);
+    });
+    p = s.next;
   }
   return [...(await p).docs.values()] as T[];
 }
 
-/** Forgets what this process holds (tests that write around the store). */
-export function clearCaches(): void {
-  held.clear();
+/** Forgets what this process holds of one collection, or of all (tests that write around the store). */
+export function clearCaches(m?: Model<any>): void {
+  if (m) held.delete(keyOf(m)); else held.clear();
+}
+
+export interface CacheDifference { id: string; reason: 'missing' | 'extra' | 'differs' }
+
+/**
+ * Compares what this process serves for a cached collection with the database. A document counts
+ * as different only if the served copy matches neither a read before nor a read after it (so a
+ * write landing during the check is not a difference).
+ */
+export async function check(m: Model<any>): Promise<{ checked: number; differences: CacheDifference[] }> {
+  const before = await readAll(m);
+  const served = new Map((await all<{ _id: unknown }>(m)).map((d) => [counterKey(d._id), d]));
+  const after = await readAll(m);
+  const text = (d: unknown) => (d === undefined ? undefined : canonicalJson(JSON.parse(JSON.stringify(d))));
+  const differences: CacheDifference[] = [];
+  for (const id of new Set([...before.keys(), ...served.keys(), ...after.keys()])) {
+    const s = text(served.get(id));
+    if (s === text(before.get(id)) || s === text(after.get(id))) continue;
+    differences.push({ id, reason: s === undefined ? 'missing' : !before.has(id) && !after.has(id) ? 'extra' : 'differs' });
+  }
+  return { checked: after.size, differences };
+}
+
+/** Counters left odd by a writer that died: seen odd with the same value at the last check. */
+const oddSeen = new Map<string, Record<string, number>>();
+
+/**
+ * Evens out counters that stayed odd between two calls (their writer died between its write and
+ * the second move); until then such documents were only read more often. Returns how many.
+ */
+export async function settleStuckCounters(m: Model<any>): Promise<number> {
+  const key = keyOf(m);
+  const g = await readGeneration(key);
+  const now: Record<string, number> = {};
+  if (odd(g.all)) now.all = g.all!;
+  for (const [k, v] of Object.entries(g.docs ?? {})) if (odd(v)) now[`docs.${k}`] = v;
+  const prev = oddSeen.get(key) ?? {};
+  const stuck = Object.keys(now).filter((k) => prev[k] === now[k]);
+  oddSeen.set(key, Object.fromEntries(Object.entries(now).filter(([k]) => !stuck.includes(k))));
+  if (!stuck.length) return 0;
+  // each only if it still holds the value seen stuck (a new writer may have moved it meanwhile)
+  for (const k of stuck) await onLane(() => writable(Generation).updateOne({ _id: key, [k]: now[k] }, { $inc: { [k]: 1 } }));
+  clearCaches(m);
+  return stuck.length;
 }

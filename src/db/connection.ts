@@ -1,6 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { configureStore, type Backend } from './store';
 import { createLane } from './lane';
+import { installIdGuard, watchReplies } from './guard';
 
 mongoose.set('strictQuery', true);
 
@@ -17,13 +18,17 @@ async function detectBackend(): Promise<Backend> {
  * The store's implementation is chosen here, from what the server says it is.
  */
 export async function connectMongo(uri: string): Promise<Backend> {
-  // monitorCommands: the latency of every command feeds the metrics (http/metrics.ts)
+  installIdGuard();
+  // monitorCommands: the latency of every command feeds the metrics (http/metrics.ts), and every
+  // reply is checked against its command (db/guard.ts)
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20, autoIndex: true, monitorCommands: true });
+  watchReplies(mongoose.connection.getClient());
   const backend = await detectBackend();
   if (backend === 'ferretdb') {
     laneConnection = await mongoose.createConnection(uri, {
-      serverSelectionTimeoutMS: 5000, maxPoolSize: 1, minPoolSize: 1, autoIndex: false, autoCreate: false,
+      serverSelectionTimeoutMS: 5000, maxPoolSize: 1, minPoolSize: 1, autoIndex: false, autoCreate: false, monitorCommands: true,
     }).asPromise();
+    watchReplies(laneConnection.getClient());
     configureStore({ backend, lane: createLane(), laneConnection });
   } else {
     configureStore({ backend });

@@ -25,7 +25,8 @@ export async function openDatabase(config: Readonly<Config>, log: (m: string) =>
     const backend = await connectMongo(config.mongodbUri);
     return { uri: config.mongodbUri, embedded: false, backend, borrowed: false, up: () => true, close: disconnectMongo };
   }
-  const bin = ensureFerretDB(config.ferretdbBin, log);
+  const bin = ensureFerretDB(config.ferretdbBin, log, { without: config.ferretdbWithoutPatches });
+  if (config.ferretdbWithoutPatches.length) log(`WARNING: the embedded FerretDB runs WITHOUT the build patches ${config.ferretdbWithoutPatches.join(', ')} (FERRETDB_WITHOUT_PATCHES): for experiments only`);
   const ferret = await launchFerretDB({ bin, dataDir: config.dataDir, reuse: opts.borrow, log, dbLog: opts.dbLog, supervise: true });
   let backend: Backend;
   try {

@@ -13,7 +13,8 @@ function convert(value: unknown, hidden: Set<string>, top: boolean): unknown {
   if ((value as { _bsontype?: string })._bsontype) return String(value);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    if (k === '__v' || (top && hidden.has(k))) continue;
+    // audit intents (modules/audit/audit.intent.ts) are the seam's business, never the API's
+    if (k === '__v' || (top && (hidden.has(k) || k === 'auditIntents'))) continue;
     if (k === '_id') out.id = v instanceof Types.ObjectId ? v.toString() : v;
     else out[k] = convert(v, hidden, false);
   }

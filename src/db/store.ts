@@ -1,7 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Types, type Model, type UpdateQuery } from 'mongoose';
 import { AppError } from '../http/errors';
 import { isDuplicateKey, normalizeWriteError } from './db-errors';
-import { writer } from './writer';
 import { bump, idsOf, lean, write, writable } from './write-job';
 
 export { DuplicateKeyError, isDuplicateKey } from './db-errors';
@@ -10,16 +10,15 @@ export { findByIds, streamInOrder } from './reads';
 /*
  * The persistence seam. Services say what must hold — "update if the version is still N",
  * "read, decide and write this one record", "insert this key once" — and this module makes it
- * true on the server it is connected to:
+ * true on the server it is connected to. Every conditional write is one command whose filter
+ * carries the condition ({_id, version}), atomic on MongoDB and on the embedded FerretDB (its
+ * build patch serialised-writes makes update, findAndModify and delete atomic against each other
+ * across connections and processes; sqlite-id-pushdown keeps such a filter on the _id index).
  *
- * - MongoDB: native atomic single-document operations on the connection pool.
- * - FerretDB 1.24 (the embedded default): a conditional update is not atomic there (it reads
- *   outside any transaction, then writes by _id), but commands sent one after another on one
- *   connection are. So every write of this process goes through one lane on one connection, and
- *   a conditional write is a read-compare-write by _id inside a lane job. Reads stay on the pool.
- *
- * Every write is keyed by _id (the only indexed path on FerretDB), and every error of a unique
- * index comes back as a DuplicateKeyError (409), whichever dialect the server speaks.
+ * On FerretDB every write of this process also goes through one lane on one connection, in
+ * arrival order. Every write is keyed by _id (the only indexed path on FerretDB), every error of a
+ * unique index comes back as a DuplicateKeyError (409), whichever dialect the server speaks, and
+ * every document a write returns must carry the _id it was addressed to (db/guard.ts).
  */
 
 /** FerretDB hangs on a bulk write of ~100 updates in one command; chunks of 40 are measured safe. */
@@ -91,31 +90,27 @@ export function updateById<T>(m: AnyModel, id: Id, update: Update, opts: { upser
   return write(m, (w) => w.findOneAndUpdate({ _id: id }, u, { new: true, runValidators: true, upsert: !!opts.upsert }).lean<T>().exec(), { ids: [id] });
 }
 
+/** The filter of a write conditioned on a version (0 also matches a document that has none yet). */
+const atVersion = (id: Id, version: number) => ({ _id: id, version: version === 0 ? { $in: [0, null] } : version });
+
 /** Updates the document if its version is still `version` (and bumps it); the new document or null. */
 export function updateIfVersion<T>(m: AnyModel, id: Id, version: number | undefined, update: Update): Promise<T | null> {
-  const expected = version ?? 0;
-  if (writer.backend === 'mongodb') {
-    const filter = { _id: id, version: expected === 0 ? { $in: [0, null] } : expected };
-    return write(m, (w) => w.findOneAndUpdate(filter, bump(update), { new: true, runValidators: true }).lean<T>().exec(), { ids: [id] });
-  }
-  return write(m, async (w) => {
-    const cur = await w.findById(id, { version: 1 }).lean<{ version?: number }>();
-    if (!cur || (cur.version ?? 0) !== expected) return null;
-    return w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>().exec();
-  }, { ids: [id] });
+  return write(m, (w) => w.findOneAndUpdate(atVersion(id, version ?? 0), bump(update), { new: true, runValidators: true }).lean<T>().exec(), { ids: [id] });
 }
 
 /** Deletes a document by _id, if its version is still `version` when one is given. */
 export function deleteById(m: AnyModel, id: Id, version?: number): Promise<boolean> {
-  if (version === undefined || writer.backend === 'mongodb') {
-    const filter = version === undefined ? { _id: id } : { _id: id, version: version === 0 ? { $in: [0, null] } : version };
-    return write(m, async (w) => (await w.deleteOne(filter)).deletedCount === 1, { ids: [id] });
-  }
-  return write(m, async (w) => {
-    const cur = await w.findById(id, { version: 1 }).lean<{ version?: number }>();
-    if (!cur || (cur.version ?? 0) !== version) return false;
-    return (await w.deleteOne({ _id: id })).deletedCount === 1;
-  }, { ids: [id] });
+  const filter = version === undefined ? { _id: id } : atVersion(id, version);
+  return write(m, async (w) => (await w.deleteOne(filter)).deletedCount === 1, { ids: [id] });
+}
+
+/**
+ * Removes fields of one document without moving its version: only for fields that no decision
+ * reads and that only ever change through $set/$unset of their own paths (audit intents).
+ */
+export async function clearFields(m: AnyModel, id: Id, paths: string[]): Promise<void> {
+  if (!paths.length) return;
+  await write(m, (w) => w.updateOne({ _id: id }, { $unset: Object.fromEntries(paths.map((p) => [p, 1])) }, { strict: false, timestamps: false }), { ids: [id] });
 }
 
 /** Housekeeping over a filter (a scan on FerretDB: keep it to small or bounded sets). */
@@ -144,44 +139,50 @@ export type Decide<T> = (current: T) => Update | null | undefined | Promise<Upda
 
 /** How long mutate keeps deciding again under contention before it answers 409. */
 export const MUTATE_BUDGET_MS = 10_000;
-/** On FerretDB, optimistic attempts before the read-decide-write runs inside the lane. */
-const OPTIMISTIC_ATTEMPTS = 2;
+
+/*
+ * The mutations of one document in this process run one after another (a queue per document), so
+ * they never race each other; only another process can win a race, and then the loser reads and
+ * decides again. A mutation inside a mutation of the same document (a decide that mutates it again)
+ * runs inline rather than waiting for itself.
+ */
+const queues = new Map<string, Promise<unknown>>();
+const holding = new AsyncLocalStorage<Set<string>>();
+
+function oneAtATime<T>(key: string, job: () => Promise<T>): Promise<T> {
+  const held = holding.getStore();
+  if (held?.has(key)) return job();
+  const run = () => holding.run(new Set([...(held ?? []), key]), job);
+  const prev = queues.get(key);
+  const p = prev ? prev.then(run, run) : run();
+  const tail = p.then(() => undefined, () => undefined);
+  queues.set(key, tail);
+  void tail.then(() => { if (queues.get(key) === tail) queues.delete(key); });
+  return p;
+}
 
 /**
  * Read → decide → write for one document, retried when someone else wrote it in between.
  * `decide` sees the current document and returns the update (or null for "nothing to do"); it
  * may throw to refuse. The write is conditioned on the version read, so a decision is never
  * applied to a document it did not see. Returns null when the document does not exist.
- *
- * Under contention on FerretDB the read, the decision and the write run as one lane job after
- * two lost races (nothing else of this process writes meanwhile, so it cannot lose again);
- * MongoDB retries with jittered backoff. `decide` should be quick: it may hold the lane.
+ * `decide` must be quick and must not do slow work (password hashing, computations over other
+ * collections): do that before, and let `decide` check that what it relied on still holds.
  */
-export async function mutate<T extends { version?: number }>(m: AnyModel, id: Id, decide: Decide<T>): Promise<Mutation<T> | null> {
-  const deadline = Date.now() + MUTATE_BUDGET_MS;
-  for (let attempt = 0; ; attempt++) {
-    if (writer.lane && attempt >= OPTIMISTIC_ATTEMPTS) return exclusive(m, id, decide);
-    const before = await m.findById(id).lean<T>();
-    if (!before) return null;
-    const update = await decide(before);
-    if (!update) return { before, after: before };
-    const after = await updateIfVersion<T>(m, id, before.version, update);
-    if (after) return { before, after };
-    if (Date.now() > deadline) throw AppError.conflict('The record is being changed by others right now; try again');
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
-  }
-}
-
-/** The whole read-decide-write as one lane job (FerretDB). */
-function exclusive<T extends { version?: number }>(m: AnyModel, id: Id, decide: Decide<T>): Promise<Mutation<T> | null> {
-  return write(m, async (w) => {
-    const before = await w.findById(id).lean<T>();
-    if (!before) return null;
-    const update = await decide(before);
-    if (!update) return { before, after: before };
-    const after = await w.findOneAndUpdate({ _id: id }, bump(update), { new: true, runValidators: true }).lean<T>();
-    return { before, after: after! };
-  }, { ids: [id] });
+export function mutate<T extends { version?: number }>(m: AnyModel, id: Id, decide: Decide<T>): Promise<Mutation<T> | null> {
+  return oneAtATime(`${m.collection.collectionName}/${String(id)}`, async () => {
+    const deadline = Date.now() + MUTATE_BUDGET_MS;
+    for (let attempt = 0; ; attempt++) {
+      const before = await m.findById(id).lean<T>();
+      if (!before) return null;
+      const update = await decide(before);
+      if (!update) return { before, after: before };
+      const after = await updateIfVersion<T>(m, id, before.version, update);
+      if (after) return { before, after };
+      if (Date.now() > deadline) throw AppError.conflict('The record is being changed by others right now; try again');
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
+    }
+  });
 }
 
 /** The same update on every document matching a filter (a scan on FerretDB: rare or small sets only). */
@@ -196,22 +197,13 @@ export function updateMany(m: AnyModel, filter: object, update: Update): Promise
  */
 export async function putEntry(m: AnyModel, docId: string, field: string, key: string, entry: { v: number }): Promise<boolean> {
   const path = `${field}.${key}`;
-  if (writer.backend === 'mongodb') {
-    try {
-      const r = await write(m, (w) => w.updateOne(
-        { _id: docId, $or: [{ [path]: { $exists: false } }, { [`${path}.v`]: { $lt: entry.v } }] },
-        { $set: { [path]: entry } }, { upsert: true }), { ids: [docId] });
-      return r.modifiedCount + r.upsertedCount > 0;
-    } catch (err) {
-      if (err instanceof AppError && err.status === 409) return false; // the document exists with a newer entry
-      throw err;
-    }
+  try {
+    const r = await write(m, (w) => w.updateOne(
+      { _id: docId, $or: [{ [path]: { $exists: false } }, { [`${path}.v`]: { $lt: entry.v } }] },
+      { $set: { [path]: entry } }, { upsert: true }), { ids: [docId] });
+    return r.modifiedCount + r.upsertedCount > 0;
+  } catch (err) {
+    if (err instanceof AppError && err.status === 409) return false; // the document exists with a newer entry
+    throw err;
   }
-  return write(m, async (w) => {
-    const cur = await w.findById(docId, { [path]: 1 }).lean<Record<string, Record<string, { v?: number }>>>();
-    const stored = cur?.[field]?.[key];
-    if (stored && (stored.v ?? -1) >= entry.v) return false;
-    await w.updateOne({ _id: docId }, { $set: { [path]: entry } }, { upsert: true });
-    return true;
-  }, { ids: [docId] });
 }

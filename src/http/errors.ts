@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import Joi from 'joi';
 import mongoose from 'mongoose';
+import { DatabaseFault } from '../db/faults';
 
 export interface ErrorDetail {
   field?: string;
@@ -63,6 +64,8 @@ export function toAppError(err: unknown): AppError {
     return AppError.conflict('A record with the same unique value already exists', fields.map((f) => ({ field: f, reason: 'already exists' })));
   }
   if (isDatabaseDown(err)) return new AppError(503, 'database_unavailable', 'The database is unavailable, try again shortly');
+  // an answer that cannot be the answer to the question (db/guard.ts): never data, never a 500
+  if (err instanceof DatabaseFault) return new AppError(503, 'database_fault', 'The database gave an inconsistent answer; try again shortly');
   // body-parser errors carry a status and a type
   if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'Request body is too large');
   if (e?.type === 'entity.parse.failed') return AppError.badRequest('Request body is not valid JSON');

@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { laneDepth } from '../db/store';
+import { onFault } from '../db/faults';
 
 /*
  * Prometheus metrics: request duration by route and status, database command latency, scheduled
@@ -22,6 +23,8 @@ const db = new Histogram({
 });
 export const jobRuns = new Counter({ name: 'attest_job_runs_total', help: 'Scheduled job runs by job and outcome', labelNames: ['job', 'status'], registers: [registry] });
 export const scanRuns = new Counter({ name: 'attest_scan_runs_total', help: 'Scan runs finished, by outcome', labelNames: ['status'], registers: [registry] });
+const faults = new Counter({ name: 'attest_db_faults_total', help: 'Database answers that cannot be the answer to what was asked (wrong document, mismatched reply, bad value, unacknowledged write)', labelNames: ['kind'], registers: [registry] });
+onFault('metrics', (f) => faults.inc({ kind: f.kind }));
 new Gauge({ name: 'attest_write_lane_depth', help: 'Writes waiting in the embedded database\'s write lane', registers: [registry], collect() { this.set(laneDepth()); } });
 
 /** Times every request; the label is the route pattern (never the raw URL, so ids do not explode the series). */

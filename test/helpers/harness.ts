@@ -45,7 +45,9 @@ export async function startHarness(): Promise<Harness> {
     uri = u.toString();
   } else {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-test-'));
-    const bin = ensureFerretDB(path.resolve('.tools/bin/ferretdb'));
+    // FERRETDB_BIN / FERRETDB_WITHOUT_PATCHES: run the suite on a binary built without some patch
+    const { ferretdbBin, ferretdbWithoutPatches } = loadConfig({ ...process.env, NODE_ENV: 'test' });
+    const bin = ensureFerretDB(ferretdbBin, () => undefined, { without: ferretdbWithoutPatches });
     ferret = await launchFerretDB({ bin, dataDir: tmpDir });
     uri = ferret.uri;
   }

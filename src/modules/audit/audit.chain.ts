@@ -2,6 +2,7 @@ import { AuditEventDoc, AuditHead, AuditHeadDoc, AuditRecord, eventId, eventsAt,
 import { canonicalJson } from '../../shared/canonical';
 import { mac } from './audit.key';
 import * as store from '../../db/store';
+import { fault, safeCount } from '../../db/faults';
 
 export const GENESIS = '0'.repeat(64);
 
@@ -11,7 +12,7 @@ export type EventBody = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
 export function seal(e: Omit<AuditRecord, 'hash'>): string {
   return canonicalJson({
     seq: e.seq, at: e.at instanceof Date ? e.at.toISOString() : e.at, actor: e.actor, action: e.action, entity: e.entity,
-    entityId: e.entityId, before: e.before, after: e.after, requestId: e.requestId, prevHash: e.prevHash,
+    entityId: e.entityId, before: e.before, after: e.after, requestId: e.requestId, ref: e.ref, prevHash: e.prevHash,
   });
 }
 
@@ -44,10 +45,13 @@ const storedHash = async (seq: number) => (await eventsAt(seq).findById(eventId(
  * search), never by sorting the collection — a sort scans every event on FerretDB.
  */
 export async function findEnd(seq: number): Promise<Position> {
-  let lo = seq - 1; // known to exist (or 0)
+  let lo = safeCount(seq, 'an audit position') - 1; // known to exist (or 0)
   let step = 1;
   let hi = seq;
-  while (await storedHash(hi)) { lo = hi; step *= 2; hi = lo + step; }
+  while (await storedHash(hi)) {
+    lo = hi; step *= 2; hi = lo + step;
+    if (!Number.isSafeInteger(hi)) throw fault('no_progress', 'the end of the audit chain could not be found', 'audit_events');
+  }
   while (hi - lo > 1) {
     const mid = Math.floor((lo + hi) / 2);
     if (await storedHash(mid)) lo = mid; else hi = mid;
@@ -56,27 +60,42 @@ export async function findEnd(seq: number): Promise<Position> {
   return { seq: lo, hash: (await storedHash(lo))! };
 }
 
+const HASH = /^[0-9a-f]{64}$/;
+
+/**
+ * The recorded head of the chain. Its sequence must be a safe integer and its hash a hash: anything
+ * else is a database fault, never a position to link after (a NaN seq once made every append loop
+ * forever without writing).
+ */
 export async function readHead(): Promise<Position & { recorded: boolean }> {
   const h = await AuditHead.findById('head').lean();
-  return h ? { seq: h.seq, hash: h.hash, recorded: true } : { seq: 0, hash: GENESIS, recorded: false };
+  if (!h) return { seq: 0, hash: GENESIS, recorded: false };
+  const seq = safeCount(h.seq, 'the audit head\'s sequence', 'audit_head');
+  if (typeof h.hash !== 'string' || !HASH.test(h.hash)) throw fault('bad_value', 'the audit head\'s hash is not a hash', 'audit_head');
+  return { seq, hash: h.hash, recorded: true };
 }
 
 /** Moves the recorded head forward to `to` (never back: another writer may be ahead already). */
 export async function advanceHead(to: Position): Promise<void> {
-  for (;;) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     const moved = await store.mutate<AuditHeadDoc>(AuditHead, 'head', (h) => (h.seq >= to.seq ? null : { $set: { seq: to.seq, hash: to.hash } }));
     if (moved) return;
     if (await store.lease(AuditHead, { _id: 'head', seq: to.seq, hash: to.hash, version: 0 })) return;
   }
+  // the head is neither there nor insertable: the database is not answering what it holds
+  throw fault('no_progress', 'the audit head could neither be read nor created', 'audit_head');
 }
 
 /** Inserts linked events partition by partition, in seq order (an error leaves a prefix stored). */
 export async function insertInOrder(docs: AuditEventDoc[]): Promise<void> {
   for (let i = 0; i < docs.length;) {
-    const p = partitionOf(docs[i].seq);
+    const seq = safeCount(docs[i].seq, 'an audit event\'s sequence');
+    const p = partitionOf(seq);
     let j = i;
     while (j < docs.length && partitionOf(docs[j].seq) === p) j++;
-    await store.insertMany(eventsAt(docs[i].seq), docs.slice(i, j));
+    // every round stores at least one event, or the loop would never end
+    if (j === i) throw fault('no_progress', 'audit events could not be grouped by partition');
+    await store.insertMany(eventsAt(seq), docs.slice(i, j));
     i = j;
   }
 }

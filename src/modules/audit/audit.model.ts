@@ -11,6 +11,8 @@ export interface AuditRecord {
   before?: unknown;
   after?: unknown;
   requestId?: string;
+  /** the key of the change's intent (audit.intent.ts): the same change is never recorded twice */
+  ref?: string;
   prevHash: string;
   hash: string;
 }

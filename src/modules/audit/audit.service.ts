@@ -25,7 +25,8 @@ function snapshot(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value), (k, v) => (SECRET_KEYS.has(k) ? undefined : v));
 }
 
-function body(ctx: Ctx, i: AuditInput, at: Date): EventBody {
+/** The event of an input, as the chain will hold it (without position and hashes). */
+export function body(ctx: Ctx, i: AuditInput, at: Date): EventBody {
   return {
     at, actor: { id: ctx.actor.id, email: ctx.actor.email, name: ctx.actor.name }, action: i.action, entity: i.entity,
     entityId: i.entityId, before: snapshot(i.before), after: snapshot(i.after), requestId: ctx.requestId,
@@ -70,13 +71,24 @@ function kick(): void {
 }
 
 export function recordMany(ctx: Ctx, inputs: AuditInput[]): Promise<void> {
-  if (!inputs.length) return Promise.resolve();
   const at = new Date();
-  const bodies = inputs.map((i) => body(ctx, i, at));
+  return recordBodies(inputs.map((i) => body(ctx, i, at)));
+}
+
+/** Appends prepared event bodies (the intents of changes, audit.intent.ts); resolves once stored. */
+export function recordBodies(bodies: EventBody[]): Promise<void> {
+  if (!bodies.length) return Promise.resolve();
   return new Promise((resolve, reject) => {
     queue.push({ bodies, resolve, reject });
     kick();
   });
+}
+
+/** Whether the chain holds an event of this entity with this intent key (read through the entity's index). */
+export async function hasRef(entity: string, entityId: string | undefined, ref: string): Promise<boolean> {
+  if (!entityId) return false;
+  const events = await eventsBySeq(await seqsOf(`e:${entity}:${entityId}`));
+  return events.some((e) => e.ref === ref);
 }
 
 export const record = (ctx: Ctx, input: AuditInput) => recordMany(ctx, [input]);

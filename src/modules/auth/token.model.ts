@@ -31,3 +31,10 @@ export const LoginThrottle = model<ThrottleDoc>(
   new Schema<ThrottleDoc>({ _id: String, attempts: Number, windowStart: Date, lockedUntil: Date, version: { type: Number, default: 0 } }, { versionKey: false }),
   'login_throttles',
 );
+
+/**
+ * Browser sessions, written by connect-mongo (src/app.ts) under their id; read here only to remove
+ * expired ones (the auth-cleanup job), with an acknowledged delete.
+ */
+export const SESSIONS_COLLECTION = 'sessions';
+export const Session = model<{ _id: string; expires?: Date }>('Session', new Schema<{ _id: string; expires?: Date }>({ _id: String, expires: Date }, { versionKey: false, strict: false }), SESSIONS_COLLECTION);

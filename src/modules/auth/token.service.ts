@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { LoginThrottle, ThrottleDoc, Token } from './token.model';
+import { LoginThrottle, Session, ThrottleDoc, Token } from './token.model';
 import { sha256 } from '../../shared/canonical';
 import * as store from '../../db/store';
 import { TtlCache } from '../../shared/ttl-cache';
+import { fault } from '../../db/faults';
 
 /*
  * Live tokens are cached in the process for at most AUTH_CACHE_SECONDS (default 15), so that an
@@ -36,30 +37,42 @@ export async function resolveHash(key: string): Promise<string | undefined> {
   if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
   const hit = live.get(key);
   if (hit) return hit.expiresAt > Date.now() ? hit.user : undefined;
-  const t = await Token.findById(key).lean();
+  // a revocation that completes while this lookup is under way must not be undone by it
+  const mark = live.mark();
+  const t = await Token.findById(key).lean(); // a document with another _id is a DatabaseFault (db/guard.ts)
   if (!t || t.revokedAt || t.expiresAt.getTime() <= Date.now()) return undefined;
-  live.set(key, { user: t.user.toString(), expiresAt: t.expiresAt.getTime() }, t.expiresAt.getTime() - Date.now());
+  live.set(key, { user: t.user.toString(), expiresAt: t.expiresAt.getTime() }, t.expiresAt.getTime() - Date.now(), mark);
   return t.user.toString();
 }
 
 export const revoke = (token: string) => revokeHash(sha256(token));
 
+/** The database first, then the cache: a lookup racing the revocation cannot put the token back. */
 export async function revokeHash(key: string): Promise<void> {
-  live.delete(key);
   await store.updateById(Token, key, { $set: { revokedAt: new Date() } });
+  live.delete(key);
 }
 
 export async function revokeAllFor(userId: string): Promise<void> {
-  live.deleteWhere((t) => t.user === userId);
   await store.updateMany(Token, { user: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+  live.deleteWhere((t) => t.user === userId);
 }
 
-/** Removes tokens expired more than a day ago and finished login windows (a scheduled job). */
-export async function purgeExpired(now = new Date(), lockoutMinutes = 60): Promise<{ tokens: number; throttles: number }> {
+/** The live tokens this process holds (the consistency check compares them with the database). */
+export const cachedTokens = () => [...live.each()];
+/** Drops one cached token (the consistency check's repair). */
+export const forget = (key: string) => live.delete(key);
+
+/**
+ * Removes tokens expired more than a day ago, finished login windows and expired browser sessions
+ * (a scheduled job; every delete acknowledged, see SESSIONS_COLLECTION).
+ */
+export async function purgeExpired(now = new Date(), lockoutMinutes = 60): Promise<{ tokens: number; throttles: number; sessions: number }> {
   const tokens = await store.deleteMany(Token, { expiresAt: { $lt: new Date(now.getTime() - 86_400_000) } });
   const cutoff = new Date(now.getTime() - lockoutMinutes * 60_000);
   const throttles = await store.deleteMany(LoginThrottle, { windowStart: { $lt: cutoff }, $or: [{ lockedUntil: { $exists: false } }, { lockedUntil: { $lt: now } }] });
-  return { tokens, throttles };
+  const sessions = await store.deleteMany(Session, { expires: { $lt: now } });
+  return { tokens, throttles, sessions };
 }
 
 export interface ThrottlePolicy { maxFailures: number; lockoutMinutes: number }
@@ -72,7 +85,9 @@ export interface ThrottlePolicy { maxFailures: number; lockoutMinutes: number }
  */
 export async function admitAttempt(email: string, policy: ThrottlePolicy, now = new Date()): Promise<boolean> {
   const windowMs = policy.lockoutMinutes * 60_000;
-  for (;;) {
+  // either the window document is there (mutate) or it is not (lease): two rounds settle a race
+  // with a concurrent delete; more means the database does not answer what it holds
+  for (let round = 0; round < 10; round++) {
     let admitted = false;
     const m = await store.mutate<ThrottleDoc>(LoginThrottle, email, (t) => {
       admitted = false;
@@ -87,6 +102,7 @@ export async function admitAttempt(email: string, policy: ThrottlePolicy, now = 
     if (m) return admitted;
     if (await store.lease(LoginThrottle, { _id: email, attempts: 1, windowStart: now, version: 0 })) return true;
   }
+  throw fault('no_progress', 'a login window could neither be read nor created', 'login_throttles');
 }
 
 export async function clearAttempts(email: string): Promise<void> {

@@ -30,6 +30,8 @@ export interface CertificateDoc {
   revocation?: { at: Date; by: string; reason: string };
   history: CertificateEvent[];
   version: number;
+  /** audit events of changes not yet in the chain (audit/audit.intent.ts) */
+  auditIntents?: Record<string, unknown>;
   createdAt: Date;
 }
 
@@ -51,6 +53,8 @@ const schema = new Schema<CertificateDoc>({
   revocation: { at: Date, by: String, reason: String },
   history: [new Schema<CertificateEvent>({ at: Date, by: String, from: String, to: String, reason: String }, { _id: false })],
   version: { type: Number, default: 0 },
+  // audit events of changes written with them, until they are in the chain (audit/audit.intent.ts)
+  auditIntents: { type: Schema.Types.Mixed, default: undefined },
 }, { timestamps: { createdAt: true, updatedAt: false }, versionKey: false });
 schema.index({ number: 1 }, { unique: true });
 schema.index({ code: 1 }, { unique: true });

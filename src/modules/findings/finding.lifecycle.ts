@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { Finding, FindingDoc, FindingEvent } from './finding.model';
 import { FINDING_TRANSITIONS, checkTransition, dueFrom, movesFor } from './finding.workflow';
 import * as board from './finding.board';
-import * as audit from '../audit/audit.service';
+import { createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
 import * as settings from '../settings/settings.service';
 import * as systems from '../systems/system.service';
 import * as users from '../users/user.service';
@@ -58,26 +58,33 @@ type Decide = (f: FindingDoc) => Record<string, unknown> | null | Promise<Record
  * (db/store.ts; retried if someone wrote in between), then its board entry, the audit event and
  * the system's compliance summary.
  */
+/** What the audit trail keeps of a finding's state. */
+const audited = (f: Pick<FindingDoc, 'status' | 'severity' | 'dueAt' | 'assignee'>) => ({ status: f.status, severity: f.severity, dueAt: f.dueAt, assignee: f.assignee });
+
 async function change(ctx: Ctx, id: string, action: string, decide: Decide, expectedVersion?: number) {
+  let intent: Intent | undefined;
   const m = await store.mutate<FindingDoc>(Finding, id, async (f) => {
     if (!canSee(ctx.actor, f.organization)) throw AppError.notFound('Finding');
     if (expectedVersion !== undefined && f.version !== expectedVersion) {
       throw AppError.conflict('The finding was changed by someone else; reload it and try again', { currentVersion: f.version });
     }
-    return decide(f);
+    const update = await decide(f);
+    if (!update) return null;
+    // the audit event goes into the same write as the change: a committed change always has it
+    const set = (update.$set ?? {}) as Partial<FindingDoc>;
+    intent = intentOf(ctx, { action, entity: 'finding', entityId: id, before: audited(f), after: audited({ ...f, ...pick(set, ['status', 'severity', 'dueAt', 'assignee']) }) });
+    return withIntent(update, intent);
   });
   if (!m) throw AppError.notFound('Finding');
   const { before, after } = m;
   if (after === before) return { doc: after, view: view(after, ctx.actor.roles) }; // nothing to change
   await board.put(after, before.status);
-  await audit.record(ctx, {
-    action, entity: 'finding', entityId: id,
-    before: { status: before.status, severity: before.severity, dueAt: before.dueAt, assignee: before.assignee },
-    after: { status: after.status, severity: after.severity, dueAt: after.dueAt, assignee: after.assignee },
-  });
+  await settle(Finding, id, [intent!]);
   await systemStale(after.system.toString());
   return { doc: after, view: view(after, ctx.actor.roles) };
 }
+
+const pick = <T extends object>(o: T, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
 
@@ -99,15 +106,17 @@ export type NewFinding = Omit<FindingDoc, '_id' | 'history' | 'version' | 'creat
  */
 export async function raise(ctx: Ctx, input: NewFinding, comment?: string): Promise<FindingDoc | undefined> {
   const now = new Date();
+  const _id = input._id ?? new Types.ObjectId();
+  const intent = intentOf(ctx, { action: 'finding.create', entity: 'finding', entityId: _id.toString(), after: { system: input.system, severity: input.severity, title: input.title, source: input.source.type, control: input.control } }, now);
   let doc: FindingDoc;
   try {
-    doc = await store.insertOne<FindingDoc>(Finding, { ...input, status: 'open', version: 0, history: [event(ctx, { action: 'created', to: 'open', comment })], createdAt: now });
+    doc = await store.insertOne<FindingDoc>(Finding, createdWith({ ...input, _id, status: 'open', version: 0, history: [event(ctx, { action: 'created', to: 'open', comment })], createdAt: now }, intent));
   } catch (err) {
     if (err instanceof store.DuplicateKeyError && input._id) return undefined;
     throw err;
   }
   await board.put(doc);
-  await audit.record(ctx, { action: 'finding.create', entity: 'finding', entityId: doc._id.toString(), after: { system: doc.system, severity: doc.severity, title: doc.title, source: doc.source.type, control: doc.control } });
+  await settle(Finding, _id, [intent]);
   await systemStale(doc.system.toString());
   return doc;
 }

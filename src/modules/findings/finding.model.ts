@@ -45,6 +45,8 @@ export interface FindingDoc {
   extension?: ExtensionRequest;
   createdBy: string;
   version: number;
+  /** audit events of changes not yet in the chain (audit/audit.intent.ts) */
+  auditIntents?: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -84,6 +86,8 @@ const schema = new Schema<FindingDoc>(
     }, { _id: false }),
     createdBy: String,
     version: { type: Number, default: 0 },
+    // audit events of changes written with them, until they are in the chain (audit/audit.intent.ts)
+    auditIntents: { type: Schema.Types.Mixed, default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

@@ -48,6 +48,8 @@ export interface SystemDoc {
   /** the newest approved assessment, which the compliance summary is derived from */
   lastApprovedAssessment?: Types.ObjectId;
   version: number;
+  /** audit events of changes not yet in the chain (audit/audit.intent.ts) */
+  auditIntents?: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -97,6 +99,8 @@ const schema = new Schema<SystemDoc>(
     assessmentCount: { type: Number, default: 0 },
     lastApprovedAssessment: Schema.Types.ObjectId,
     version: { type: Number, default: 0 },
+    // audit events of changes written with them, until they are in the chain (audit/audit.intent.ts)
+    auditIntents: { type: Schema.Types.Mixed, default: undefined },
   },
   { timestamps: true, versionKey: false },
 );

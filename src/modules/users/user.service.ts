@@ -58,9 +58,10 @@ async function cachedUser(id: string) {
   if (!Types.ObjectId.isValid(id)) return null;
   const hit = actors.get(id);
   if (hit !== undefined) return hit;
+  const mark = actors.mark(); // a change of a user while this read is under way must not be undone by it
   const u = await User.findById(id, { passwordHash: 0 }).lean();
   const entry = u?.active ? { actor: toActor(u), view: view(u) } : null;
-  actors.set(id, entry);
+  actors.set(id, entry, undefined, mark);
   return entry;
 }
 
@@ -113,6 +114,14 @@ export async function create(ctx: Ctx, input: NewUser): Promise<UserView> {
 type UserPatch = Partial<Omit<NewUser, 'email'>> & { organization?: string | null };
 
 export async function update(ctx: Ctx, id: string, patch: UserPatch) {
+  // hashing takes ~50 ms of CPU: done before the write decision, never inside it (db/store.ts mutate)
+  let passwordHash: string | undefined;
+  if (patch.password !== undefined) {
+    const current = await User.findById(id, { email: 1 }).lean();
+    if (!current) throw AppError.notFound('User');
+    checkPassword(patch.password, current.email);
+    passwordHash = await hashPassword(patch.password);
+  }
   const m = await store.mutate<UserDoc>(User, id, async (before) => {
     if (ctx.actor.id === id && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {
       throw AppError.unprocessable('You cannot deactivate yourself or remove your own admin role');
@@ -127,9 +136,8 @@ export async function update(ctx: Ctx, id: string, patch: UserPatch) {
     if (patch.active !== undefined) $set.active = patch.active;
     if (patch.organization === null) $unset.organization = 1;
     else if (patch.organization !== undefined) $set.organization = patch.organization;
-    if (patch.password !== undefined) {
-      checkPassword(patch.password, before.email);
-      $set.passwordHash = await hashPassword(patch.password);
+    if (passwordHash !== undefined) {
+      $set.passwordHash = passwordHash;
       $set.passwordChangedAt = new Date();
     }
     return { $set, ...(Object.keys($unset).length && { $unset }) };
