@@ -11,13 +11,14 @@ export interface EmbeddedDatabase {
   readonly up: boolean;
   /** how many times the supervisor restarted it */
   readonly restarts: number;
-  /** this process found the server already running (another process owns it) */
+  /** this process uses a server another process launched and supervises (it takes over if that process dies) */
   readonly borrowed: boolean;
   /** Stops the server if this process launched (or adopted) it. */
   stop(): Promise<void>;
 }
 
-interface StateFile { pid: number; port: number }
+/** `ferretdb.json` in the data directory: the server's pid and port, and the Attest process supervising it. */
+interface StateFile { pid: number; port: number; owner?: number }
 
 /** FerretDB's own log lines (JSON), handed to the app's logger by level. */
 export type DbLog = (level: 'warn' | 'error' | 'info' | 'debug', msg: string, fields?: Record<string, unknown>) => void;
@@ -133,10 +134,16 @@ async function start(opts: LaunchOptions, port: number, dbLog: DbLog): Promise<{
 
 /**
  * Launches FerretDB (SQLite backend) on loopback with its data under `dataDir`. One data
- * directory has at most one FerretDB: its pid and port are kept in `ferretdb.json`, so a CLI
- * can find the running server and a restart after a crash adopts the orphan. Supervised: when
- * the server dies it is started again on the same port (backoff 0.5 s doubling to 30 s), so the
- * driver reconnects by itself and the app never has to restart.
+ * directory has at most one FerretDB: its pid and port, and the Attest process that supervises it,
+ * are kept in `ferretdb.json`.
+ *
+ * - The first service process starts and supervises it: when the server dies it is started again on
+ *   the same port (backoff 0.5 s doubling to 30 s), so the drivers reconnect by themselves.
+ * - A second service process on the same data directory shares the running server (`borrowed`) and
+ *   watches it; when the server is gone and its supervisor is dead too, it starts the server on
+ *   the same port itself and supervises it from then on.
+ * - A server whose supervisor is dead (an orphan) is stopped and started again on its port.
+ * - `reuse` (a CLI next to the service) uses a running server as it is and never supervises it.
  */
 export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatabase> {
   const log = opts.log ?? (() => {});
@@ -146,28 +153,24 @@ export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatab
   fs.mkdirSync(path.join(opts.dataDir, 'ferretdb-state'), { recursive: true });
   const stateFile = path.join(opts.dataDir, 'ferretdb.json');
   const previous = readState(stateFile);
-  if (previous && alive(previous.pid) && (await canConnect(previous.port))) {
-    if (opts.reuse) {
-      log(`using the FerretDB already running for ${opts.dataDir} (pid ${previous.pid})`);
-      return { uri: `mongodb://127.0.0.1:${previous.port}/${db}`, port: previous.port, up: true, restarts: 0, borrowed: true, stop: async () => {} };
-    }
-    log(`stopping a FerretDB left running for ${opts.dataDir} (pid ${previous.pid})`);
-    await terminate(previous.pid);
+  const running = previous && alive(previous.pid) && (await canConnect(previous.port)) ? previous : undefined;
+  if (running && opts.reuse) {
+    log(`using the FerretDB already running for ${opts.dataDir} (pid ${running.pid})`);
+    return { uri: `mongodb://127.0.0.1:${running.port}/${db}`, port: running.port, up: true, restarts: 0, borrowed: true, stop: async () => {} };
   }
 
-  const port = opts.port || (await freePort());
-  let current = await start(opts, port, dbLog);
-  const writeState = () => fs.writeFileSync(stateFile, JSON.stringify({ pid: current.child.pid ?? 0, port } satisfies StateFile));
-  writeState();
-  log(`FerretDB listening on 127.0.0.1:${port} (data in ${opts.dataDir})`);
-
+  let child: { child: ChildProcess; exited: Promise<number> } | undefined;
+  let port = opts.port || previous?.port || 0;
+  let borrowed = false;
   let stopping = false;
   let up = true;
   let restarts = 0;
+  const writeState = () => fs.writeFileSync(stateFile, JSON.stringify({ pid: child?.child.pid ?? 0, port, owner: process.pid } satisfies StateFile));
+
   const supervise = async () => {
     let delay = 500;
     for (;;) {
-      const code = await current.exited;
+      const code = await child!.exited;
       if (stopping) return;
       up = false;
       dbLog('error', `FerretDB exited unexpectedly (code ${code}); restarting`, { code });
@@ -175,7 +178,7 @@ export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatab
         await new Promise((r) => setTimeout(r, delay).unref());
         if (stopping) return;
         try {
-          current = await start(opts, port, dbLog);
+          child = await start(opts, port, dbLog);
           writeState();
           restarts++;
           up = true;
@@ -189,7 +192,61 @@ export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatab
       }
     }
   };
-  if (opts.supervise) void supervise();
+  /** Starts the server on `port` and supervises it; false when another process took the port first. */
+  const own = async (): Promise<boolean> => {
+    try {
+      child = await start(opts, port, dbLog);
+    } catch (err) {
+      const now = readState(stateFile);
+      if (now && now.owner !== process.pid && now.owner && alive(now.owner) && (await canConnect(now.port))) return false;
+      throw err;
+    }
+    writeState();
+    borrowed = false;
+    up = true;
+    if (opts.supervise) void supervise();
+    return true;
+  };
+  /** A borrower's watch: up follows the server; a server gone with its supervisor is taken over. */
+  const watch = () => {
+    let downSince = 0;
+    let busy = false;
+    const timer = setInterval(() => {
+      if (busy || stopping || !borrowed) { if (!borrowed || stopping) clearInterval(timer); return; }
+      busy = true;
+      void (async () => {
+        up = await canConnect(port);
+        if (up) { downSince = 0; return; }
+        downSince ||= Date.now();
+        const state = readState(stateFile);
+        const ownerAlive = !!state?.owner && state.owner !== process.pid && alive(state.owner);
+        if (Date.now() - downSince >= 1000 && !ownerAlive) {
+          dbLog('warn', `FerretDB for ${opts.dataDir} is down and its supervisor is gone: starting it on 127.0.0.1:${port}`);
+          if (await own()) dbLog('warn', `FerretDB restarted on 127.0.0.1:${port} by this instance, which supervises it now`);
+        }
+      })().catch((err) => dbLog('error', `FerretDB takeover failed: ${(err as Error).message}`)).finally(() => { busy = false; });
+    }, 500);
+    timer.unref();
+  };
+
+  if (running && running.owner && running.owner !== process.pid && alive(running.owner)) {
+    // another service instance supervises it: share it
+    port = running.port;
+    borrowed = true;
+    log(`sharing the FerretDB of another Attest instance (pid ${running.owner}) for ${opts.dataDir} on 127.0.0.1:${port}`);
+    if (opts.supervise) watch();
+  } else {
+    if (running) {
+      log(`restarting a FerretDB left running for ${opts.dataDir} (pid ${running.pid}) on its port ${running.port}`);
+      await terminate(running.pid);
+    }
+    if (!port) port = await freePort();
+    if (!(await own())) {
+      borrowed = true;
+      if (opts.supervise) watch();
+    }
+    log(`FerretDB ${borrowed ? 'shared' : 'listening'} on 127.0.0.1:${port} (data in ${opts.dataDir})`);
+  }
 
   let stopped: Promise<void> | undefined;
   return {
@@ -197,12 +254,13 @@ export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatab
     port,
     get up() { return up; },
     get restarts() { return restarts; },
-    borrowed: false,
+    get borrowed() { return borrowed; },
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        const pid = current.child.pid;
-        if (pid && current.child.exitCode === null) await terminate(pid);
+        if (!child) return;
+        const pid = child.child.pid;
+        if (pid && child.child.exitCode === null) await terminate(pid);
         const state = readState(stateFile);
         if (state?.pid === pid) fs.rmSync(stateFile, { force: true });
       })();
@@ -214,6 +272,6 @@ export async function launchFerretDB(opts: LaunchOptions): Promise<EmbeddedDatab
 function readState(file: string): StateFile | undefined {
   try {
     const s = JSON.parse(fs.readFileSync(file, 'utf8'));
-    return Number.isInteger(s.pid) && Number.isInteger(s.port) ? s : undefined;
+    return Number.isInteger(s.pid) && Number.isInteger(s.port) && (s.owner === undefined || Number.isInteger(s.owner)) ? s : undefined;
   } catch { return undefined; }
 }
