@@ -1,0 +1,152 @@
+import mongoose from 'mongoose';
+import type { Instance } from './instances';
+import type { World } from './world';
+import { dashboardDiffs, listDiffs, readSnapshot, stableCompare, type Snapshot } from './truth';
+import { note, sleep } from './stats';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Client = InstanceType<typeof mongoose.mongo.MongoClient>;
+const { MongoClient, ObjectId } = mongoose.mongo;
+
+export function dbClient(port: number, maxPoolSize: number): Client {
+  return new MongoClient(`mongodb://127.0.0.1:${port}/attest`, { maxPoolSize, serverSelectionTimeoutMS: 3000, connectTimeoutMS: 3000, socketTimeoutMS: 10_000 });
+}
+
+/** A checker: its admin token (a fresh login now and then, on any instance). */
+export type TokenOf = () => Promise<string | undefined>;
+
+/**
+ * GET /dashboard of one instance against the figures recomputed from the source documents.
+ * A drift within 60 s after a deliberate kill is counted apart (derived data the repair fixes).
+ */
+export async function checkFigures(w: World, truth: Client, token: TokenOf, inst: Instance): Promise<void> {
+  if (!inst.available) return;
+  const read = () => readSnapshot(truth.db('attest'));
+  const v = await stableCompare(read, async () => {
+    const t = await token();
+    return t ? w.api.get({ path: '/api/v1/dashboard', token: t, inst }) : undefined;
+  }, dashboardDiffs);
+  w.stats.add('figureChecks');
+  if (v.kind === 'drift') {
+    const msg = `${inst.name} GET /api/v1/dashboard, stable on 3 tries: ${v.diffs.join('; ')}`;
+    if (w.stats.afterFault()) w.stats.add('driftsAfterFaults', 1, msg); else w.stats.add('figureDrifts', 1, msg);
+  } else if (v.kind === 'unstable') w.stats.add('unstableTruth');
+  else if (v.kind === 'unavailable' && !w.stats.inDbDowntime(Date.now() - 5000, Date.now())) note(`figure check on ${inst.name} skipped: ${v.why}`);
+}
+
+/** Every page of a list as admin: distinct ids == total == what the database holds. */
+async function walk(w: World, token: string, path: string, limit: number): Promise<{ total: number; ids: string[] }[] | undefined> {
+  const pages: { total: number; ids: string[] }[] = [];
+  const inst = w.api.route();
+  for (let page = 1; page <= 1000; page++) {
+    const b = await w.api.get({ path: `${path}${path.includes('?') ? '&' : '?'}page=${page}&limit=${limit}`, token, inst });
+    if (!b) return undefined;
+    pages.push({ total: b.total, ids: b.items.map((i: any) => i.id) });
+    if (page * limit >= b.total) break;
+  }
+  return pages;
+}
+
+export async function checkLists(w: World, truth: Client, token: TokenOf): Promise<void> {
+  const read = () => readSnapshot(truth.db('attest'));
+  const lists: [string, number, (s: Snapshot) => string[]][] = [
+    ['/api/v1/systems', 20, (s) => s.systems.map((x) => x.id)],
+    ['/api/v1/findings', 50, (s) => s.findings.map((x) => x.id)],
+  ];
+  for (const [path, limit, ids] of lists) {
+    const v = await stableCompare(read, async () => { const t = await token(); return t ? walk(w, t, path, limit) : undefined; }, (pages, s) => listDiffs(`GET ${path} (limit ${limit})`, pages, ids(s)));
+    w.stats.add('listChecks');
+    if (v.kind === 'drift') {
+      const msg = v.diffs.join('; ');
+      if (w.stats.afterFault()) w.stats.add('driftsAfterFaults', 1, msg); else w.stats.add('listDrifts', 1, msg);
+    } else if (v.kind === 'unstable') w.stats.add('unstableTruth');
+  }
+}
+
+let consistencyMissing = false;
+/** GET /admin/consistency?repair=false: its differences, apart within 60 s after a deliberate kill. */
+export async function checkConsistency(w: World, token: TokenOf, inst?: Instance): Promise<void> {
+  const t = await token();
+  if (!t) return;
+  const r = await w.api.call({ path: '/api/v1/admin/consistency?repair=false', token: t, inst, ok: [200, 404], timeoutMs: 60_000 });
+  if (!r) return;
+  if (r.status === 404) {
+    if (!consistencyMissing) note('GET /api/v1/admin/consistency answers 404 in this checkout: consistency not checked');
+    consistencyMissing = true;
+    return;
+  }
+  if (r.status !== 200) return;
+  w.stats.add('consistencyChecks');
+  const n = Number(r.body?.differences ?? 0);
+  if (!n) return;
+  const detail = (r.body.structures ?? []).filter((x: any) => x.differences).map((x: any) => `${x.name}: ${x.differences} (${JSON.stringify(x.samples ?? []).slice(0, 300)})`).join('; ');
+  if (w.stats.afterFault()) w.stats.add('repairedAfterFaults', n, `${r.inst.name}: ${detail}`);
+  else w.stats.add('consistencyDiffs', n, `${r.inst.name} rid=${r.rid}: ${n} differences: ${detail}`);
+}
+
+/**
+ * On the soak's own connection (one socket): an unacknowledged insert, then reads by _id of known
+ * systems. A reply for another request (a server answering the w:0 write) shows up as a wrong _id.
+ */
+export async function canary(w: World, client: Client, ids: string[]): Promise<void> {
+  const t0 = Date.now();
+  try {
+    const db = client.db('attest');
+    await db.collection('soak_canary').insertOne({ _id: new ObjectId(), at: new Date(), note: 'soak canary (w:0)' }, { writeConcern: { w: 0 } });
+    for (const id of ids) {
+      const doc = await db.collection('systems').findOne({ _id: new ObjectId(id) }, { projection: { _id: 1, code: 1 } });
+      w.stats.add('canaryChecks');
+      if (String(doc?._id) !== id) w.stats.add('mismatchedReplies', 1, `canary: findOne systems {_id: ${id}} answered ${JSON.stringify(doc)}`);
+    }
+  } catch (err) {
+    if (w.stats.inDbDowntime(t0, Date.now())) return;
+    w.stats.add('mismatchedReplies', 1, `canary: ${(err as Error).name}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * The end: the audit chain verifies, and every finding the soak changed has as many audit events
+ * (finding.transition / finding.comment) as history entries (transition / comment).
+ */
+export async function checkAudit(w: World, token: string): Promise<void> {
+  const v = await w.api.call({ path: '/api/v1/audit/verify', token, ok: [200], timeoutMs: 120_000 });
+  if (v?.status === 200 && v.body?.ok !== true) {
+    const problems = (v.body?.problems ?? []) as any[];
+    w.stats.add('auditMissing', Math.max(1, problems.length), `GET /audit/verify: ${JSON.stringify(problems.slice(0, 5))}`);
+  } else if (v?.status !== 200) w.stats.add('auditMissing', 1, `GET /audit/verify answered ${v?.status ?? 'nothing'}`);
+  const ACTIONS: Record<string, string> = { transition: 'finding.transition', comment: 'finding.comment' };
+  for (const id of w.changed) {
+    const f = await w.api.get({ path: `/api/v1/findings/${id}`, token, check: (b) => (b?.id === id ? undefined : `asked for ${id}, got ${b?.id}`) });
+    if (!f) continue;
+    const events: any[] = [];
+    for (let page = 1; page <= 50; page++) {
+      const a = await w.api.get({ path: `/api/v1/audit?entity=finding&entityId=${id}&limit=100&page=${page}`, token,
+        check: (b) => expectAbout(b, id) });
+      if (!a) break;
+      events.push(...a.items);
+      if (page * 100 >= a.total) break;
+    }
+    w.stats.add('auditChecked');
+    for (const [h, e] of Object.entries(ACTIONS)) {
+      const inHistory = (f.history ?? []).filter((x: any) => x.action === h).length;
+      const inAudit = events.filter((x) => x.action === e).length;
+      if (inHistory > inAudit) w.stats.add('auditMissing', inHistory - inAudit, `finding ${id}: ${inHistory} ${h} entries in its history, ${inAudit} ${e} audit events`);
+      else if (inAudit > inHistory) w.stats.add('auditExtra', inAudit - inHistory, `finding ${id}: ${inAudit} ${e} audit events, ${inHistory} ${h} history entries`);
+    }
+  }
+}
+
+const expectAbout = (b: any, id: string) => {
+  const bad = (b?.items ?? []).find((e: any) => e.entity !== 'finding' || e.entityId !== id);
+  return Array.isArray(b?.items) ? (bad ? `audit of finding ${id} lists ${bad.entity} ${bad.entityId}` : undefined) : 'no items';
+};
+
+/** Runs `fn` every `ms` until `stop()` says so (the first run after `ms`). */
+export async function every(ms: number, stop: () => boolean, fn: () => Promise<void>): Promise<void> {
+  while (!stop()) {
+    const t0 = Date.now();
+    while (!stop() && Date.now() - t0 < ms) await sleep(Math.min(250, ms));
+    if (stop()) return;
+    try { await fn(); } catch (err) { note(`check: ${(err as Error).stack ?? err}`); }
+  }
+}

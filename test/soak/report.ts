@@ -1,0 +1,32 @@
+import type { Prober } from './prober';
+import { COUNTERS, FAILING, type Counter, type Stats } from './stats';
+
+/** Shown with their examples whenever they are not zero, even when the run passes. */
+const NOTEWORTHY: Counter[] = ['unexpected4xx', 'connectionErrors', 'databaseFaults', 'driftsAfterFaults', 'repairedAfterFaults', 'dbDowntimeErrors', 'auditExtra'];
+
+/** The final JSON line (failing counters first), and the examples of what went wrong on stderr. */
+export function report(stats: Stats, prober: Prober, extra: { minutes: number; sigtermMs: number; totalMs: number }) {
+  const c = stats.counts;
+  const healthzP99Ms = prober.latencies.length ? prober.p(99) : 9999;
+  const result: Record<string, number> = {
+    minutes: extra.minutes, requests: c.requests, errors5xx: c.errors5xx, mismatchedReplies: c.mismatchedReplies, figureDrifts: c.figureDrifts,
+    listDrifts: c.listDrifts, consistencyDiffs: c.consistencyDiffs, auditMissing: c.auditMissing, healthzP99Ms, sigtermMs: extra.sigtermMs,
+    timeouts: c.timeouts, faultFailures: c.faultFailures, instanceDownErrors: c.instanceDownErrors, repairedAfterFaults: c.repairedAfterFaults,
+    dbDowntimeMs: stats.dbDowntimeMs(), healthzP50Ms: prober.p(50), healthzSamples: prober.latencies.length, healthzErrors: prober.errors.length,
+  };
+  for (const k of COUNTERS) if (!(k in result)) result[k] = c[k];
+  result.totalSeconds = Math.round(extra.totalMs / 1000);
+
+  const failing = FAILING.filter((k) => c[k] > 0);
+  for (const k of [...failing, ...NOTEWORTHY.filter((n) => c[n] > 0)]) {
+    process.stderr.write(`\n${failing.includes(k as never) ? 'FAILED' : 'note'} ${k} = ${c[k]}; first examples:\n`);
+    for (const e of stats.examples[k] ?? []) process.stderr.write(`  - ${e}\n`);
+  }
+  if (healthzP99Ms >= 100) {
+    const slow = [...prober.latencies].sort((a, b) => b - a).slice(0, 10).map((x) => x.toFixed(0));
+    process.stderr.write(`\nFAILED healthzP99Ms = ${healthzP99Ms} (>= 100); slowest: ${slow.join(', ')} ms\n`);
+  }
+  if (prober.errors.length) process.stderr.write(`\nnote /healthz errors: ${prober.errors.slice(0, 5).join('; ')}\n`);
+  if (extra.sigtermMs > 10_000) process.stderr.write(`\nFAILED sigtermMs = ${extra.sigtermMs} (> 10000)\n`);
+  return result as Record<string, number> & { healthzP99Ms: number };
+}
