@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { Instance } from './instances';
 import type { World } from './world';
-import { dashboardDiffs, listDiffs, readSnapshot, stableCompare, type Snapshot } from './truth';
+import { dashboardDiffs, figuresKey, findingOrderKey, listDiffs, stableCompare, systemIdsKey, truthReader, type Snapshot } from './truth';
 import { note, sleep } from './stats';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -21,11 +21,13 @@ export type TokenOf = () => Promise<string | undefined>;
  */
 export async function checkFigures(w: World, truth: Client, token: TokenOf, inst: Instance): Promise<void> {
   if (!inst.available) return;
-  const read = () => readSnapshot(truth.db('attest'));
-  const v = await stableCompare(read, async () => {
+  const reader = await truthReader(truth.db('attest')).catch(() => undefined);
+  if (!reader) return;
+  let v = await stableCompare(reader.read, figuresKey, async () => {
     const t = await token();
     return t ? w.api.get({ path: '/api/v1/dashboard', token: t, inst }) : undefined;
   }, dashboardDiffs);
+  if (v.kind === 'drift' && (await reader.approvedChanged().catch(() => true))) v = { kind: 'unstable' };
   w.stats.add('figureChecks');
   if (v.kind === 'drift') {
     const msg = `${inst.name} GET /api/v1/dashboard, stable on 3 tries: ${v.diffs.join('; ')}`;
@@ -48,13 +50,15 @@ async function walk(w: World, token: string, path: string, limit: number): Promi
 }
 
 export async function checkLists(w: World, truth: Client, token: TokenOf): Promise<void> {
-  const read = () => readSnapshot(truth.db('attest'));
-  const lists: [string, number, (s: Snapshot) => string[]][] = [
-    ['/api/v1/systems', 20, (s) => s.systems.map((x) => x.id)],
-    ['/api/v1/findings', 50, (s) => s.findings.map((x) => x.id)],
+  const reader = await truthReader(truth.db('attest')).catch(() => undefined);
+  if (!reader) return;
+  const read = reader.read;
+  const lists: [string, number, (s: Snapshot) => string[], (s: Snapshot) => string][] = [
+    ['/api/v1/systems', 20, (s) => s.systems.map((x) => x.id), systemIdsKey],
+    ['/api/v1/findings', 50, (s) => s.findings.map((x) => x.id), findingOrderKey],
   ];
-  for (const [path, limit, ids] of lists) {
-    const v = await stableCompare(read, async () => { const t = await token(); return t ? walk(w, t, path, limit) : undefined; }, (pages, s) => listDiffs(`GET ${path} (limit ${limit})`, pages, ids(s)));
+  for (const [path, limit, ids, key] of lists) {
+    const v = await stableCompare(read, key, async () => { const t = await token(); return t ? walk(w, t, path, limit) : undefined; }, (pages, s) => listDiffs(`GET ${path} (limit ${limit})`, pages, ids(s)));
     w.stats.add('listChecks');
     if (v.kind === 'drift') {
       const msg = v.diffs.join('; ');

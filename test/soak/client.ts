@@ -29,6 +29,9 @@ const excerpt = (v: unknown) => { const s = typeof v === 'string' ? v : JSON.str
  * deliberate fault excuses it.
  */
 export class Api {
+  /** every request: instance, what, start, end, status (0: no answer) — to explain slow /healthz probes */
+  readonly log: { inst: string; what: string; t0: number; t1: number; status: number }[] = [];
+
   constructor(private readonly stats: Stats, readonly insts: Instance[]) {}
 
   available(): Instance[] { return this.insts.filter((i) => i.available); }
@@ -58,6 +61,7 @@ export class Api {
       text = await res.text();
     } catch (err) {
       const now = Date.now();
+      this.log.push({ inst: inst.name, what: `${method} ${r.path}`, t0, t1: now, status: 0 });
       const e = err as Error & { cause?: { code?: string } };
       const why = `${e.name}: ${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''} after ${now - t0} ms`;
       if (!wasAvailable || !inst.available || (inst.name === 'B' && this.stats.inBDowntime(t0, now))) this.stats.add('instanceDownErrors');
@@ -67,6 +71,7 @@ export class Api {
       return undefined;
     }
     const now = Date.now();
+    this.log.push({ inst: inst.name, what: `${method} ${r.path}`, t0, t1: now, status: res.status });
     let body: any = text;
     if ((res.headers.get('content-type') ?? '').includes('json')) { try { body = JSON.parse(text); } catch { /* left as text */ } }
     const reply: Reply = { status: res.status, body, inst, ms: now - t0, rid };

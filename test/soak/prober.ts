@@ -22,7 +22,7 @@ function probe(t) {
     t.busy = false;
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (!t.enabled) return; // deliberately down meanwhile
-    if (err) errors.push(t.name + ': ' + err + ' after ' + ms.toFixed(0) + ' ms'); else lat.push(ms);
+    if (err) errors.push(t.name + ': ' + err + ' after ' + ms.toFixed(0) + ' ms'); else lat.push([t.name, Date.now(), ms]);
   };
   const req = http.get({ host: '127.0.0.1', port: t.port, path: '/healthz', agent: false, headers: { connection: 'close' }, timeout: 2000 }, (res) => {
     res.resume();
@@ -39,11 +39,18 @@ const flush = setInterval(() => { parentPort.postMessage({ lat, errors }); lat =
 export class Prober {
   private readonly worker: Worker;
   readonly latencies: number[] = [];
+  /** the slowest probes: instance, when, how long */
+  readonly slowest: [string, number, number][] = [];
   readonly errors: string[] = [];
 
   constructor(targets: { name: string; port: number }[]) {
     this.worker = new Worker(WORKER, { eval: true, workerData: { targets } });
-    this.worker.on('message', (m: { lat: number[]; errors: string[] }) => { this.latencies.push(...m.lat); this.errors.push(...m.errors); });
+    this.worker.on('message', (m: { lat: [string, number, number][]; errors: string[] }) => {
+      for (const x of m.lat) this.latencies.push(x[2]);
+      this.slowest.push(...m.lat.filter((x) => x[2] >= 50));
+      this.slowest.sort((a, b) => b[2] - a[2]).splice(20);
+      this.errors.push(...m.errors);
+    });
   }
 
   enable(name: string, on: boolean): void { this.worker.postMessage({ type: 'enable', name, on }); }

@@ -1,11 +1,13 @@
+import type { Api } from './client';
 import type { Prober } from './prober';
-import { COUNTERS, FAILING, type Counter, type Stats } from './stats';
+import { COUNTERS, FAILING, type Counter, type Stats, percentile } from './stats';
+import { readTimes } from './truth';
 
 /** Shown with their examples whenever they are not zero, even when the run passes. */
 const NOTEWORTHY: Counter[] = ['unexpected4xx', 'connectionErrors', 'databaseFaults', 'driftsAfterFaults', 'repairedAfterFaults', 'dbDowntimeErrors', 'auditExtra'];
 
 /** The final JSON line (failing counters first), and the examples of what went wrong on stderr. */
-export function report(stats: Stats, prober: Prober, extra: { minutes: number; sigtermMs: number; totalMs: number }) {
+export function report(stats: Stats, prober: Prober, api: Api, extra: { minutes: number; sigtermMs: number; totalMs: number }) {
   const c = stats.counts;
   const healthzP99Ms = prober.latencies.length ? prober.p(99) : 9999;
   const result: Record<string, number> = {
@@ -15,6 +17,8 @@ export function report(stats: Stats, prober: Prober, extra: { minutes: number; s
     dbDowntimeMs: stats.dbDowntimeMs(), healthzP50Ms: prober.p(50), healthzSamples: prober.latencies.length, healthzErrors: prober.errors.length,
   };
   for (const k of COUNTERS) if (!(k in result)) result[k] = c[k];
+  result.truthReadP50Ms = percentile(readTimes, 50);
+  result.truthReadMaxMs = Math.max(0, ...readTimes);
   result.totalSeconds = Math.round(extra.totalMs / 1000);
 
   const failing = FAILING.filter((k) => c[k] > 0);
@@ -23,8 +27,16 @@ export function report(stats: Stats, prober: Prober, extra: { minutes: number; s
     for (const e of stats.examples[k] ?? []) process.stderr.write(`  - ${e}\n`);
   }
   if (healthzP99Ms >= 100) {
-    const slow = [...prober.latencies].sort((a, b) => b - a).slice(0, 10).map((x) => x.toFixed(0));
-    process.stderr.write(`\nFAILED healthzP99Ms = ${healthzP99Ms} (>= 100); slowest: ${slow.join(', ')} ms\n`);
+    process.stderr.write(`\nFAILED healthzP99Ms = ${healthzP99Ms} (>= 100)\n`);
+  }
+  if (prober.slowest.length) {
+    const slow = prober.slowest.slice(0, 10).map(([i, at, ms]) => `${i} ${ms.toFixed(0)} ms at ${new Date(at).toISOString().slice(11, 23)} (t+${((at - stats.startedAt) / 1000).toFixed(1)}s)`);
+    process.stderr.write(`\n${healthzP99Ms >= 100 ? 'slowest' : 'note slowest'} /healthz probes: ${slow.join('; ')}\n`);
+    // what the soak had in flight on that instance meanwhile, longest first
+    for (const [i, at, ms] of prober.slowest.slice(0, 5)) {
+      const during = api.log.filter((x) => x.inst === i && x.t0 <= at && x.t1 >= at - ms).sort((a, b) => (b.t1 - b.t0) - (a.t1 - a.t0)).slice(0, 4);
+      process.stderr.write(`  ${i} /healthz ${ms.toFixed(0)} ms at ${new Date(at).toISOString().slice(11, 23)}, in flight: ${during.map((x) => `${x.what} (${x.t1 - x.t0} ms, ${x.status || 'no answer'})`).join('; ') || 'nothing of the soak'}\n`);
+    }
   }
   if (prober.errors.length) process.stderr.write(`\nnote /healthz errors: ${prober.errors.slice(0, 5).join('; ')}\n`);
   if (extra.sigtermMs > 10_000) process.stderr.write(`\nFAILED sigtermMs = ${extra.sigtermMs} (> 10000)\n`);

@@ -102,12 +102,13 @@ async function main(): Promise<number> {
   const t = await token();
   if (t) await checkAudit(w, t); else stats.add('auditMissing', 1, 'no admin token for the audit check');
   await prober.stop();
+  if (t) for (const i of insts) await processMetrics(api, t, i);
   await Promise.all([truth.close(), canaryClient.close()]).catch(() => undefined);
   await targets.close();
 
   note('SIGTERM to both instances');
   const sigtermMs = Math.max(...(await Promise.all(insts.map((i) => sigterm(i)))));
-  const result = report(stats, prober, { minutes, sigtermMs, totalMs: Date.now() - t0 });
+  const result = report(stats, prober, api, { minutes, sigtermMs, totalMs: Date.now() - t0 });
   const failed = FAILING.some((c) => stats.counts[c] > 0) || result.healthzP99Ms >= 100 || sigtermMs > 10_000;
   if (failed) for (const i of insts) process.stderr.write(`\n--- instance ${i.name}: last warnings and errors (${i.logFile}) ---\n${tail(i.logFile, 25, (l) => /"level":(40|50|60)|exit|start|Error/.test(l))}\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -141,6 +142,14 @@ async function setUp(w: World, targets: Targets): Promise<void> {
   }
   const f = await w.api.get({ path: '/api/v1/findings?limit=100', token: at });
   for (const i of f?.items ?? []) w.findings.add(i.id);
+}
+
+/** The service's own view of its event loop and garbage collector (prom-client's process metrics). */
+async function processMetrics(api: Api, token: string, inst: Instance): Promise<void> {
+  const m = await api.get<string>({ path: '/metrics', token, inst });
+  if (typeof m !== 'string') return;
+  const lines = m.split('\n').filter((l) => /^(attest_)?nodejs_(eventloop_lag_(max|p99)_seconds|gc_duration_seconds_(sum|count))\b/.test(l)).map((l) => l.replace(/^(attest_)?nodejs_/, ''));
+  note(`instance ${inst.name} process metrics: ${lines.join(', ')}`);
 }
 
 function progress(stats: Stats, prober: Prober, since: number): string {

@@ -17,36 +17,74 @@ export interface Snapshot {
   systems: { id: string; active: boolean; evaluated: boolean; met: boolean; certified: boolean }[];
   findings: { id: string; system: string; status: string; severity: string; due: number }[];
   certificates: { id: string; system: string; status: string }[];
-  /** canonical form: two reads are "the same truth" when their keys are equal */
-  key: string;
 }
 
 const s = (v: unknown) => String(v);
 
-export async function readSnapshot(db: Db): Promise<Snapshot> {
-  const [systems, assessments, findings, certificates] = await Promise.all([
-    db.collection('systems').find({}, { projection: { status: 1 } }).toArray(),
-    db.collection('assessments').find({ status: 'approved' }, { projection: { system: 1, approvedAt: 1, summary: 1 } }).toArray(),
-    db.collection('findings').find({}, { projection: { system: 1, status: 1, severity: 1, dueAt: 1 } }).toArray(),
-    db.collection('certificates').find({}, { projection: { system: 1, status: 1 } }).toArray(),
-  ]);
-  // per system the newest approved assessment (by approvedAt)
+/** Per system its newest approved assessment (by approvedAt): did it meet all criteria? */
+async function readApproved(db: Db): Promise<Map<string, boolean>> {
+  const assessments = await db.collection('assessments').find({ status: 'approved' }, { projection: { system: 1, approvedAt: 1, summary: 1 } }).toArray();
   const newest = new Map<string, any>();
   for (const a of assessments) {
     const cur = newest.get(s(a.system));
     if (!cur || new Date(a.approvedAt).getTime() > new Date(cur.approvedAt).getTime()) newest.set(s(a.system), a);
   }
+  return new Map([...newest].map(([k, a]) => [k, !!a.summary?.metAllCriteria]));
+}
+
+/** how long each read of the truth took (reported) */
+export const readTimes: number[] = [];
+
+/**
+ * Reads of the truth for one check. Approved assessments (large documents, each decoded whole by
+ * FerretDB; nothing in the soak approves one) are read at the start and compared at the end
+ * (`approvedChanged`); systems, findings and certificates are read on every `read()`.
+ */
+export async function truthReader(db: Db): Promise<{ read: () => Promise<Snapshot>; approvedChanged: () => Promise<boolean> }> {
+  const t0 = Date.now();
+  const approved = await readApproved(db);
+  readTimes.push(Date.now() - t0);
+  const key = (m: Map<string, boolean>) => JSON.stringify([...m].sort());
+  return {
+    read: async () => { const t = Date.now(); const snap = await readSnapshot(db, approved); readTimes.push(Date.now() - t); return snap; },
+    approvedChanged: async () => key(await readApproved(db)) !== key(approved),
+  };
+}
+
+async function readSnapshot(db: Db, approved: Map<string, boolean>): Promise<Snapshot> {
+  const [systems, findings, certificates] = await Promise.all([
+    db.collection('systems').find({}, { projection: { status: 1 } }).toArray(),
+    db.collection('findings').find({}, { projection: { system: 1, status: 1, severity: 1, dueAt: 1 } }).toArray(),
+    db.collection('certificates').find({}, { projection: { system: 1, status: 1 } }).toArray(),
+  ]);
   const validFor = new Set(certificates.filter((c) => c.status === 'valid').map((c) => s(c.system)));
-  const snap: Omit<Snapshot, 'key'> = {
+  return {
     systems: systems.map((x) => ({
-      id: s(x._id), active: x.status === 'active', evaluated: newest.has(s(x._id)), met: !!newest.get(s(x._id))?.summary?.metAllCriteria, certified: validFor.has(s(x._id)),
+      id: s(x._id), active: x.status === 'active', evaluated: approved.has(s(x._id)), met: !!approved.get(s(x._id)), certified: validFor.has(s(x._id)),
     })).sort((a, b) => a.id.localeCompare(b.id)),
     findings: findings.map((f) => ({ id: s(f._id), system: s(f.system), status: s(f.status), severity: s(f.severity), due: new Date(f.dueAt).getTime() }))
       .sort((a, b) => a.id.localeCompare(b.id)),
     certificates: certificates.map((c) => ({ id: s(c._id), system: s(c.system), status: s(c.status) })).sort((a, b) => a.id.localeCompare(b.id)),
   };
-  return { ...snap, key: JSON.stringify(snap) };
 }
+
+/*
+ * What "the same truth" means for each comparison: two reads are the same when these keys are
+ * equal. Only what the observation depends on goes in, so that changes that cannot move it (a
+ * finding going from open to in_remediation, for the dashboard) do not make the truth "unstable".
+ */
+export function figuresKey(snap: Snapshot): string {
+  const active = snap.systems.filter((x) => x.active);
+  const ids = new Set(active.map((x) => x.id));
+  return JSON.stringify({
+    systems: active.map((x) => `${x.evaluated ? 1 : 0}${x.met ? 1 : 0}${x.certified ? 1 : 0}`).sort(),
+    open: snap.findings.filter((f) => ids.has(f.system) && OPEN.includes(f.status)).map((f) => `${f.severity}@${f.due}`).sort(),
+    certificates: snap.certificates.map((c) => c.status).sort(),
+  });
+}
+export const systemIdsKey = (snap: Snapshot) => snap.systems.map((x) => x.id).join();
+/** the findings list is sorted by due date: a changed date may move an item to another page */
+export const findingOrderKey = (snap: Snapshot) => snap.findings.map((f) => `${f.id}@${f.due}`).join();
 
 /** The figures GET /dashboard must show (dashboard.service.ts semantics), at `now` = its generatedAt. */
 export function figuresOf(snap: Snapshot, now: number) {
@@ -108,7 +146,7 @@ export type Verdict = { kind: 'ok' } | { kind: 'drift'; diffs: string[] } | { ki
  * truth again; if the two truths differ, retried (up to 10 times, short sleeps). A drift is a stable
  * truth the observation disagrees with on 3 consecutive tries, ~1 s apart.
  */
-export async function stableCompare<T>(read: () => Promise<Snapshot>, observe: () => Promise<T | undefined>, compare: (o: T, snap: Snapshot) => string[]): Promise<Verdict> {
+export async function stableCompare<T>(read: () => Promise<Snapshot>, keyOf: (s: Snapshot) => string, observe: () => Promise<T | undefined>, compare: (o: T, snap: Snapshot) => string[]): Promise<Verdict> {
   let disagreements = 0;
   let last: string[] = [];
   for (let tries = 0; tries < 10 && disagreements < 3; tries++) {
@@ -121,7 +159,7 @@ export async function stableCompare<T>(read: () => Promise<Snapshot>, observe: (
         after = await read();
       } catch (err) { return { kind: 'unavailable', why: (err as Error).message }; }
       if (o === undefined) return { kind: 'unavailable', why: 'no answer' };
-      if (before.key === after.key) stable = { o, snap: after };
+      if (keyOf(before) === keyOf(after)) stable = { o, snap: after };
       else await sleep(100 + attempt * 100);
     }
     if (!stable) return { kind: 'unstable' };
