@@ -112,7 +112,7 @@ export async function canary(w: World, client: Client, ids: string[]): Promise<v
  * The end: the audit chain verifies, and every finding the soak changed has as many audit events
  * (finding.transition / finding.comment) as history entries (transition / comment).
  */
-export async function checkAudit(w: World, token: string): Promise<void> {
+export async function checkAudit(w: World, token: string, truth: Client): Promise<void> {
   const v = await w.api.call({ path: '/api/v1/audit/verify', token, ok: [200], timeoutMs: 120_000 });
   if (v?.status === 200 && v.body?.ok !== true) {
     const problems = (v.body?.problems ?? []) as any[];
@@ -134,11 +134,25 @@ export async function checkAudit(w: World, token: string): Promise<void> {
     for (const [h, e] of Object.entries(ACTIONS)) {
       const inHistory = (f.history ?? []).filter((x: any) => x.action === h).length;
       const inAudit = events.filter((x) => x.action === e).length;
-      if (inHistory > inAudit) w.stats.add('auditMissing', inHistory - inAudit, `finding ${id}: ${inHistory} ${h} entries in its history, ${inAudit} ${e} audit events`);
+      if (inHistory > inAudit) w.stats.add('auditMissing', inHistory - inAudit, `finding ${id}: ${inHistory} ${h} entries in its history, ${inAudit} ${e} audit events${await pendingIntents(w, truth, id)}`);
       else if (inAudit > inHistory) w.stats.add('auditExtra', inAudit - inHistory, `finding ${id}: ${inAudit} ${e} audit events, ${inHistory} ${h} history entries`);
     }
   }
 }
+
+/** Audit intents still on the finding document (written with a change whose event was never appended). */
+async function pendingIntents(w: World, truth: Client, id: string): Promise<string> {
+  try {
+    const f = await truth.db('attest').collection('findings').findOne({ _id: new ObjectId(id) }, { projection: { auditIntents: 1 } });
+    const intents = Object.values((f?.auditIntents ?? {}) as Record<string, any>);
+    return intents.length ? `; intents still on the document: ${intents.map((i) => `${i.action} at ${new Date(i.at).toISOString()} by ${i.actor?.email} rid=${i.requestId} (${served(w, i.requestId)})`).join(', ')}` : '; no intent left on the document';
+  } catch (err) { return `; (intents not read: ${(err as Error).message})`; }
+}
+
+const served = (w: World, rid: string) => {
+  const r = w.api.log.find((x) => x.rid === rid);
+  return r ? `sent to ${r.inst} at ${new Date(r.t0).toISOString().slice(11, 23)}, ${r.status ? `answered ${r.status}` : 'no answer'} after ${r.t1 - r.t0} ms` : 'not a soak request';
+};
 
 const expectAbout = (b: any, id: string) => {
   const bad = (b?.items ?? []).find((e: any) => e.entity !== 'finding' || e.entityId !== id);

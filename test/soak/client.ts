@@ -30,7 +30,7 @@ const excerpt = (v: unknown) => { const s = typeof v === 'string' ? v : JSON.str
  */
 export class Api {
   /** every request: instance, what, start, end, status (0: no answer) — to explain slow /healthz probes */
-  readonly log: { inst: string; what: string; t0: number; t1: number; status: number }[] = [];
+  readonly log: { inst: string; what: string; t0: number; t1: number; status: number; rid: string }[] = [];
 
   constructor(private readonly stats: Stats, readonly insts: Instance[]) {}
 
@@ -61,7 +61,7 @@ export class Api {
       text = await res.text();
     } catch (err) {
       const now = Date.now();
-      this.log.push({ inst: inst.name, what: `${method} ${r.path}`, t0, t1: now, status: 0 });
+      this.log.push({ inst: inst.name, what: `${method} ${r.path}`, t0, t1: now, status: 0, rid });
       const e = err as Error & { cause?: { code?: string } };
       const why = `${e.name}: ${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''} after ${now - t0} ms`;
       if (!wasAvailable || !inst.available || (inst.name === 'B' && this.stats.inBDowntime(t0, now))) this.stats.add('instanceDownErrors');
@@ -71,7 +71,7 @@ export class Api {
       return undefined;
     }
     const now = Date.now();
-    this.log.push({ inst: inst.name, what: `${method} ${r.path}`, t0, t1: now, status: res.status });
+    this.log.push({ inst: inst.name, what: `${method} ${r.path}`, t0, t1: now, status: res.status, rid });
     let body: any = text;
     if ((res.headers.get('content-type') ?? '').includes('json')) { try { body = JSON.parse(text); } catch { /* left as text */ } }
     const reply: Reply = { status: res.status, body, inst, ms: now - t0, rid };

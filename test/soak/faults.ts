@@ -14,7 +14,7 @@ export async function killDatabase(stats: Stats, dataDir: string, insts: Instanc
   stats.dbDown.push(w);
   stats.kills.push(w.start);
   process.kill(st.pid, 'SIGKILL');
-  note(`fault: SIGKILL FerretDB (pid ${st.pid}, port ${st.port})`);
+  note(`fault: SIGKILL FerretDB (pid ${st.pid}, port ${st.port}) at ${new Date(w.start).toISOString()}`);
   try {
     const readyAt = await waitAllReady(insts.filter((i) => i.available), 120_000);
     w.end = readyAt + 2000;
@@ -34,7 +34,7 @@ export async function bounceInstance(stats: Stats, dataDir: string, inst: Instan
   stats.bDown.push(w);
   stats.kills.push(w.start);
   await sigkill(inst);
-  note(`fault: SIGKILL instance ${inst.name} (pid ${inst.child?.pid})`);
+  note(`fault: SIGKILL instance ${inst.name} (pid ${inst.child?.pid}) at ${new Date(w.start).toISOString()}`);
   await sleep(3000);
   spawnInstance(inst, dataDir);
   try {

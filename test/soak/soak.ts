@@ -100,7 +100,7 @@ async function main(): Promise<number> {
   await checkLists(w, truth, token);
   for (const i of insts) await checkConsistency(w, token, i);
   const t = await token();
-  if (t) await checkAudit(w, t); else stats.add('auditMissing', 1, 'no admin token for the audit check');
+  if (t) await checkAudit(w, t, truth); else stats.add('auditMissing', 1, 'no admin token for the audit check');
   await prober.stop();
   if (t) for (const i of insts) await processMetrics(api, t, i);
   await Promise.all([truth.close(), canaryClient.close()]).catch(() => undefined);
