@@ -16,24 +16,29 @@ export function dbClient(port: number, maxPoolSize: number): Client {
 export type TokenOf = () => Promise<string | undefined>;
 
 /**
- * GET /dashboard of one instance against the figures recomputed from the source documents.
- * A drift within 60 s after a deliberate kill is counted apart (derived data the repair fixes).
+ * GET /dashboard of every available instance, between two reads of the truth, against the figures
+ * recomputed from the source documents. One drift is counted per instance that disagrees; within
+ * 60 s after a deliberate kill apart (derived data the repair fixes).
  */
-export async function checkFigures(w: World, truth: Client, token: TokenOf, inst: Instance): Promise<void> {
-  if (!inst.available) return;
-  const reader = await truthReader(truth.db('attest')).catch(() => undefined);
+export async function checkFigures(w: World, truth: Client, token: TokenOf, insts: Instance[]): Promise<void> {
+  const targets = insts.filter((i) => i.available);
+  const reader = targets.length ? await truthReader(truth.db('attest')).catch(() => undefined) : undefined;
   if (!reader) return;
   let v = await stableCompare(reader.read, figuresKey, async () => {
     const t = await token();
-    return t ? w.api.get({ path: '/api/v1/dashboard', token: t, inst }) : undefined;
-  }, dashboardDiffs);
+    const dashes = t ? await Promise.all(targets.map((inst) => w.api.get({ path: '/api/v1/dashboard', token: t, inst }))) : [];
+    return dashes.length && dashes.every(Boolean) ? dashes : undefined;
+  }, (dashes, snap) => dashes.flatMap((d, k) => dashboardDiffs(d, snap).map((x) => `${targets[k].name} ${x}`)));
   if (v.kind === 'drift' && (await reader.approvedChanged().catch(() => true))) v = { kind: 'unstable' };
   w.stats.add('figureChecks');
   if (v.kind === 'drift') {
-    const msg = `${inst.name} GET /api/v1/dashboard, stable on 3 tries: ${v.diffs.join('; ')}`;
-    if (w.stats.afterFault()) w.stats.add('driftsAfterFaults', 1, msg); else w.stats.add('figureDrifts', 1, msg);
+    const diffs = v.diffs;
+    for (const inst of targets.filter((i) => diffs.some((x) => x.startsWith(`${i.name} `)))) {
+      const msg = `${inst.name} GET /api/v1/dashboard, stable on 3 tries: ${diffs.filter((x) => x.startsWith(`${inst.name} `)).map((x) => x.slice(2)).join('; ')}`;
+      if (w.stats.afterFault()) w.stats.add('driftsAfterFaults', 1, msg); else w.stats.add('figureDrifts', 1, msg);
+    }
   } else if (v.kind === 'unstable') w.stats.add('unstableTruth');
-  else if (v.kind === 'unavailable' && !w.stats.inDbDowntime(Date.now() - 5000, Date.now())) note(`figure check on ${inst.name} skipped: ${v.why}`);
+  else if (v.kind === 'unavailable' && !w.stats.inDbDowntime(Date.now() - 5000, Date.now())) note(`figure check skipped: ${v.why}`);
 }
 
 /** Every page of a list as admin: distinct ids == total == what the database holds. */
@@ -50,7 +55,7 @@ async function walk(w: World, token: string, path: string, limit: number): Promi
 }
 
 export async function checkLists(w: World, truth: Client, token: TokenOf): Promise<void> {
-  const reader = await truthReader(truth.db('attest')).catch(() => undefined);
+  const reader = await truthReader(truth.db('attest'), false).catch(() => undefined);
   if (!reader) return;
   const read = reader.read;
   const lists: [string, number, (s: Snapshot) => string[], (s: Snapshot) => string][] = [

@@ -80,7 +80,7 @@ async function main(): Promise<number> {
   })();
   let round = 0;
   const checks = Promise.all([
-    every(20_000, over, async () => { for (const i of insts) await checkFigures(w, truth, token, i); }),
+    every(20_000, over, () => checkFigures(w, truth, token, insts)),
     every(30_000, over, () => checkLists(w, truth, token)),
     every(30_000, over, () => checkConsistency(w, token, insts[round++ % 2])),
     every(5000, over, () => canary(w, canaryClient, [pick(w.soakSystems)!, pick(w.systems)!.id, pick(w.systems)!.id])),
@@ -96,7 +96,7 @@ async function main(): Promise<number> {
   if (quiet) { note(`waiting ${Math.round(quiet / 1000)} s (60 s after the last kill) before the final checks`); await sleep(quiet); }
 
   note('final checks: figures, lists, consistency, audit');
-  for (const i of insts) await checkFigures(w, truth, token, i);
+  await checkFigures(w, truth, token, insts);
   await checkLists(w, truth, token);
   for (const i of insts) await checkConsistency(w, token, i);
   const t = await token();
