@@ -3,7 +3,7 @@ import { Types } from 'mongoose';
 import { Finding, FindingDoc, FindingEvent } from './finding.model';
 import { FINDING_TRANSITIONS, checkTransition, dueFrom, movesFor } from './finding.workflow';
 import * as board from './finding.board';
-import { createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
+import { applied, auditedCollection, createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
 import * as settings from '../settings/settings.service';
 import * as systems from '../systems/system.service';
 import * as users from '../users/user.service';
@@ -71,8 +71,7 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
     const update = await decide(f);
     if (!update) return null;
     // the audit event goes into the same write as the change: a committed change always has it
-    const set = (update.$set ?? {}) as Partial<FindingDoc>;
-    intent = intentOf(ctx, { action, entity: 'finding', entityId: id, before: audited(f), after: audited({ ...f, ...pick(set, ['status', 'severity', 'dueAt', 'assignee']) }) });
+    intent = intentOf(ctx, { action, entity: 'finding', entityId: id, before: audited(f), after: audited(applied(f, update)) });
     return withIntent(update, intent);
   });
   if (!m) throw AppError.notFound('Finding');
@@ -84,7 +83,9 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
   return { doc: after, view: view(after, ctx.actor.roles) };
 }
 
-const pick = <T extends object>(o: T, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
+
+// a finding's changes carry their audit events until they are in the chain
+auditedCollection(Finding, () => Finding.find({}, { auditIntents: 1 }).lean());
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
 
