@@ -1,11 +1,11 @@
+import './audit.derived'; // registers the chain's derived structures
 import { AuditEventDoc, PARTITION, eventsIn, partitionOf } from './audit.model';
 import { mac } from './audit.key';
 import { eventAt, eventsBySeq } from './audit.read';
 import { lastCheckpoint } from './audit.checkpoint';
-import { advanceHead, append, findEnd, GENESIS, readHead, type EventBody } from './audit.chain';
+import { append, GENESIS, readHead, type EventBody } from './audit.chain';
 import { eventId } from './audit.model';
-import { catchUp, indexEvents, seqsOf, unindexed } from './audit.index';
-import { registerDerived } from '../../db/derived';
+import { catchUp, indexEvents, seqsOf } from './audit.index';
 import type { Ctx } from '../../shared/actor';
 import { AUDIT_ENTITIES, type AuditEntity } from '../../shared/enums';
 import * as store from '../../db/store';
@@ -239,33 +239,3 @@ export async function verify(maxProblems = 20): Promise<VerifyResult> {
 /** Partitions scanned at once by verify (the database decodes each scan on its own core). */
 const VERIFY_PARALLEL = 3;
 
-// the recorded head follows the chain's real end (an appender that died before moving it leaves it behind)
-registerDerived({
-  name: 'audit-head',
-  source: 'the audit events (the chain\'s last position and hash)',
-  async check() {
-    const head = await readHead();
-    const end = await findEnd(head.seq + 1);
-    return { checked: 1, differences: end.seq > head.seq ? [{ id: 'head', reason: `the recorded head is at ${head.seq}, the chain ends at ${end.seq}` }] : [] };
-  },
-  async repair() {
-    const head = await readHead();
-    await advanceHead(await findEnd(head.seq + 1));
-    return 1;
-  },
-});
-
-// every event is found under its entity, actor and action
-registerDerived({
-  name: 'audit-index',
-  source: 'the audit events (each listed under its entity, entity id, actor and action)',
-  async check() {
-    const { checked, missing } = await unindexed((await readHead()).seq);
-    return { checked, differences: missing.map((e) => ({ id: String(e.seq), reason: 'an event missing from its indexes' })) };
-  },
-  async repair(differences) {
-    const events = await eventsBySeq(differences.map((d) => Number(d.id)));
-    if (events.length) await indexEvents(events);
-    return events.length;
-  },
-});
