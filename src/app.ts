@@ -152,7 +152,7 @@ export function createApp(deps: AppDeps): AppHandle {
   const store = MongoStore.create({
     client: mongoose.connection.getClient() as never,
     collectionName: SESSIONS_COLLECTION,
-    // no sweep of its own: connect-mongo's sweeps with an unacknowledged (w: 0) delete, whose stray
+    // no sweep of its own: connect-mongo's sweeps with an unacknowledged (write concern w=0) delete, whose stray
     // reply desynchronised FerretDB's pooled connection; the auth-cleanup job removes expired
     // sessions with an acknowledged delete (token.service.ts) on every database
     autoRemove: 'disabled',

@@ -67,7 +67,9 @@ export function subscribe(): void {
   on('system.stale', onStale);
 }
 
-const text = (x: unknown) => canonicalJson(JSON.parse(JSON.stringify(x ?? null), (_k, v: unknown) => (v === null ? undefined : v)));
+// null and missing say the same, and so do a missing and a false needsReassessment (summaries
+// written before the flag existed lack it)
+const text = (x: unknown) => canonicalJson(JSON.parse(JSON.stringify(x ?? null), (k, v: unknown) => (v === null || (k === 'needsReassessment' && v === false) ? undefined : v)));
 
 // every system's summary must be what its sources say now
 registerDerived({
