@@ -33,6 +33,8 @@ import { scanRoutes } from './modules/scans/scan.routes';
 import { certificateRoutes } from './modules/certificates/certificate.routes';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes';
 import { reportRoutes } from './modules/reports/report.routes';
+import { consistencyRoutes } from './consistency/consistency.routes';
+import { configureConsistencyLog } from './consistency/consistency.service';
 import { verifyRouter } from './modules/certificates/verify.routes';
 import * as certificates from './modules/certificates/certificate.service';
 import { configureSigning } from './modules/certificates/certificate.document';
@@ -114,6 +116,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use(timeRequests);
   watchDatabase();
   onFault('log', (f) => logger.error({ component: 'database', kind: f.kind, collection: f.collection }, `database fault: ${f.message}`));
+  configureConsistencyLog(logger);
   // the paths outside the API answer undeclared methods with 405 too
   for (const path of ['/', '/healthz', '/metrics', '/readyz', '/api/v1/openapi.json', '/docs', '/verify/:code']) app.all(path, allowOnly(['get']));
   app.all('/verify/:code/check', allowOnly(['post']));
@@ -140,6 +143,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...certificateRoutes,
     ...dashboardRoutes,
     ...reportRoutes,
+    ...consistencyRoutes,
   ];
   const openapi = buildOpenApi(routes, outsidePaths, { version });
   app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });
@@ -148,7 +152,7 @@ export function createApp(deps: AppDeps): AppHandle {
   const store = MongoStore.create({
     client: mongoose.connection.getClient() as never,
     collectionName: SESSIONS_COLLECTION,
-    // no sweep of its own: connect-mongo's sweeps with an unacknowledged (w: 0) delete, whose stray
+    // no sweep of its own: connect-mongo's sweeps with an unacknowledged (write concern w=0) delete, whose stray
     // reply desynchronised FerretDB's pooled connection; the auth-cleanup job removes expired
     // sessions with an acknowledged delete (token.service.ts) on every database
     autoRemove: 'disabled',

@@ -10,8 +10,9 @@ import { loadChecklistDir } from './modules/checklists/checklist.loader';
 import { loadTemplates } from './modules/reports/templates';
 import { systemActor } from './shared/actor';
 import { createScheduler } from './jobs/scheduler';
-import { registerJobs } from './jobs';
+import { checkJobSchedules, registerJobs } from './jobs';
 import { reconcile } from './reconcile';
+import { run as runConsistency } from './consistency/consistency.service';
 import { configureAuditKey } from './modules/audit/audit.key';
 import { metricsHandler } from './http/metrics';
 import { loadDemo, type DemoResult } from './demo/load';
@@ -22,6 +23,7 @@ async function main() {
   let config;
   try {
     config = loadConfig();
+    checkJobSchedules(config.jobSchedules);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -48,11 +50,11 @@ async function main() {
   const checklists = await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') })
     .catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
   logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
-  const repaired = await reconcile({ embedded: config.embedded });
+  const repaired = await reconcile();
   logger.info(repaired, 'derived data checked');
   // jobs take a lease per tick in job_runs, so every instance may run the scheduler
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
-  registerJobs(scheduler);
+  registerJobs(scheduler, config.jobSchedules);
   const handle = createApp({ config, logger, sessionSecret, databaseUp: db.up });
   // the demo portfolio goes into a fresh database through the services (createApp wired their events)
   let demo: DemoResult | undefined;
@@ -76,6 +78,10 @@ async function main() {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   logger.info({ port, embedded: config.embedded }, 'Attest is listening');
   scheduler.start();
+  // a crash of this or another instance can leave derived data behind: checked now, in the background
+  void runConsistency({ repair: true }).then(
+    (r) => logger.info({ differences: r.differences, repaired: r.repaired, ms: r.ms }, `consistency check at start-up: ${r.differences} differences, ${r.repaired} repaired`),
+    (err: unknown) => logger.error({ err }, 'consistency check at start-up failed'));
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   process.stdout.write(`\nAttest is running at ${url}  (API docs: ${url}/docs)\n`);
   if (config.embedded) {

@@ -6,13 +6,12 @@ import * as scans from './modules/scans/scan.service';
  * Start-up repair of derived data that a crash can leave behind the records it is derived from:
  * audit index entries after the last indexed event, finding board entries older than their
  * finding (both only ever move forward, so running this beside live writers is safe), and scan
- * runs a stopped process left running: on the embedded database this process is the only one that
- * could be running them (`embedded`); on MongoDB only those whose heartbeat went stale.
+ * runs a stopped process left running (its process on this host is gone, or its heartbeat is stale).
  */
-export async function reconcile(opts: { embedded: boolean }): Promise<{ auditIndexed: number; findings: number; boardDocuments: number; scansInterrupted: number; ms: number }> {
+export async function reconcile(): Promise<{ auditIndexed: number; findings: number; boardDocuments: number; scansInterrupted: number; ms: number }> {
   const started = Date.now();
   const a = await audit.reconcile();
   const b = await board.repair();
-  const scansInterrupted = await scans.sweepInterrupted({ all: opts.embedded });
+  const scansInterrupted = await scans.sweepInterrupted();
   return { auditIndexed: a.indexed, findings: b.findings, boardDocuments: b.documents, scansInterrupted, ms: Date.now() - started };
 }

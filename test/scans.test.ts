@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -165,17 +166,25 @@ describe('scans: runs, findings, safety and schedules', function () {
     }
   });
 
-  it('when a run was left running by a crash, then it is marked interrupted at start-up, and scanning again makes no duplicate finding', async () => {
+  it('when a run was left running by a crash, then it is marked interrupted at start-up (its process is gone), another live instance\'s run is left alone, and scanning again makes no duplicate finding', async () => {
     const open = await listener();
     const system = await makeSystem(a.org, { endpoints: ['127.0.0.1:1'], scanPorts: [open.port] });
     await scan(a.inspector, system.id, ['ports.exposed']);
     await scans.settle(); // the finished run has let go of the system's slot
     // a run "in progress" whose process died: queued in the database, holding the system's slot
     const orphan = new mongoose.Types.ObjectId();
-    await store.lease(ScanRun, { _id: orphan, system: new mongoose.Types.ObjectId(system.id), organization: new mongoose.Types.ObjectId(a.org.id), systemCode: system.code, trigger: 'manual', requestedBy: 'x', status: 'running', checks: ['ports.exposed'], refused: [], progress: { done: 0, total: 1 }, results: [], instance: 'dead', heartbeatAt: new Date(), createdAt: new Date(), version: 0 });
+    const dead = spawnSync('true').pid; // a process of this host that has exited
+    const runOf = (_id: mongoose.Types.ObjectId, instance: string) => store.lease(ScanRun, { _id, system: new mongoose.Types.ObjectId(system.id), organization: new mongoose.Types.ObjectId(a.org.id), systemCode: system.code, trigger: 'manual', requestedBy: 'x', status: 'running', checks: ['ports.exposed'], refused: [], progress: { done: 0, total: 1 }, results: [], instance, heartbeatAt: new Date(), createdAt: new Date(), version: 0 });
+    // first the run of another instance that is alive (the test runner's parent) with a fresh heartbeat
+    const live = new mongoose.Types.ObjectId();
+    await runOf(live, `${os.hostname()}:${process.ppid}`);
+    await store.updateById(System, system.id, { $set: { activeScan: live, activeScanSince: new Date(Date.now() - 120_000) } });
+    await scans.sweepInterrupted();
+    expect((await api().get(`/api/v1/scans/${live}`).set(bearer(a.inspector))).body.status).to.equal('running');
+    await runOf(orphan, `${os.hostname()}:${dead}`);
     await store.updateById(System, system.id, { $set: { activeScan: orphan, activeScanSince: new Date(Date.now() - 120_000) } });
     expect((await api().post(`/api/v1/systems/${system.id}/scans`).set(bearer(a.inspector)).send({})).status).to.equal(409);
-    expect(await scans.sweepInterrupted({ all: true })).to.be.at.least(1);
+    expect(await scans.sweepInterrupted()).to.be.at.least(1);
     expect((await api().get(`/api/v1/scans/${orphan}`).set(bearer(a.inspector))).body.status).to.equal('interrupted');
     await Promise.all([scan(a.inspector, system.id, ['ports.exposed'])]);
     const findings = (await api().get('/api/v1/findings').query({ system: system.id }).set(bearer(a.inspector))).body;

@@ -2,6 +2,7 @@ import { Schema, model, type Model } from 'mongoose';
 import { canonicalJson } from '../shared/canonical';
 import { sameId } from './faults';
 import { onLane, writable } from './writer';
+import { registerDerived } from './derived';
 
 /*
  * Small collections that hot paths read whole (systems, organizations, finding boards, settings,
@@ -36,7 +37,23 @@ const odd = (n: number | undefined) => (n ?? 0) % 2 !== 0;
 
 /** Marks a model's collection as cached; its writes through the store move the generation. */
 export function cacheCollection(m: Model<any>): void {
-  cached.set(keyOf(m), m);
+  const key = keyOf(m);
+  cached.set(key, m);
+  // what this process serves must equal the collection (src/db/derived.ts)
+  registerDerived({
+    name: `cache:${key}`,
+    source: `the ${key} collection`,
+    async check() {
+      const [copy, counters] = [await check(m), await stuckCounters(m)];
+      return { checked: copy.checked, differences: [...copy.differences.map((d) => ({ id: d.id, reason: `served copy ${d.reason}` })), ...counters.map((k) => ({ id: `generation:${k}`, reason: 'a generation counter left odd by a writer that died' }))] };
+    },
+    async repair(differences) {
+      const stuck = differences.filter((d) => d.id.startsWith('generation:')).map((d) => d.id.slice('generation:'.length));
+      await evenCounters(m, stuck);
+      clearCaches(m);
+      return differences.length;
+    },
+  });
 }
 
 export const isCached = (collection: string) => cached.has(collection);
@@ -134,25 +151,39 @@ export async function check(m: Model<any>): Promise<{ checked: number; differenc
   return { checked: after.size, differences };
 }
 
-/** Counters left odd by a writer that died: seen odd with the same value at the last check. */
-const oddSeen = new Map<string, Record<string, number>>();
+/** Odd counters per collection, with the value and when that value was first seen odd. */
+const oddSeen = new Map<string, Map<string, { value: number; since: number }>>();
+/** How long a counter must stay odd, unchanged, before its writer is taken for dead. */
+const STUCK_MS = 5000;
 
 /**
- * Evens out counters that stayed odd between two calls (their writer died between its write and
- * the second move); until then such documents were only read more often. Returns how many.
+ * Counters that stayed odd with the same value for STUCK_MS (their writer died between its write and
+ * the second move). Until they are evened out such documents are only read more often.
  */
-export async function settleStuckCounters(m: Model<any>): Promise<number> {
+export async function stuckCounters(m: Model<any>): Promise<string[]> {
   const key = keyOf(m);
   const g = await readGeneration(key);
-  const now: Record<string, number> = {};
-  if (odd(g.all)) now.all = g.all!;
-  for (const [k, v] of Object.entries(g.docs ?? {})) if (odd(v)) now[`docs.${k}`] = v;
-  const prev = oddSeen.get(key) ?? {};
-  const stuck = Object.keys(now).filter((k) => prev[k] === now[k]);
-  oddSeen.set(key, Object.fromEntries(Object.entries(now).filter(([k]) => !stuck.includes(k))));
-  if (!stuck.length) return 0;
-  // each only if it still holds the value seen stuck (a new writer may have moved it meanwhile)
-  for (const k of stuck) await onLane(() => writable(Generation).updateOne({ _id: key, [k]: now[k] }, { $inc: { [k]: 1 } }));
+  const now = new Map<string, number>();
+  if (odd(g.all)) now.set('all', g.all!);
+  for (const [k, v] of Object.entries(g.docs ?? {})) if (odd(v)) now.set(`docs.${k}`, v);
+  const prev = oddSeen.get(key) ?? new Map();
+  const seen = new Map([...now].map(([k, v]) => [k, prev.get(k)?.value === v ? prev.get(k)! : { value: v, since: Date.now() }]));
+  oddSeen.set(key, seen);
+  return [...seen].filter(([, s]) => Date.now() - s.since >= STUCK_MS).map(([k]) => k);
+}
+
+/** Evens out stuck counters, each only if it still holds the value seen stuck (a new writer may have moved it). */
+export async function evenCounters(m: Model<any>, counters: string[]): Promise<number> {
+  const key = keyOf(m);
+  const seen = oddSeen.get(key);
+  let n = 0;
+  for (const k of counters) {
+    const value = seen?.get(k)?.value;
+    if (value === undefined) continue;
+    const r = await onLane(() => writable(Generation).updateOne({ _id: key, [k]: value }, { $inc: { [k]: 1 } }));
+    n += r.modifiedCount;
+    seen!.delete(k);
+  }
   clearCaches(m);
-  return stuck.length;
+  return n;
 }

@@ -25,7 +25,7 @@ export const PATCHES: readonly Patch[] = [
   },
   {
     id: 'op-msg-more-to-come',
-    // A request sent with the OP_MSG flag moreToCome (an unacknowledged, w: 0 write) must get no
+    // A request sent with the OP_MSG flag moreToCome (an unacknowledged, w=0 write) must get no
     // reply: the client reads none. FerretDB 1.24.2 answers every request, so the reply waits in
     // the socket and the next command on that pooled connection reads it as its own: a find gets
     // the previous command's answer (wrong documents, "cursor is missing" errors). Now no reply is

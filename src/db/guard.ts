@@ -3,10 +3,10 @@ import { fault, sameId } from './faults';
 
 /*
  * Distrust of the wire where a wrong answer is dangerous (CONVENTIONS 13). FerretDB 1.24.2 used to
- * answer requests that expect no answer (w: 0 writes); the pooled connection then handed each
+ * answer requests that expect no answer (w=0 writes); the pooled connection then handed each
  * command the previous command's reply: token lookups answered with another user's token, cache
  * lookups with documents of another collection. The server is patched (op-msg-more-to-come) and the
- * service sends no w: 0 write; this module makes sure a desynchronised answer can never be taken
+ * service sends no w=0 write; this module makes sure a desynchronised answer can never be taken
  * for data anyway:
  *
  * - every lookup by _id (findOne, findOneAndUpdate/Replace/Delete with an {_id: value} filter, which
@@ -14,7 +14,7 @@ import { fault, sameId } from './faults';
  *   must return a document carrying that _id; anything else throws a DatabaseFault (503);
  * - every reply is checked against its command (a cursor of the right namespace, a write count):
  *   a reply of another shape is counted and logged as a mismatched reply;
- * - an unacknowledged write (w: 0) is counted and logged: nothing of the service may send one.
+ * - an unacknowledged write (write concern w=0) is counted and logged: nothing of the service may send one.
  */
 type Filter = Record<string, unknown> | undefined;
 type Doc = { _id?: unknown } | null | undefined;
@@ -95,7 +95,7 @@ export function watchReplies(client: InstanceType<typeof mongoose.mongo.MongoCli
   client.on('commandStarted', (e) => {
     const command = e.command as Record<string, unknown>;
     const unacknowledged = (command.writeConcern as { w?: unknown } | undefined)?.w === 0;
-    if (unacknowledged) fault('unacknowledged_write', `an unacknowledged (w: 0) ${e.commandName} was sent`, collectionOf(e.commandName, command));
+    if (unacknowledged) fault('unacknowledged_write', `an unacknowledged (write concern w=0) ${e.commandName} was sent`, collectionOf(e.commandName, command));
     if (started.size > 10_000) started.clear(); // events of a dropped connection never come: stay bounded
     started.set(e.requestId, { name: e.commandName, collection: collectionOf(e.commandName, command), unacknowledged });
   });

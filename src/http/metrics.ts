@@ -25,6 +25,14 @@ export const jobRuns = new Counter({ name: 'attest_job_runs_total', help: 'Sched
 export const scanRuns = new Counter({ name: 'attest_scan_runs_total', help: 'Scan runs finished, by outcome', labelNames: ['status'], registers: [registry] });
 const faults = new Counter({ name: 'attest_db_faults_total', help: 'Database answers that cannot be the answer to what was asked (wrong document, mismatched reply, bad value, unacknowledged write)', labelNames: ['kind'], registers: [registry] });
 onFault('metrics', (f) => faults.inc({ kind: f.kind }));
+/** The consistency check (src/consistency/): confirmed differences between derived data and its source. */
+export const consistencyMetrics = {
+  runs: new Counter({ name: 'attest_consistency_runs_total', help: 'Consistency checks run, by outcome (clean, differences, error)', labelNames: ['outcome'], registers: [registry] }),
+  differences: new Counter({ name: 'attest_consistency_differences_total', help: 'Confirmed differences between a derived structure and its source documents', labelNames: ['structure'], registers: [registry] }),
+  repaired: new Counter({ name: 'attest_consistency_repaired_total', help: 'Differences repaired', labelNames: ['structure'], registers: [registry] }),
+  failures: new Counter({ name: 'attest_consistency_failures_total', help: 'Checks of a structure that failed with an error', labelNames: ['structure'], registers: [registry] }),
+  last: new Gauge({ name: 'attest_consistency_last_differences', help: 'Differences found by the last check, per structure', labelNames: ['structure'], registers: [registry] }),
+};
 new Gauge({ name: 'attest_write_lane_depth', help: 'Writes waiting in the embedded database\'s write lane', registers: [registry], collect() { this.set(laneDepth()); } });
 
 /** Times every request; the label is the route pattern (never the raw URL, so ids do not explode the series). */

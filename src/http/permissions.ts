@@ -29,6 +29,7 @@ export const PERMISSIONS = {
   'dashboard:read': ['admin', 'inspector'],
   'reports:read': ['admin'],
   'metrics:read': ['admin'],
+  'consistency:check': ['admin'],
   'scans:read': ALL,
   'scans:run': ['admin', 'inspector'],
   'scans:schedule': ['admin', 'inspector'],

@@ -24,3 +24,17 @@ export async function emit<K extends keyof DomainEvents>(name: K, payload: Domai
 
 /** A system's compliance summary must be recomputed. */
 export const systemStale = (systemId: string) => emit('system.stale', { systemId });
+
+/**
+ * Modules that keep data of a system register here, so that deleting a system (systems module)
+ * never leaves their data behind: `holds` names what makes deletion impossible (the record: findings,
+ * certificates, a running scan), `remove` deletes what may go with it (scan runs, schedules, empty boards).
+ */
+export interface SystemDependent {
+  name: string;
+  holds?(systemId: string): Promise<string | undefined>;
+  remove?(systemId: string): Promise<number>;
+}
+const dependents = new Map<string, SystemDependent>();
+export function dependsOnSystems(d: SystemDependent): void { dependents.set(d.name, d); }
+export const systemDependents = (): SystemDependent[] => [...dependents.values()];

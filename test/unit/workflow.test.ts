@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { noteRequired, summarize, TRANSITIONS } from '../../src/modules/assessments/assessment.workflow';
 import { checkTransition, dueFrom, FINDING_TRANSITIONS, movesFor } from '../../src/modules/findings/finding.workflow';
 import { csvCell } from '../../src/modules/findings/finding.queries';
+import { SCAN_TRANSITIONS, checkScanTransition } from '../../src/modules/scans/scan.workflow';
+import { CERTIFICATE_TRANSITIONS, checkCertificateTransition } from '../../src/modules/certificates/certificate.workflow';
+import { TtlCache } from '../../src/shared/ttl-cache';
 
 describe('unit: assessment scoring', () => {
   it('when some controls are N/A, then the score is met over applicable and N/A never counts against it', () => {
@@ -79,5 +82,34 @@ describe('unit: CSV cells', () => {
     expect(csvCell('x;=4+4')).to.equal(`"x;'=4+4"`);
     expect(csvCell('a\t+cmd')).to.equal(`"a\t'+cmd"`);
     expect(csvCell('ok;fine')).to.equal('"ok;fine"');
+  });
+});
+
+describe('unit: scan run and certificate transition tables', () => {
+  it('when a scan run has finished, then nothing follows; queued and running may be interrupted', () => {
+    for (const s of ['succeeded', 'failed', 'interrupted'] as const) expect(SCAN_TRANSITIONS[s]).to.deep.equal([]);
+    expect(checkScanTransition('interrupted', 'succeeded')).to.deep.include({ ok: false, status: 409 });
+    expect(checkScanTransition('queued', 'succeeded').ok).to.equal(false);
+    expect(checkScanTransition('running', 'interrupted').ok).to.equal(true);
+  });
+  it('when a certificate is revoked or expired, then nothing follows; a move to its own status is refused', () => {
+    expect(CERTIFICATE_TRANSITIONS.revoked).to.deep.equal([]);
+    expect(CERTIFICATE_TRANSITIONS.expired).to.deep.equal([]);
+    expect(checkCertificateTransition('revoked', 'valid')).to.deep.include({ ok: false, status: 409 });
+    expect(checkCertificateTransition('valid', 'valid').ok).to.equal(false);
+    expect(checkCertificateTransition('suspended', 'valid').ok).to.equal(true);
+  });
+});
+
+describe('unit: a cache entry read while it was invalidated', () => {
+  it('when a lookup read before a revocation finishes after it, then what it read is not kept', () => {
+    const c = new TtlCache<string, string>(60_000);
+    c.set('t', 'user-1');
+    const mark = c.mark(); // a lookup starts (it missed the cache, say) and reads the database
+    c.delete('t'); // the revocation, written to the database, drops the entry
+    c.set('t', 'user-1', undefined, mark); // the lookup finishes with what it read before
+    expect(c.get('t')).to.equal(undefined);
+    c.set('t', 'user-2', undefined, c.mark());
+    expect(c.get('t')).to.equal('user-2');
   });
 });

@@ -1,3 +1,4 @@
+import './audit.derived'; // registers the chain's derived structures
 import { AuditEventDoc, PARTITION, eventsIn, partitionOf } from './audit.model';
 import { mac } from './audit.key';
 import { eventAt, eventsBySeq } from './audit.read';
@@ -237,3 +238,4 @@ export async function verify(maxProblems = 20): Promise<VerifyResult> {
 
 /** Partitions scanned at once by verify (the database decodes each scan on its own core). */
 const VERIFY_PARALLEL = 3;
+

@@ -5,6 +5,7 @@ import { sha256 } from '../../shared/canonical';
 import * as store from '../../db/store';
 import { TtlCache } from '../../shared/ttl-cache';
 import { fault } from '../../db/faults';
+import { registerDerived, type Difference } from '../../db/derived';
 
 /*
  * Live tokens are cached in the process for at most AUTH_CACHE_SECONDS (default 15), so that an
@@ -108,3 +109,26 @@ export async function admitAttempt(email: string, policy: ThrottlePolicy, now = 
 export async function clearAttempts(email: string): Promise<void> {
   await store.deleteById(LoginThrottle, email);
 }
+
+// a token this process trusts must still be live in the database (revoked elsewhere: dropped now,
+// not only when its AUTH_CACHE_SECONDS run out)
+registerDerived({
+  name: 'cache:auth-tokens',
+  source: 'the auth_tokens collection',
+  async check() {
+    const differences: Difference[] = [];
+    const held = cachedTokens();
+    for (const [key, t] of held) {
+      const doc = await Token.findById(key).lean();
+      const live = !!doc && !doc.revokedAt && doc.expiresAt.getTime() > Date.now() && doc.user.toString() === t.user;
+      if (!live) differences.push({ id: `${key.slice(0, 8)}…`, reason: !doc ? 'a cached token that does not exist' : doc.revokedAt ? 'a cached token that was revoked' : 'a cached token that expired or belongs to another user' });
+    }
+    return { checked: held.length, differences };
+  },
+  async repair(differences) {
+    const prefixes = new Set(differences.map((d) => d.id.slice(0, 8)));
+    let n = 0;
+    for (const [key] of cachedTokens()) if (prefixes.has(key.slice(0, 8))) { forget(key); n++; }
+    return n;
+  },
+});

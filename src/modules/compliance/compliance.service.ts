@@ -5,6 +5,10 @@ import * as settings from '../settings/settings.service';
 import type { Compliance, SystemDoc } from '../systems/system.model';
 import { OPEN } from '../assessments/assessment.workflow';
 import { on } from '../../shared/events';
+import { registerDerived } from '../../db/derived';
+import * as cache from '../../db/cache';
+import { System } from '../systems/system.model';
+import { canonicalJson } from '../../shared/canonical';
 import type { ComplianceState } from '../../shared/enums';
 
 export function addMonths(d: Date, months: number): Date {
@@ -62,3 +66,30 @@ const onStale = async ({ systemId }: { systemId: string }) => { await refresh(sy
 export function subscribe(): void {
   on('system.stale', onStale);
 }
+
+// null and missing say the same, and so do a missing and a false needsReassessment (summaries
+// written before the flag existed lack it)
+const text = (x: unknown) => canonicalJson(JSON.parse(JSON.stringify(x ?? null), (k, v: unknown) => (v === null || (k === 'needsReassessment' && v === false) ? undefined : v)));
+
+// every system's summary must be what its sources say now
+registerDerived({
+  name: 'compliance',
+  source: 'each system\'s open and newest approved assessments, its open findings, its certificate and the level rules',
+  async check() {
+    const systems = await cache.all<SystemDoc>(System);
+    const differences = [];
+    for (const s of systems) {
+      const want = await compute(s);
+      if (text(want) !== text(s.compliance)) {
+        const fields = Object.keys({ ...want, ...s.compliance }).filter((k) => text((want as unknown as Record<string, unknown>)[k]) !== text((s.compliance as unknown as Record<string, unknown> | undefined)?.[k]));
+        differences.push({ id: s._id.toString(), reason: `summary differs in ${fields.join(', ')}` });
+      }
+    }
+    return { checked: systems.length, differences };
+  },
+  async repair(differences) {
+    let n = 0;
+    for (const d of differences) if (await refresh(d.id)) n++;
+    return n;
+  },
+});

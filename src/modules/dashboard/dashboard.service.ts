@@ -3,6 +3,8 @@ import { Organization, type OrganizationDoc } from '../organizations/organizatio
 import { Certificate, type CertificateDoc } from '../certificates/certificate.model';
 import * as board from '../findings/finding.board';
 import * as cache from '../../db/cache';
+import { registerDerived } from '../../db/derived';
+import { Finding, type FindingDoc } from '../findings/finding.model';
 import { OPEN_FINDING_STATUSES, SEVERITIES, type Severity } from '../../shared/enums';
 
 const DAY = 86_400_000;
@@ -25,6 +27,24 @@ export async function figures(now = new Date()) {
   const [systems, orgs, certs, open] = await Promise.all([
     cache.all<SystemDoc>(System), cache.all<OrganizationDoc>(Organization), cache.all<CertificateDoc>(Certificate), board.openEntries(),
   ]);
+  return compute({ systems, orgs, certs, open }, now);
+}
+
+interface Inputs { systems: SystemDoc[]; orgs: OrganizationDoc[]; certs: CertificateDoc[]; open: Pick<board.Entry, 'system' | 'status' | 'severity' | 'dueAt'>[] }
+
+/**
+ * The same figures from the database itself, past every cache and board: the systems, organizations
+ * and certificates as stored, and the findings themselves instead of their board entries.
+ */
+export async function figuresFromSource(now = new Date()) {
+  const [systems, orgs, certs, findings] = await Promise.all([
+    System.find({}).lean<SystemDoc[]>(), Organization.find({}).lean<OrganizationDoc[]>(), Certificate.find({}).lean<CertificateDoc[]>(),
+    Finding.find({ status: { $ne: 'verified' } }, { system: 1, status: 1, severity: 1, dueAt: 1 }).lean<FindingDoc[]>(),
+  ]);
+  return compute({ systems, orgs, certs, open: findings.map((f) => ({ system: f.system.toString(), status: f.status, severity: f.severity, dueAt: f.dueAt })) }, now);
+}
+
+function compute({ systems, orgs, certs, open }: Inputs, now: Date) {
   const active = systems.filter((s) => s.status === 'active');
   const total = tally();
   const byLevel = new Map<number, Tally>([1, 2, 3, 4, 5].map((l) => [l, tally()]));
@@ -71,3 +91,30 @@ export async function figures(now = new Date()) {
     scanGrades,
   };
 }
+
+const flat = (o: unknown, prefix = ''): Map<string, string> => {
+  const out = new Map<string, string>();
+  if (o && typeof o === 'object' && !(o instanceof Date) && !Array.isArray(o)) for (const [k, v] of Object.entries(o)) for (const [p, x] of flat(v, prefix ? `${prefix}.${k}` : k)) out.set(p, x);
+  else out.set(prefix, JSON.stringify(o));
+  return out;
+};
+
+// the figures served (caches, boards, stored summaries) must equal the figures of the stored documents
+registerDerived({
+  name: 'dashboard',
+  source: 'the systems, organizations, certificates and findings as stored (past every cache and board)',
+  last: true,
+  async check() {
+    const now = new Date();
+    const [served, source] = [flat(await figures(now)), flat(await figuresFromSource(now))];
+    const differences = [...new Set([...served.keys(), ...source.keys()])].filter((k) => served.get(k) !== source.get(k))
+      .map((k) => ({ id: k, reason: `served ${served.get(k) ?? 'nothing'}, the documents say ${source.get(k) ?? 'nothing'}` }));
+    return { checked: served.size, differences };
+  },
+  async repair(differences) {
+    // the figures have no store of their own: what feeds them (caches, boards) is repaired by the
+    // structures walked before; what is held in this process is read again
+    for (const m of cache.cachedModels()) cache.clearCaches(m);
+    return differences.length;
+  },
+});

@@ -2,6 +2,8 @@ import { Schema, model } from 'mongoose';
 import { Finding, type FindingDoc } from './finding.model';
 import * as store from '../../db/store';
 import { all, cacheCollection } from '../../db/cache';
+import { registerDerived, type Difference } from '../../db/derived';
+import { canonicalJson } from '../../shared/canonical';
 import type { FindingSource, FindingStatus, Severity } from '../../shared/enums';
 
 /*
@@ -14,7 +16,7 @@ import type { FindingSource, FindingStatus, Severity } from '../../shared/enums'
  * document on every change: a board stays a few KB however large its organization.
  * Entries carry the finding's version and are only ever replaced by newer ones; a finding that
  * moves between board and archive leaves a tombstone, so a late writer cannot resurrect it.
- * Both are derived: `repair()` rebuilds them from the findings at start-up.
+ * Both are derived: the consistency check (src/db/derived.ts) compares them with the findings and repairs them.
  */
 export interface Entry {
   v: number;
@@ -102,47 +104,89 @@ export async function archivedEntries(systems?: string[]): Promise<Entry[]> {
 }
 
 /**
- * Rebuilds board and archive entries from the finding documents (a crash between a finding's
- * write and its entry's leaves the entry behind). One scan of the findings, then one conditional
- * write per board document that differs; entries are only replaced by newer ones.
+ * The board and archive entries the finding documents call for, and what is stored: every finding's
+ * entry in its place (board while not verified, archive after), a tombstone or nothing in the other;
+ * no live entry of a finding that does not exist. One scan of the findings and of both collections.
  */
-export async function repair(): Promise<{ findings: number; documents: number }> {
-  const wanted = new Map<string, { model: typeof Board; items: Record<string, Entry | Tomb> }>();
-  const add = (model: typeof Board, docId: string, id: string, e: Entry | Tomb) => {
-    const k = `${model.modelName}/${docId}`;
-    const w = wanted.get(k) ?? { model, items: {} };
-    w.items[id] = e;
-    wanted.set(k, w);
-  };
-  let findings = 0;
-  for await (const f of Finding.find({}, { history: 0, description: 0 }).lean<FindingDoc>().cursor({ batchSize: 500 })) {
-    findings++;
+async function compare(): Promise<{ checked: number; differences: Difference[]; wanted: Map<string, { model: typeof Board; docId: string; e: Entry | Tomb }[]> }> {
+  const wanted = new Map<string, { model: typeof Board; docId: string; e: Entry | Tomb }[]>();
+  for await (const f of Finding.find({}, { history: 0, description: 0, auditIntents: 0 }).lean<FindingDoc>().cursor({ batchSize: 500 })) {
     const e = entryOf(f as FindingDoc);
-    const tomb = tombOf(e.v);
-    const board = f.system.toString();
-    if (archived(f.status)) { add(Archive, archiveId(f), e.id, e); add(Board, board, e.id, tomb); } else { add(Board, board, e.id, e); add(Archive, archiveId(f), e.id, tomb); }
+    const boardId = f.system.toString();
+    const [here, there] = archived(f.status) ? [[Archive, archiveId(f)], [Board, boardId]] as const : [[Board, boardId], [Archive, archiveId(f)]] as const;
+    wanted.set(e.id, [{ model: here[0], docId: here[1], e }, { model: there[0], docId: there[1], e: tombOf(e.v) }]);
+  }
+  const stored = new Map<string, BoardDoc>();
+  for (const model of [Board, Archive]) for (const d of await model.find({}).lean<BoardDoc[]>()) stored.set(`${model.modelName}/${d._id}`, d);
+  // null and a missing field say the same (a stored undefined may come back as null)
+  const text = (x: unknown) => canonicalJson(JSON.parse(JSON.stringify(x), (_k, v: unknown) => (v === null ? undefined : v)));
+  const differences: Difference[] = [];
+  for (const [id, [place, other]] of wanted) {
+    const cur = stored.get(`${place.model.modelName}/${place.docId}`)?.items?.[id];
+    const e = place.e as Entry;
+    if (!cur || cur.gone || (cur.v ?? -1) < e.v) differences.push({ id, reason: `${place.model === Board ? 'board' : 'archive'} entry ${!cur ? 'missing' : cur.gone ? 'is a tombstone' : 'older than the finding'}` });
+    else if (cur.v === e.v && text(cur) !== text(e)) differences.push({ id, reason: 'entry differs from the finding at the same version' });
+    const left = stored.get(`${other.model.modelName}/${other.docId}`)?.items?.[id];
+    if (left && !left.gone && (left.v ?? -1) < e.v) differences.push({ id, reason: `a stale live entry in the ${other.model === Board ? 'board' : 'archive'}` });
+  }
+  for (const [k, d] of stored) {
+    for (const [id, cur] of Object.entries(d.items ?? {})) if (!cur.gone && !wanted.has(id)) differences.push({ id: `${k}#${id}`, reason: 'entry of a finding that does not exist' });
+  }
+  return { checked: wanted.size, differences, wanted };
+}
 
+/**
+ * Puts right the entries of the given findings (newer entries only ever replace older ones, so this
+ * is safe beside live writers), removes entries of findings that do not exist, and drops tombstones
+ * older than a day.
+ */
+async function repairBoards(differences: Difference[]): Promise<number> {
+  const { wanted } = await compare();
+  let n = 0;
+  for (const id of new Set(differences.filter((d) => !d.id.includes('#')).map((d) => d.id))) {
+    for (const w of wanted.get(id) ?? []) {
+      if (!w.e.gone) await store.lease(w.model, { _id: w.docId, items: {}, version: 0 });
+      if (await store.putEntry(w.model, w.docId, 'items', id, w.e)) n++;
+    }
   }
-  let documents = 0;
-  for (const [k, w] of wanted) {
-    const docId = k.slice(k.indexOf('/') + 1);
-    const needed = Object.values(w.items).some((e) => !e.gone);
-    if (needed) await store.lease(w.model, { _id: docId, items: {}, version: 0 });
-    const m = await store.mutate<BoardDoc>(w.model, docId, (d) => {
-      const $set: Record<string, unknown> = {};
-      const $unset: Record<string, 1> = {};
-      for (const [id, e] of Object.entries(w.items)) {
-        const cur = d.items?.[id];
-        // a tombstone only to kill a stale live entry; an entry where it is missing or older
-        if (e.gone ? cur && !cur.gone && (cur.v ?? -1) < e.v : !cur || (cur.v ?? -1) < e.v) $set[`items.${id}`] = e;
-      }
-      for (const [id, cur] of Object.entries(d.items ?? {})) {
-        if (cur.gone && !$set[`items.${id}`] && Date.now() - new Date(cur.at).getTime() > TOMB_KEEP_MS) $unset[`items.${id}`] = 1;
-      }
-      if (!Object.keys($set).length && !Object.keys($unset).length) return null;
-      return { ...(Object.keys($set).length && { $set }), ...(Object.keys($unset).length && { $unset }) };
-    });
-    if (m && m.after !== m.before) documents++;
+  const orphans = differences.filter((d) => d.id.includes('#')).map((d) => d.id);
+  for (const k of orphans) {
+    const [doc, id] = [k.slice(0, k.indexOf('#')), k.slice(k.indexOf('#') + 1)];
+    const [modelName, docId] = [doc.slice(0, doc.indexOf('/')), doc.slice(doc.indexOf('/') + 1)];
+    const model = modelName === Board.modelName ? Board : Archive;
+    const m = await store.mutate<BoardDoc>(model, docId, (d) => (d.items?.[id] && !d.items[id].gone && !wanted.has(id) ? { $unset: { [`items.${id}`]: 1 } } : null));
+    if (m && m.after !== m.before) n++;
   }
-  return { findings, documents };
+  return n;
+}
+
+/** Tombstones are kept a day (a late writer of an old version must not resurrect a moved entry). */
+async function dropOldTombstones(): Promise<void> {
+  for (const model of [Board, Archive]) {
+    for (const d of await model.find({}).lean<BoardDoc[]>()) {
+      const old = Object.entries(d.items ?? {}).filter(([, e]) => e.gone && Date.now() - new Date(e.at).getTime() > TOMB_KEEP_MS).map(([id]) => id);
+      if (!old.length) continue;
+      await store.mutate<BoardDoc>(model, d._id, (cur) => {
+        const still = old.filter((id) => cur.items?.[id]?.gone);
+        return still.length ? { $unset: Object.fromEntries(still.map((id) => [`items.${id}`, 1])) } : null;
+      });
+    }
+  }
+}
+
+registerDerived({
+  name: 'finding-boards',
+  source: 'the findings (an entry per finding in its system\'s board, or in the archive once verified)',
+  async check() {
+    const { checked, differences } = await compare();
+    if (!differences.length) await dropOldTombstones();
+    return { checked, differences };
+  },
+  repair: repairBoards,
+});
+
+/** Start-up: puts right whatever differs (the consistency check does the same while the service runs). */
+export async function repair(): Promise<{ findings: number; documents: number }> {
+  const { checked, differences } = await compare();
+  return { findings: checked, documents: differences.length ? await repairBoards(differences) : 0 };
 }

@@ -1,41 +1,22 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
 import { Finding, FindingDoc, FindingEvent } from './finding.model';
-import { FINDING_TRANSITIONS, checkTransition, dueFrom, movesFor } from './finding.workflow';
+import { FINDING_TRANSITIONS, checkTransition, dueFrom } from './finding.workflow';
+import { view } from './finding.view';
 import * as board from './finding.board';
-import { createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
+import { applied, auditedCollection, createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
 import * as settings from '../settings/settings.service';
 import * as systems from '../systems/system.service';
 import * as users from '../users/user.service';
 import { AppError } from '../../http/errors';
 import { notifyChange } from './finding.notify';
-import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import { Ctx, canSee, hasRole } from '../../shared/actor';
 import { systemStale } from '../../shared/events';
 import { sha256 } from '../../shared/canonical';
 import { OPEN_FINDING_STATUSES, type FindingStatus, type Severity } from '../../shared/enums';
 
-/**
- * A finding as the API shows it: `allowedTransitions` are the moves the caller's roles allow, and
- * `requests` the requests they may file now (the same rules requestRiskAcceptance / requestExtension apply).
- */
-export const view = (f: FindingDoc, roles?: Ctx['actor']['roles']) => ({
-  ...serialize<Record<string, unknown>>(f),
-  overdue: OPEN_FINDING_STATUSES.includes(f.status) && f.dueAt.getTime() < Date.now(),
-  allowedTransitions: roles ? movesFor(f.status, roles) : FINDING_TRANSITIONS[f.status],
-  ...(roles && { requests: {
-    riskAcceptance: FINDING_TRANSITIONS[f.status].includes('risk_accepted') && (roles.includes('owner') || roles.includes('inspector')),
-    extension: roles.includes('owner') && OPEN_FINDING_STATUSES.includes(f.status) && !(f.extension && !f.extension.decision),
-  } }),
-});
-
-/** The finding with the names of the people on it (assignee, history, requests) as `people`. */
-export async function withPeople(ctx: Ctx, f: FindingDoc) {
-  const ids = [f.assignee, f.riskAcceptance?.requestedBy, f.riskAcceptance?.approvedBy, f.extension?.requestedBy, f.extension?.decidedBy, ...f.history.map((h) => h.by)]
-    .filter(Boolean).map(String);
-  return { ...view(f, ctx.actor.roles), people: await users.namesOf(ids) };
-}
+export { view, withPeople } from './finding.view';
 
 /** Read by _id; owners only reach their organization's findings. */
 export async function load(ctx: Ctx, id: string): Promise<FindingDoc> {
@@ -71,8 +52,7 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
     const update = await decide(f);
     if (!update) return null;
     // the audit event goes into the same write as the change: a committed change always has it
-    const set = (update.$set ?? {}) as Partial<FindingDoc>;
-    intent = intentOf(ctx, { action, entity: 'finding', entityId: id, before: audited(f), after: audited({ ...f, ...pick(set, ['status', 'severity', 'dueAt', 'assignee']) }) });
+    intent = intentOf(ctx, { action, entity: 'finding', entityId: id, before: audited(f), after: audited(applied(f, update)) });
     return withIntent(update, intent);
   });
   if (!m) throw AppError.notFound('Finding');
@@ -84,7 +64,9 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
   return { doc: after, view: view(after, ctx.actor.roles) };
 }
 
-const pick = <T extends object>(o: T, keys: string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k))) as Partial<T>;
+
+// a finding's changes carry their audit events until they are in the chain
+auditedCollection(Finding, () => Finding.find({}, { auditIntents: 1 }).lean());
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
 

@@ -5,6 +5,7 @@ import * as board from './finding.board';
 import * as store from '../../db/store';
 import { OPEN_FINDING_STATUSES, Severity } from '../../shared/enums';
 import type { Ctx } from '../../shared/actor';
+import { dependsOnSystems } from '../../shared/events';
 
 const DAY = 86_400_000;
 
@@ -74,3 +75,17 @@ export async function listForAssessment(assessmentId: string, system?: string) {
   const docs = await store.findByIds<FindingDoc>(Finding, entries.map((e) => new Types.ObjectId(e.id)), { history: 0 });
   return docs.sort((x, y) => (x.control ?? '').localeCompare(y.control ?? ''));
 }
+
+// a system's findings are the record: it cannot be deleted while it has any; its (empty) boards go with it
+dependsOnSystems({
+  name: 'findings',
+  async holds(systemId) {
+    return (await Finding.exists({ system: new Types.ObjectId(systemId) })) ? 'the system has findings' : undefined;
+  },
+  async remove(systemId) {
+    const years = Array.from({ length: new Date().getUTCFullYear() - board.FIRST_YEAR + 1 }, (_, i) => board.FIRST_YEAR + i);
+    let n = (await store.deleteById(board.Board, systemId)) ? 1 : 0;
+    for (const y of years) if (await store.deleteById(board.Archive, `${systemId}:${y}`)) n++;
+    return n;
+  },
+});

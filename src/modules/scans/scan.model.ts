@@ -69,6 +69,8 @@ export const ScanRun = model<ScanRunDoc>('ScanRun', runSchema, 'scan_runs');
 
 /** A run as lists show it. */
 export interface RunStub {
+  /** the run's version when the stub was taken: a stub is only replaced by a newer one */
+  v: number;
   id: string; system: string; organization: string; systemCode: string; trigger: string; status: ScanStatus;
   progress: { done: number; total: number }; summary?: ScanSummary; createdAt: Date; finishedAt?: Date;
 }

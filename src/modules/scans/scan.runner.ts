@@ -7,7 +7,8 @@ import { CHECKS } from './checks';
 import type { PortsTarget } from './checks/ports';
 import type { Check, CheckContext, Target } from './checks/types';
 import { applyResults } from './scan.findings';
-import * as index from './scan.index';
+import { change } from './scan.lifecycle';
+import { SCAN_TRANSITIONS } from './scan.workflow';
 import * as systems from '../systems/system.service';
 import type { SystemDoc } from '../systems/system.model';
 import * as store from '../../db/store';
@@ -97,22 +98,25 @@ export async function execute(runId: Types.ObjectId): Promise<void> {
   if (!run || run.status !== 'queued') return;
   const system = await systems.findById(run.system.toString());
   // the system's latest scan first, the run's final status next, the slot last: whoever sees the run
-  // finished also sees it on the system, and a new scan may start (a finished holder is stale)
+  // finished also sees it on the system, and a new scan may start (a finished holder is stale).
+  // A run interrupted meanwhile (its heartbeat judged stale) stays interrupted: the table refuses.
   const finish = async (set: Partial<ScanRunDoc>) => {
+    const current = await ScanRun.findById(runId, { status: 1 }).lean<ScanRunDoc>();
+    if (!current || !SCAN_TRANSITIONS[current.status].includes(set.status!)) return;
     const at = new Date();
     const summary = set.summary;
     await systems.recordScan(run!.system.toString(), { run: runId, at, status: set.status!, grade: summary?.grade, score: summary?.score, failed: summary?.failed ?? 0, errors: summary?.errors ?? 0 });
-    const after = await store.updateById<ScanRunDoc>(ScanRun, runId, { $set: { ...set, finishedAt: at, heartbeatAt: at } });
+    const after = await change(runId, set.status!, { ...set, finishedAt: at, heartbeatAt: at }, { automatic: true });
     if (!after) return;
     scanRuns.inc({ status: after.status });
-    await index.put(after);
     await systems.releaseScanSlot(after.system.toString(), runId.toString());
   };
   try {
     if (!system) throw new Error('the system no longer exists');
     const { units, refused } = await plan(system, run, s);
-    run = (await store.updateById<ScanRunDoc>(ScanRun, runId, { $set: { status: 'running', startedAt: new Date(), heartbeatAt: new Date(), refused, progress: { done: 0, total: units.length } } }))!;
-    await index.put(run);
+    const started = await change(runId, 'running', { startedAt: new Date(), heartbeatAt: new Date(), refused, progress: { done: 0, total: units.length } }, { automatic: true });
+    if (!started) return; // interrupted before it began
+    run = started;
     const results: CheckResult[] = [];
     let done = 0;
     let lastWrite = 0;

@@ -1,8 +1,10 @@
+import os from 'node:os';
 import { Types } from 'mongoose';
-import { FINISHED, ScanRun, type ScanRunDoc, type ScanStatus } from './scan.model';
+import { FINISHED, ScanRun, ScanSchedule, type ScanRunDoc, type ScanStatus } from './scan.model';
 import { CHECK_IDS, type CheckId } from './checks/types';
 import { execute, scannerConfig } from './scan.runner';
 import * as index from './scan.index';
+import { change } from './scan.lifecycle';
 import * as schedules from './scan.schedule';
 import * as systems from '../systems/system.service';
 import { System, type SystemDoc } from '../systems/system.model';
@@ -13,6 +15,9 @@ import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import { sha256 } from '../../shared/canonical';
 import { Ctx, canSee, scopedOrganization, systemActor } from '../../shared/actor';
+import { dependsOnSystems } from '../../shared/events';
+import { registerDerived, type Difference } from '../../db/derived';
+import { ScanIndex, type ScanIndexDoc } from './scan.model';
 
 /** A run whose heartbeat is older than this was left by a process that stopped. */
 export const STALE_MS = 2 * 60_000;
@@ -71,30 +76,37 @@ export async function list(ctx: Ctx, q: { system?: string; status?: ScanStatus; 
   return { items: rows.slice(skip, skip + q.limit), total: rows.length, page: q.page, limit: q.limit };
 }
 
-/** Marks a run interrupted (if it is still queued or running) and frees its system's slot. */
+/** Marks a run interrupted (if it is still queued or running: the transition table) and frees its system's slot. */
 async function interrupt(runId: string, reason: string): Promise<boolean> {
-  const m = await store.mutate<ScanRunDoc>(ScanRun, runId, (r) => (FINISHED.includes(r.status) ? null : { $set: { status: 'interrupted', error: reason, finishedAt: new Date() } }));
-  if (!m || m.after === m.before) return false;
-  await systems.recordScan(m.after.system.toString(), { run: m.after._id, at: m.after.finishedAt!, status: 'interrupted', failed: 0, errors: 0 });
-  await index.put(m.after);
-  await systems.releaseScanSlot(m.after.system.toString(), runId);
+  const after = await change(runId, 'interrupted', { error: reason, finishedAt: new Date() }, { automatic: true });
+  if (!after) return false;
+  await systems.recordScan(after.system.toString(), { run: after._id, at: after.finishedAt!, status: 'interrupted', failed: 0, errors: 0 });
+  await systems.releaseScanSlot(after.system.toString(), runId);
   return true;
 }
 
+/** A run's process on this host that no longer exists (the instance id is `host:pid`). */
+function processGone(instance: string | undefined): boolean {
+  const m = /^(.*):(\d+)$/.exec(instance ?? '');
+  if (!m || m[1] !== os.hostname() || Number(m[2]) === process.pid) return false;
+  try { process.kill(Number(m[2]), 0); return false; } catch (err) { return (err as NodeJS.ErrnoException).code === 'ESRCH'; }
+}
+
 /**
- * Runs left queued or running by a process that stopped: at start-up of the embedded service
- * (`all`: nothing else can be running them) and, on MongoDB, whenever their heartbeat is stale.
+ * Runs left queued or running by a process that stopped: their process on this host is gone (at
+ * once), or their heartbeat is older than STALE_MS (any host). Another live instance's runs are
+ * left alone, so an instance starting beside others never interrupts their scans.
  */
-export async function sweepInterrupted(opts: { all?: boolean } = {}): Promise<number> {
+export async function sweepInterrupted(): Promise<number> {
   let n = 0;
   for (const s of await cache.all<SystemDoc>(System)) {
     if (!s.activeScan) continue;
     const id = s.activeScan.toString();
     if (inFlight.has(id)) continue;
-    const r = await ScanRun.findById(id, { status: 1, heartbeatAt: 1 }).lean();
-    const stale = !r || opts.all || Date.now() - r.heartbeatAt.getTime() > STALE_MS;
-    if (!r) await systems.releaseScanSlot(s._id.toString(), id);
-    else if (stale && (await interrupt(id, 'The service stopped while the scan was running'))) n++;
+    const r = await ScanRun.findById(id, { status: 1, heartbeatAt: 1, instance: 1 }).lean();
+    if (!r) { await systems.releaseScanSlot(s._id.toString(), id); continue; }
+    const stale = processGone(r.instance) || Date.now() - r.heartbeatAt.getTime() > STALE_MS;
+    if (stale && (await interrupt(id, 'The service stopped while the scan was running'))) n++;
   }
   return n;
 }
@@ -130,3 +142,82 @@ export async function dispatch(tick: Date, progress: (done: number, total: numbe
 export async function settle(): Promise<void> {
   await Promise.all([...inFlight.values()]);
 }
+
+// a running scan keeps its system; the runs, their lists and the schedule go with a deleted system
+dependsOnSystems({
+  name: 'scans',
+  async holds(systemId) {
+    const s = await systems.findById(systemId);
+    if (!s?.activeScan) return undefined;
+    const r = await ScanRun.findById(s.activeScan, { status: 1, heartbeatAt: 1 }).lean();
+    return r && !FINISHED.includes(r.status) && Date.now() - r.heartbeatAt.getTime() <= STALE_MS ? 'a scan of the system is running' : undefined;
+  },
+  async remove(systemId) {
+    let n = 0;
+    for (const stub of await index.runsOf(systemId)) if (await store.deleteById(ScanRun, stub.id)) n++;
+    await index.forget(systemId);
+    if (await store.deleteById(ScanSchedule, systemId)) n++;
+    return n;
+  },
+});
+
+/** Stubs checked per list: the newest few and every unfinished one (older finished runs never change). */
+const CHECK_NEWEST = 5;
+
+/**
+ * The scan lists against the runs: stubs of runs that do not exist or changed since, lists of systems
+ * that do not exist, each system's latest scan and running-scan slot against its runs.
+ */
+async function scanDifferences(): Promise<{ checked: number; differences: Difference[] }> {
+  const systemsAll = new Map((await cache.all<SystemDoc>(System)).map((s) => [s._id.toString(), s]));
+  const differences: Difference[] = [];
+  let checked = 0;
+  for (const d of await ScanIndex.find({}).lean<ScanIndexDoc[]>()) {
+    if (d._id !== 'recent' && !systemsAll.has(d._id)) { differences.push({ id: `list:${d._id}`, reason: 'the scan list of a system that does not exist' }); continue; }
+    const stubs = d.runs.filter((r, i) => i < CHECK_NEWEST || !FINISHED.includes(r.status));
+    for (const stub of stubs) {
+      checked++;
+      const run = await ScanRun.findById(stub.id, { status: 1, version: 1 }).lean<ScanRunDoc>();
+      if (!run) differences.push({ id: `stub:${d._id}:${stub.id}`, reason: 'a stub of a run that does not exist' });
+      else if ((run.version ?? 0) > (stub.v ?? -1)) differences.push({ id: `stub:${d._id}:${stub.id}`, reason: `a stub older than its run (${stub.status}, the run is ${run.status})` });
+    }
+  }
+  for (const [id, s] of systemsAll) {
+    const newest = (await index.runsOf(id)).find((r) => FINISHED.includes(r.status));
+    if (newest && s.lastScan?.run?.toString() !== newest.id && new Date(newest.createdAt).getTime() > new Date(s.lastScan?.at ?? 0).getTime()) {
+      differences.push({ id: `last:${id}`, reason: 'the system\'s latest scan is not its newest finished run' });
+    }
+    if (s.activeScan) {
+      const r = await ScanRun.findById(s.activeScan, { status: 1 }).lean<ScanRunDoc>();
+      if (!r || FINISHED.includes(r.status)) differences.push({ id: `slot:${id}`, reason: 'the running-scan slot is held by a run that is finished or gone' });
+    }
+  }
+  return { checked, differences };
+}
+
+registerDerived({
+  name: 'scan-index',
+  source: 'the scan runs (the lists of each system and of the programme, each system\'s latest scan and running-scan slot)',
+  check: scanDifferences,
+  async repair(differences: Difference[]) {
+    let n = 0;
+    for (const d of differences) {
+      const [kind, a, b] = d.id.split(':');
+      if (kind === 'list') {
+        for (const stub of await index.runsOf(a)) await store.deleteById(ScanRun, stub.id);
+        await index.forget(a);
+      } else if (kind === 'stub') {
+        const run = await ScanRun.findById(b).lean<ScanRunDoc>();
+        if (run) await index.put(run); else await index.drop(a, b);
+      } else if (kind === 'last') {
+        const newest = (await index.runsOf(a)).find((r) => FINISHED.includes(r.status));
+        if (newest) await systems.recordScan(a, { run: new Types.ObjectId(newest.id), at: newest.finishedAt ?? newest.createdAt, status: newest.status, grade: newest.summary?.grade, score: newest.summary?.score, failed: newest.summary?.failed ?? 0, errors: newest.summary?.errors ?? 0 });
+      } else if (kind === 'slot') {
+        const s = await systems.findById(a);
+        if (s?.activeScan) await systems.releaseScanSlot(a, s.activeScan.toString());
+      }
+      n++;
+    }
+    return n;
+  },
+});

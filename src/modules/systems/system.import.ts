@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { Types } from 'mongoose';
 import { System, SystemDoc } from './system.model';
+import { afterPatch, patchUpdate, type SystemInput } from './system.service';
 import * as store from '../../db/store';
 import { importRow } from './system.schemas';
 import * as audit from '../audit/audit.service';
@@ -150,7 +151,11 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
       throw err;
     }
   }
-  // each update is a conditional write of its own (a bulk update of many documents hangs FerretDB)
-  await eachLimit(toUpdate, 8, (r) => store.mutate<SystemDoc>(System, existing.get(r.code)!._id, () => ({ $set: r })));
+  // each update is a conditional write of its own (a bulk update of many documents hangs FerretDB),
+  // the same update an API patch makes: a new level marks the summary as needing re-assessment
+  await eachLimit(toUpdate, 8, async (r) => {
+    const m = await store.mutate<SystemDoc>(System, existing.get(r.code)!._id, (before) => patchUpdate(before, r as SystemInput));
+    if (m) await afterPatch(m.after._id.toString(), m.before, r as SystemInput);
+  });
   return result;
 }

@@ -9,7 +9,11 @@ import * as store from '../../db/store';
 import * as cache from '../../db/cache';
 import { Ctx, canSee, scopedOrganization } from '../../shared/actor';
 import { canonicalJson } from '../../shared/canonical';
-import { systemStale } from '../../shared/events';
+import { systemDependents, systemStale } from '../../shared/events';
+import { applied, auditedCollection, createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
+
+// a system's changes carry their audit events until they are in the chain
+auditedCollection(System, () => cache.all<SystemDoc>(System));
 
 export type SystemView = Omit<SystemDoc, '_id' | 'organization' | 'owners'> & { id: string; organization: string; owners: string[] };
 const view = (d: unknown) => serialize<SystemView>(d);
@@ -83,37 +87,71 @@ async function checkRefs(organization: string, owners: string[] | undefined) {
 
 export async function create(ctx: Ctx, input: SystemInput & { code: string; organization: string }) {
   await checkRefs(input.organization, input.owners);
-  const s = view(await store.insertOne(System, input));
-  await audit.record(ctx, { action: 'system.create', entity: 'system', entityId: s.id, after: s });
+  const _id = new Types.ObjectId();
+  const intent = intentOf(ctx, { action: 'system.create', entity: 'system', entityId: _id.toString(), after: { ...input, id: _id.toString() } });
+  const s = view(await store.insertOne(System, createdWith({ ...input, _id }, intent)));
+  await settle(System, _id, [intent]);
   return s;
 }
 
+/**
+ * The update a patch makes of a system, from the API or an import: a new level also marks the
+ * summary as needing re-assessment (the last assessment was against another level's checklist).
+ */
+export function patchUpdate(before: Pick<SystemDoc, 'level'>, patch: SystemInput): Record<string, unknown> {
+  const $set: Record<string, unknown> = { ...patch };
+  if (patch.level !== undefined && patch.level !== before.level) $set['compliance.needsReassessment'] = true;
+  return { $set };
+}
+
+/** After a patch is written: a new level changes what the compliance summary is derived from. */
+export async function afterPatch(id: string, before: Pick<SystemDoc, 'level'>, patch: SystemInput): Promise<boolean> {
+  if (patch.level === undefined || patch.level === before.level) return false;
+  await systemStale(id);
+  return true;
+}
+
 export async function update(ctx: Ctx, id: string, patch: SystemInput) {
-  const m = await store.mutate<SystemDoc>(System, id, async (before) => {
-    const organization = patch.organization ?? before.organization.toString();
-    await checkRefs(organization, patch.owners ?? (patch.organization ? before.owners.map(String) : undefined));
-    const $set: Record<string, unknown> = { ...patch };
-    // a new level means the last assessment was against the wrong checklist
-    if (patch.level !== undefined && patch.level !== before.level) $set['compliance.needsReassessment'] = true;
-    return { $set };
+  const current = await System.findById(id).lean();
+  if (!current) throw AppError.notFound('System');
+  // references are checked before the write decision (they read other collections); the decision
+  // then insists that the organization and owners they were checked against are still there
+  const touchesRefs = patch.organization !== undefined || patch.owners !== undefined;
+  if (touchesRefs) await checkRefs(patch.organization ?? current.organization.toString(), patch.owners ?? (patch.organization ? current.owners.map(String) : undefined));
+  const refsOf = (s: SystemDoc) => `${s.organization}|${s.owners.map(String).join(',')}`;
+  let intent: Intent | undefined;
+  const m = await store.mutate<SystemDoc>(System, id, (before) => {
+    if (touchesRefs && refsOf(before) !== refsOf(current)) throw AppError.conflict('The system was changed meanwhile; reload it and try again');
+    const update = patchUpdate(before, patch);
+    intent = intentOf(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(before), after: view(applied(before, update)) });
+    return withIntent(update, intent);
   });
   if (!m) throw AppError.notFound('System');
-  await audit.record(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(m.before), after: view(m.after) });
-  if (patch.level !== undefined && patch.level !== m.before.level) {
-    await systemStale(id);
-    return view((await System.findById(id).lean()) ?? m.after);
-  }
+  await settle(System, id, [intent!]);
+  if (await afterPatch(id, m.before, patch)) return view((await System.findById(id).lean()) ?? m.after);
   return view(m.after);
 }
 
+/**
+ * Deletes a system that holds no record: no assessment, and nothing another module keeps as the
+ * record (findings, certificates, a running scan: SystemDependent.holds); what may go with it
+ * (scan runs and schedules, empty boards) is removed after it. The audit event goes first, so a
+ * crash leaves no unaudited deletion; leftovers of a crash are removed by the consistency check.
+ */
 export async function remove(ctx: Ctx, id: string): Promise<void> {
   const before = await System.findById(id).lean();
   if (!before) throw AppError.notFound('System');
   // its assessments, findings and certificates are the record: such a system is decommissioned instead
   if (before.assessmentCount > 0 || before.activeAssessment) throw AppError.conflict('The system has assessments; set its status to decommissioned instead of deleting it');
-  // conditioned on the version read: an assessment started meanwhile keeps the system
-  if (!(await store.deleteById(System, id, before.version))) throw AppError.conflict('The system was changed meanwhile; reload it and try again');
+  const held = (await Promise.all(systemDependents().map(async (d) => d.holds?.(id)))).filter((r): r is string => !!r);
+  if (held.length) throw AppError.conflict(`The system cannot be deleted: ${held.join('; ')}; set its status to decommissioned instead`, held.map((reason) => ({ reason })));
   await audit.record(ctx, { action: 'system.delete', entity: 'system', entityId: id, before: view(before) });
+  // conditioned on the version read: an assessment or a scan started meanwhile keeps the system
+  if (!(await store.deleteById(System, id, before.version))) {
+    await audit.record(ctx, { action: 'system.delete_abandoned', entity: 'system', entityId: id, after: { reason: 'changed meanwhile' } });
+    throw AppError.conflict('The system was changed meanwhile; reload it and try again');
+  }
+  for (const d of systemDependents()) await d.remove?.(id);
 }
 
 /** Ids of the systems of these organizations (from the cached collection). */
@@ -127,59 +165,7 @@ export async function findById(id: string) {
   return System.findById(id).lean();
 }
 
-type Slot = 'activeAssessment' | 'activeScan';
-
-/**
- * Takes one of the system's single-holder slots (the open assessment, the running scan) for `id`.
- * A holder that is gone or finished (`isStale`) is replaced; otherwise returns the holder's id.
- */
-async function claimSlot(systemId: string, slot: Slot, id: Types.ObjectId, isStale: (holder: string) => Promise<boolean>, extra: Record<string, unknown> = {}): Promise<string | undefined> {
-  let holder: string | undefined;
-  const m = await store.mutate<SystemDoc>(System, systemId, async (s) => {
-    holder = undefined;
-    const current = s[slot];
-    // a claim younger than a minute may belong to a record still being created
-    const since = s[`${slot}Since`];
-    const young = since && Date.now() - since.getTime() < 60_000;
-    if (current && (young || !(await isStale(current.toString())))) {
-      holder = current.toString();
-      return null;
-    }
-    return { $set: { [slot]: id, [`${slot}Since`]: new Date() }, ...extra };
-  });
-  if (!m) throw AppError.notFound('System');
-  return holder;
-}
-
-/** Frees the slot if `id` holds it, with more changes in the same write. */
-async function releaseSlot(systemId: string, slot: Slot, id: string, more: (holds: boolean) => Record<string, unknown> | null): Promise<void> {
-  await store.mutate<SystemDoc>(System, systemId, (s) => {
-    const holds = s[slot]?.toString() === id;
-    const update = more(holds) ?? {};
-    if (!holds && !Object.keys(update).length) return null;
-    return { ...update, $set: { ...(update.$set as object), ...(holds && { [slot]: null }) } };
-  });
-}
-
-/** The system's single open assessment; returns the holder when another one is open. */
-export function claimAssessmentSlot(systemId: string, assessmentId: Types.ObjectId, isStale: (holder: string) => Promise<boolean>) {
-  return claimSlot(systemId, 'activeAssessment', assessmentId, isStale, { $inc: { assessmentCount: 1 } });
-}
-
-/** Frees the slot if `assessmentId` holds it; `deleted`: the assessment no longer exists at all. */
-export function releaseAssessmentSlot(systemId: string, assessmentId: string, opts: { deleted?: boolean } = {}): Promise<void> {
-  return releaseSlot(systemId, 'activeAssessment', assessmentId, () => (opts.deleted ? { $inc: { assessmentCount: -1 } } : null));
-}
-
-/** The system's single running scan; returns the holder when another one runs. */
-export function claimScanSlot(systemId: string, runId: Types.ObjectId, isStale: (holder: string) => Promise<boolean>) {
-  return claimSlot(systemId, 'activeScan', runId, isStale);
-}
-
-/** Frees the scan slot if `runId` holds it. */
-export function releaseScanSlot(systemId: string, runId: string): Promise<void> {
-  return releaseSlot(systemId, 'activeScan', runId, () => null);
-}
+export { claimAssessmentSlot, releaseAssessmentSlot, claimScanSlot, releaseScanSlot } from './system.slots';
 
 /** Records the system's current certificate (null: none). */
 export async function setCertificate(systemId: string, certificate: NonNullable<SystemDoc['certificate']> | null): Promise<void> {
@@ -200,14 +186,24 @@ export async function recordApproval(systemId: string, assessmentId: Types.Objec
 }
 
 /**
- * Writes a recomputed compliance summary. `compute` runs on the system as read and the write is
- * conditioned on that read (db/store.ts), so a slower computation never overwrites a newer one.
+ * Writes a recomputed compliance summary. `compute` runs on the system as read, outside the write
+ * decision (it reads other collections), and the write happens only if the system is still the
+ * one it was computed from; otherwise it is computed again (a few times: a system written that
+ * often gets its summary from the next change, or from the consistency check).
  */
 export async function refreshCompliance(systemId: string, compute: (s: SystemDoc) => Promise<Compliance>): Promise<Compliance | undefined> {
-  let result: Compliance | undefined;
-  const m = await store.mutate<SystemDoc>(System, systemId, async (s) => {
-    result = await compute(s);
-    return canonicalJson(JSON.parse(JSON.stringify(result))) === canonicalJson(JSON.parse(JSON.stringify(s.compliance ?? null))) ? null : { $set: { compliance: result } };
-  });
-  return m ? result : undefined;
+  const same = (a: unknown, b: unknown) => canonicalJson(JSON.parse(JSON.stringify(a ?? null))) === canonicalJson(JSON.parse(JSON.stringify(b ?? null)));
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const s = await System.findById(systemId).lean();
+    if (!s) return undefined;
+    const result = await compute(s);
+    let moved = false;
+    const m = await store.mutate<SystemDoc>(System, systemId, (cur) => {
+      if ((cur.version ?? 0) !== (s.version ?? 0)) { moved = true; return null; }
+      return same(result, cur.compliance) ? null : { $set: { compliance: result } };
+    });
+    if (!m) return undefined;
+    if (!moved) return result;
+  }
+  return undefined;
 }

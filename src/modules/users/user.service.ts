@@ -8,6 +8,7 @@ import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import { TtlCache } from '../../shared/ttl-cache';
+import { registerDerived, type Difference } from '../../db/derived';
 import { escapeRegex } from '../../shared/joi';
 import type { Actor, Ctx } from '../../shared/actor';
 import type { Role } from '../../shared/enums';
@@ -64,6 +65,26 @@ async function cachedUser(id: string) {
   actors.set(id, entry, undefined, mark);
   return entry;
 }
+
+// who this process believes a user is must be who the database says (a change elsewhere: dropped now)
+registerDerived({
+  name: 'cache:users',
+  source: 'the users collection',
+  async check() {
+    const differences: Difference[] = [];
+    const held = [...actors.each()];
+    for (const [id, entry] of held) {
+      const u = await User.findById(id, { passwordHash: 0 }).lean();
+      const want = u?.active ? JSON.stringify(toActor(u)) : null;
+      if (want !== (entry ? JSON.stringify(entry.actor) : null)) differences.push({ id, reason: 'a cached user differs from the database (roles, organization, name or active)' });
+    }
+    return { checked: held.length, differences };
+  },
+  async repair(differences) {
+    for (const d of differences) actors.delete(d.id);
+    return differences.length;
+  },
+});
 
 /** Active user by id, as an actor; undefined when gone or deactivated. Runs on every authenticated request. */
 export async function activeActor(id: string): Promise<Actor | undefined> {
