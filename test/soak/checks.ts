@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type { Instance } from './instances';
 import type { World } from './world';
-import { dashboardDiffs, figuresKey, findingOrderKey, listDiffs, stableCompare, systemIdsKey, truthReader, type Snapshot } from './truth';
+import { dashboardDiffs, figuresKey, findingOrderKey, listDiffs, stableCompare, summaryDiffs, systemsListKey, truthReader, type Snapshot } from './truth';
 import { note, sleep } from './stats';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -42,13 +42,14 @@ export async function checkFigures(w: World, truth: Client, token: TokenOf, inst
 }
 
 /** Every page of a list as admin: distinct ids == total == what the database holds. */
-async function walk(w: World, token: string, path: string, limit: number): Promise<{ total: number; ids: string[] }[] | undefined> {
-  const pages: { total: number; ids: string[] }[] = [];
+type Page = { total: number; ids: string[]; items: any[] };
+async function walk(w: World, token: string, path: string, limit: number): Promise<Page[] | undefined> {
+  const pages: Page[] = [];
   const inst = w.api.route();
   for (let page = 1; page <= 1000; page++) {
     const b = await w.api.get({ path: `${path}${path.includes('?') ? '&' : '?'}page=${page}&limit=${limit}`, token, inst });
     if (!b) return undefined;
-    pages.push({ total: b.total, ids: b.items.map((i: any) => i.id) });
+    pages.push({ total: b.total, ids: b.items.map((i: any) => i.id), items: b.items });
     if (page * limit >= b.total) break;
   }
   return pages;
@@ -58,16 +59,20 @@ export async function checkLists(w: World, truth: Client, token: TokenOf): Promi
   const reader = await truthReader(truth.db('attest'), false).catch(() => undefined);
   if (!reader) return;
   const read = reader.read;
-  const lists: [string, number, (s: Snapshot) => string[], (s: Snapshot) => string][] = [
-    ['/api/v1/systems', 20, (s) => s.systems.map((x) => x.id), systemIdsKey],
-    ['/api/v1/findings', 50, (s) => s.findings.map((x) => x.id), findingOrderKey],
+  // the systems list also carries each system's compliance summary: its open findings are checked too
+  const lists: [string, number, (p: Page[], s: Snapshot) => string[], (s: Snapshot) => string][] = [
+    ['/api/v1/systems', 20, (p, s) => [...listDiffs('GET /api/v1/systems (limit 20)', p, s.systems.map((x) => x.id)), ...summaryDiffs(p.flatMap((x) => x.items), s)], systemsListKey],
+    ['/api/v1/findings', 50, (p, s) => listDiffs('GET /api/v1/findings (limit 50)', p, s.findings.map((x) => x.id)), findingOrderKey],
   ];
-  for (const [path, limit, ids, key] of lists) {
-    const v = await stableCompare(read, key, async () => { const t = await token(); return t ? walk(w, t, path, limit) : undefined; }, (pages, s) => listDiffs(`GET ${path} (limit ${limit})`, pages, ids(s)));
+  for (const [path, limit, compare, key] of lists) {
+    const v = await stableCompare(read, key, async () => { const t = await token(); return t ? walk(w, t, path, limit) : undefined; }, compare);
     w.stats.add('listChecks');
     if (v.kind === 'drift') {
-      const msg = v.diffs.join('; ');
-      if (w.stats.afterFault()) w.stats.add('driftsAfterFaults', 1, msg); else w.stats.add('listDrifts', 1, msg);
+      const summaries = v.diffs.filter((x) => x.startsWith('summary '));
+      const lists = v.diffs.filter((x) => !x.startsWith('summary '));
+      const after = w.stats.afterFault();
+      if (lists.length) w.stats.add(after ? 'driftsAfterFaults' : 'listDrifts', 1, `stable on 3 tries: ${lists.join('; ')}`);
+      if (summaries.length) w.stats.add(after ? 'driftsAfterFaults' : 'summaryDrifts', summaries.length, `GET ${path} stable on 3 tries: ${summaries.join('; ')}`);
     } else if (v.kind === 'unstable') w.stats.add('unstableTruth');
   }
 }

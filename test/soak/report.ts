@@ -12,7 +12,7 @@ export function report(stats: Stats, prober: Prober, api: Api, extra: { minutes:
   const healthzP99Ms = prober.latencies.length ? prober.p(99) : 9999;
   const result: Record<string, number> = {
     minutes: extra.minutes, requests: c.requests, errors5xx: c.errors5xx, mismatchedReplies: c.mismatchedReplies, figureDrifts: c.figureDrifts,
-    listDrifts: c.listDrifts, consistencyDiffs: c.consistencyDiffs, auditMissing: c.auditMissing, healthzP99Ms, sigtermMs: extra.sigtermMs,
+    listDrifts: c.listDrifts, summaryDrifts: c.summaryDrifts, consistencyDiffs: c.consistencyDiffs, auditMissing: c.auditMissing, healthzP99Ms, sigtermMs: extra.sigtermMs,
     timeouts: c.timeouts, faultFailures: c.faultFailures, instanceDownErrors: c.instanceDownErrors, repairedAfterFaults: c.repairedAfterFaults,
     dbDowntimeMs: stats.dbDowntimeMs(), healthzP50Ms: prober.p(50), healthzSamples: prober.latencies.length, healthzErrors: prober.errors.length,
   };

@@ -154,7 +154,7 @@ async function processMetrics(api: Api, token: string, inst: Instance): Promise<
 
 function progress(stats: Stats, prober: Prober, since: number): string {
   const c = stats.counts;
-  return `t+${Math.round((Date.now() - since) / 1000)}s requests=${c.requests} 5xx=${c.errors5xx} mismatched=${c.mismatchedReplies} drifts=${c.figureDrifts}+${c.listDrifts}`
+  return `t+${Math.round((Date.now() - since) / 1000)}s requests=${c.requests} 5xx=${c.errors5xx} mismatched=${c.mismatchedReplies} drifts=${c.figureDrifts}+${c.listDrifts}+${c.summaryDrifts}`
     + ` consistency=${c.consistencyDiffs} timeouts=${c.timeouts} instanceDown=${c.instanceDownErrors} dbDown5xx=${c.dbDowntime5xx} unexpected4xx=${c.unexpected4xx}`
     + ` healthz p99=${prober.p(99)}ms transitions=${c.transitions} scans=${c.scansFinished}/${c.scansStarted} certs=+${c.certificatesIssued}/-${c.certificatesRevoked}`;
 }

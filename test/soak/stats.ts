@@ -4,7 +4,7 @@
  */
 
 /** Counters that fail the run when non-zero. */
-export const FAILING = ['errors5xx', 'mismatchedReplies', 'figureDrifts', 'listDrifts', 'consistencyDiffs', 'auditMissing', 'timeouts', 'faultFailures'] as const;
+export const FAILING = ['errors5xx', 'mismatchedReplies', 'figureDrifts', 'listDrifts', 'summaryDrifts', 'consistencyDiffs', 'auditMissing', 'timeouts', 'faultFailures'] as const;
 
 export const COUNTERS = [
   ...FAILING,

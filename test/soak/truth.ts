@@ -83,7 +83,27 @@ export function figuresKey(snap: Snapshot): string {
     certificates: snap.certificates.map((c) => c.status).sort(),
   });
 }
-export const systemIdsKey = (snap: Snapshot) => snap.systems.map((x) => x.id).join();
+/** the systems list: its ids, and the open findings per system its compliance summaries count */
+export const systemsListKey = (snap: Snapshot) => `${snap.systems.map((x) => x.id).join()}|${openBySystem(snap)}`;
+const openBySystem = (snap: Snapshot) => snap.findings.filter((f) => OPEN.includes(f.status)).map((f) => `${f.system}:${f.severity}`).sort().join();
+
+/** Systems whose compliance summary (as listed) counts other open findings than the findings themselves. */
+export function summaryDiffs(items: any[], snap: Snapshot): string[] {
+  const want = new Map<string, Record<string, number>>();
+  for (const f of snap.findings) {
+    if (!OPEN.includes(f.status)) continue;
+    const c = want.get(f.system) ?? { critical: 0, high: 0, medium: 0, low: 0 };
+    c[f.severity]++;
+    want.set(f.system, c);
+  }
+  const diffs: string[] = [];
+  for (const i of items) {
+    const got = i?.compliance?.openFindings ?? {};
+    const exp = want.get(i.id) ?? { critical: 0, high: 0, medium: 0, low: 0 };
+    if (SEVERITIES.some((v) => (got[v] ?? 0) !== exp[v])) diffs.push(`summary of system ${i.code} (${i.id}): compliance.openFindings ${JSON.stringify(got)}, its findings say ${JSON.stringify(exp)}`);
+  }
+  return diffs;
+}
 /** the findings list is sorted by due date: a changed date may move an item to another page */
 export const findingOrderKey = (snap: Snapshot) => snap.findings.map((f) => `${f.id}@${f.due}`).join();
 
