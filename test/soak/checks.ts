@@ -78,24 +78,41 @@ export async function checkLists(w: World, truth: Client, token: TokenOf): Promi
 }
 
 let consistencyMissing = false;
-/** GET /admin/consistency?repair=false: its differences, apart within 60 s after a deliberate kill. */
-export async function checkConsistency(w: World, token: TokenOf, inst?: Instance): Promise<void> {
+/**
+ * GET /admin/consistency?repair=false: its differences, apart within 60 s after a deliberate kill.
+ * `recheck`: only noted (to tell whether differences found at the end persist), never counted.
+ */
+export async function checkConsistency(w: World, token: TokenOf, inst?: Instance, recheck = false): Promise<number> {
   const t = await token();
-  if (!t) return;
+  if (!t) return 0;
   const r = await w.api.call({ path: '/api/v1/admin/consistency?repair=false', token: t, inst, ok: [200, 404], timeoutMs: 60_000 });
-  if (!r) return;
+  if (!r) return 0;
   if (r.status === 404) {
     if (!consistencyMissing) note('GET /api/v1/admin/consistency answers 404 in this checkout: consistency not checked');
     consistencyMissing = true;
-    return;
+    return 0;
   }
-  if (r.status !== 200) return;
-  w.stats.add('consistencyChecks');
+  if (r.status !== 200) return 0;
   const n = Number(r.body?.differences ?? 0);
-  if (!n) return;
   const detail = (r.body.structures ?? []).filter((x: any) => x.differences).map((x: any) => `${x.name}: ${x.differences} (${JSON.stringify(x.samples ?? []).slice(0, 300)})`).join('; ');
+  if (recheck) { note(`consistency re-check on ${r.inst.name}: ${n} differences${n ? `: ${detail}` : ''}`); return n; }
+  w.stats.add('consistencyChecks');
+  if (!n) return 0;
   if (w.stats.afterFault()) w.stats.add('repairedAfterFaults', n, `${r.inst.name}: ${detail}`);
-  else w.stats.add('consistencyDiffs', n, `${r.inst.name} rid=${r.rid}: ${n} differences: ${detail}`);
+  else w.stats.add('consistencyDiffs', n, `${r.inst.name} rid=${r.rid} at ${new Date(Date.now() - r.ms).toISOString().slice(11, 23)}: ${n} differences: ${detail}`);
+  return n;
+}
+
+/** Until no scan is queued or running (the load has stopped; a run still going changes findings). */
+export async function scansIdle(w: World, token: TokenOf, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const t = await token();
+    const busy = t ? await Promise.all(['running', 'queued'].map((s) => w.api.get({ path: `/api/v1/scans?status=${s}&limit=1`, token: t }))) : [];
+    if (busy.length && busy.every((b) => b && b.total === 0)) return true;
+    await sleep(2000);
+  }
+  return false;
 }
 
 /**
