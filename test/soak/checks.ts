@@ -82,7 +82,7 @@ let consistencyMissing = false;
  * GET /admin/consistency?repair=false: its differences, apart within 60 s after a deliberate kill.
  * `recheck`: only noted (to tell whether differences found at the end persist), never counted.
  */
-export async function checkConsistency(w: World, token: TokenOf, inst?: Instance, recheck = false): Promise<number> {
+export async function checkConsistency(w: World, token: TokenOf, truth: Client, inst?: Instance, recheck = false): Promise<number> {
   const t = await token();
   if (!t) return 0;
   const r = await w.api.call({ path: '/api/v1/admin/consistency?repair=false', token: t, inst, ok: [200, 404], timeoutMs: 60_000 });
@@ -95,12 +95,29 @@ export async function checkConsistency(w: World, token: TokenOf, inst?: Instance
   if (r.status !== 200) return 0;
   const n = Number(r.body?.differences ?? 0);
   const detail = (r.body.structures ?? []).filter((x: any) => x.differences).map((x: any) => `${x.name}: ${x.differences} (${JSON.stringify(x.samples ?? []).slice(0, 300)})`).join('; ');
-  if (recheck) { note(`consistency re-check on ${r.inst.name}: ${n} differences${n ? `: ${detail}` : ''}`); return n; }
+  const now = await summariesNow(truth, (r.body.structures ?? []).find((x: any) => x.name === 'compliance')?.samples ?? []);
+  if (recheck) { note(`consistency re-check on ${r.inst.name}: ${n} differences${n ? `: ${detail}${now}` : ''}`); return n; }
   w.stats.add('consistencyChecks');
   if (!n) return 0;
   if (w.stats.afterFault()) w.stats.add('repairedAfterFaults', n, `${r.inst.name}: ${detail}`);
-  else w.stats.add('consistencyDiffs', n, `${r.inst.name} rid=${r.rid} at ${new Date(Date.now() - r.ms).toISOString().slice(11, 23)}: ${n} differences: ${detail}`);
+  else w.stats.add('consistencyDiffs', n, `${r.inst.name} rid=${r.rid} at ${new Date(Date.now() - r.ms).toISOString().slice(11, 23)}: ${n} differences: ${detail}${now}`);
   return n;
+}
+
+/** For compliance samples: the stored summary's open findings and what the finding documents say, read right after. */
+async function summariesNow(truth: Client, samples: { id: string }[]): Promise<string> {
+  try {
+    const db = truth.db('attest');
+    const out: string[] = [];
+    for (const { id } of samples.slice(0, 3)) {
+      const s = await db.collection('systems').findOne({ _id: new ObjectId(id) }, { projection: { code: 1, 'compliance.openFindings': 1 } });
+      const open = await db.collection('findings').find({ system: new ObjectId(id), status: { $in: ['open', 'in_remediation', 'resolved', 'reopened'] } }, { projection: { severity: 1 } }).toArray();
+      const counts: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+      for (const f of open) counts[f.severity]++;
+      out.push(`${s?.code}: stored ${JSON.stringify(s?.compliance?.openFindings)}, findings ${JSON.stringify(counts)}`);
+    }
+    return out.length ? ` — right after, in the database: ${out.join('; ')}` : '';
+  } catch { return ''; }
 }
 
 /** Until no scan is queued or running (the load has stopped; a run still going changes findings). */

@@ -82,7 +82,7 @@ async function main(): Promise<number> {
   const checks = Promise.all([
     every(20_000, over, () => checkFigures(w, truth, token, insts)),
     every(30_000, over, () => checkLists(w, truth, token)),
-    every(30_000, over, async () => { await checkConsistency(w, token, insts[round++ % 2]); }),
+    every(30_000, over, async () => { await checkConsistency(w, token, truth, insts[round++ % 2]); }),
     every(5000, over, () => canary(w, canaryClient, [pick(w.soakSystems)!, pick(w.systems)!.id, pick(w.systems)!.id])),
     every(30_000, over, async () => { note(progress(stats, prober, loadStart)); }),
   ]);
@@ -100,9 +100,9 @@ async function main(): Promise<number> {
   await checkFigures(w, truth, token, insts);
   await checkLists(w, truth, token);
   let left = 0;
-  for (const i of insts) left += await checkConsistency(w, token, i);
+  for (const i of insts) left += await checkConsistency(w, token, truth, i);
   // nothing runs now: differences still there 20 s later are not a moment caught mid-change
-  if (left) { await sleep(20_000); for (const i of insts) await checkConsistency(w, token, i, true); }
+  if (left) { await sleep(20_000); for (const i of insts) await checkConsistency(w, token, truth, i, true); }
   const t = await token();
   if (t) await checkAudit(w, t, truth); else stats.add('auditMissing', 1, 'no admin token for the audit check');
   await prober.stop();
