@@ -17,6 +17,9 @@ export function report(stats: Stats, prober: Prober, api: Api, extra: { minutes:
     dbDowntimeMs: stats.dbDowntimeMs(), healthzP50Ms: prober.p(50), healthzSamples: prober.latencies.length, healthzErrors: prober.errors.length,
   };
   for (const k of COUNTERS) if (!(k in result)) result[k] = c[k];
+  const answered = api.log.filter((x) => x.status).map((x) => x.t1 - x.t0);
+  result.apiP50Ms = percentile(answered, 50);
+  result.apiP99Ms = percentile(answered, 99);
   result.truthReadP50Ms = percentile(readTimes, 50);
   result.truthReadMaxMs = Math.max(0, ...readTimes);
   result.totalSeconds = Math.round(extra.totalMs / 1000);
@@ -38,7 +41,20 @@ export function report(stats: Stats, prober: Prober, api: Api, extra: { minutes:
       process.stderr.write(`  ${i} /healthz ${ms.toFixed(0)} ms at ${new Date(at).toISOString().slice(11, 23)}, in flight: ${during.map((x) => `${x.what} (${x.t1 - x.t0} ms, ${x.status || 'no answer'})`).join('; ') || 'nothing of the soak'}\n`);
     }
   }
+  process.stderr.write(`\nnote slowest routes (p50 / p99 / max ms, count): ${routeLatencies(api).join('; ')}\n`);
   if (prober.errors.length) process.stderr.write(`\nnote /healthz errors: ${prober.errors.slice(0, 5).join('; ')}\n`);
   if (extra.sigtermMs > 10_000) process.stderr.write(`\nFAILED sigtermMs = ${extra.sigtermMs} (> 10000)\n`);
   return result as Record<string, number> & { healthzP99Ms: number };
+}
+
+/** Latency by route (ids and queries folded), the slowest p99 first. */
+function routeLatencies(api: Api): string[] {
+  const by = new Map<string, number[]>();
+  for (const x of api.log) {
+    if (!x.status) continue;
+    const route = x.what.replace(/\?.*$/, '').replace(/[0-9a-f]{24}/g, ':id');
+    by.set(route, [...(by.get(route) ?? []), x.t1 - x.t0]);
+  }
+  return [...by].map(([r, ms]) => ({ r, p99: percentile(ms, 99), line: `${r} ${percentile(ms, 50)}/${percentile(ms, 99)}/${Math.max(...ms)} (${ms.length})` }))
+    .sort((a, b) => b.p99 - a.p99).slice(0, 8).map((x) => x.line);
 }

@@ -152,7 +152,8 @@ async function setUp(w: World, targets: Targets): Promise<void> {
 async function processMetrics(api: Api, token: string, inst: Instance): Promise<void> {
   const m = await api.get<string>({ path: '/metrics', token, inst });
   if (typeof m !== 'string') return;
-  const lines = m.split('\n').filter((l) => /^(attest_)?nodejs_(eventloop_lag_(max|p99)_seconds|gc_duration_seconds_(sum|count))\b/.test(l)).map((l) => l.replace(/^(attest_)?nodejs_/, ''));
+  const lines = m.split('\n').filter((l) => /^attest_(nodejs_(eventloop_lag_(max|p99)_seconds|gc_duration_seconds_sum)|job_runs_total\{job="consistency"|consistency_(differences|repaired)_total|db_faults_total)/.test(l))
+    .map((l) => l.replace(/^attest_(nodejs_)?/, '').replace(/(\d+\.\d{3})\d+$/, '$1'));
   note(`instance ${inst.name} process metrics: ${lines.join(', ')}`);
 }
 
