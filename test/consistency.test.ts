@@ -98,6 +98,16 @@ describe('consistency of derived data (GET /admin/consistency)', function () {
     expect((g!.docs as Record<string, number>)[system.id] % 2).to.equal(0);
   });
 
+  it('when what a system keeps of its assessments disagrees with them, then it is named and put right', async () => {
+    const system = await makeSystem(a.org);
+    await raw('systems').updateOne({ _id: new mongoose.Types.ObjectId(system.id) }, { $set: { assessmentCount: 3, lastApprovedAssessment: new mongoose.Types.ObjectId() } });
+    const seen = await check(a, false);
+    expect(samplesOf(seen, 'system-assessments').filter((d) => d.id === system.id).map((d) => d.reason)).to.have.length(2);
+    await check(a, true);
+    const s = await raw('systems').findOne({ _id: new mongoose.Types.ObjectId(system.id) });
+    expect(s).to.include({ assessmentCount: 0, lastApprovedAssessment: null });
+  });
+
   it('when the scan list of a deleted system and a lagging audit head were left behind, then both are repaired', async () => {
     const gone = new mongoose.Types.ObjectId().toString();
     await raw('scan_index').insertOne({ _id: gone as never, runs: [], version: 0 });

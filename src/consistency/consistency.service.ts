@@ -5,10 +5,10 @@ import { consistencyMetrics } from '../http/metrics';
  * Walks every derived structure (src/db/derived.ts): recompute from the source documents, compare,
  * and repair what differs. A write that lands during a check can make derived data look different
  * for a moment (a change writes its documents one after another), so a difference counts only when
- * a second check, CONFIRM_MS later, finds it again; only confirmed differences are reported,
+ * a second check, CONFIRM_MS (2 s) later, finds it again; only confirmed differences are reported,
  * counted (`attest_consistency_differences_total`) and repaired.
  */
-export const CONFIRM_MS = 1000;
+export const CONFIRM_MS = 2000;
 const SAMPLES = 10;
 
 export interface StructureReport { name: string; source: string; checked: number; differences: number; repaired: number; samples: Difference[]; error?: string; ms: number }

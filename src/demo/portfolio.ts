@@ -51,7 +51,7 @@ export function systems(): DemoSystem[] {
     const plan: DemoSystem['plan'] = i < 84 ? 'certified' : i < 92 ? 'compliant' : i < 96 ? 'compliant_lapsed' : i < DEMO_FIGURES.evaluated ? 'non_compliant' : i < 111 ? 'in_assessment' : 'not_assessed';
     return {
       code: `HT-${String(n).padStart(3, '0')}`, name: `${KINDS[i % KINDS.length]} ${org.name.replace(/ \(mẫu\)$/, '')} (mẫu ${n})`, org: org.code, level,
-      endpoint: `https://ht${String(n).padStart(3, '0')}.demo.example/`, plan, earlier: i % 3 === 0 && plan !== 'not_assessed',
+      endpoint: `https://ht${String(n).padStart(3, '0')}.demo.example/`, plan, earlier: i % 3 === 0 && plan !== 'not_assessed' && plan !== 'in_assessment',
       grade: plan === 'not_assessed' && i % 2 ? undefined : GRADE_CYCLE[i % GRADE_CYCLE.length],
     };
   });

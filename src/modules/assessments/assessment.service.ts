@@ -1,3 +1,4 @@
+import './assessment.derived'; // registers what systems keep of their assessments
 import { Types } from 'mongoose';
 import { Assessment, AssessmentControls, AssessmentDoc } from './assessment.model';
 import type { FrozenControl } from '../checklists/checklist.service';

@@ -58,9 +58,11 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
   if (!m) throw AppError.notFound('Finding');
   const { before, after } = m;
   if (after === before) return { doc: after, view: view(after, ctx.actor.roles) }; // nothing to change
+  // what is derived from the finding first (its board entry, the system's summary), then its event
+  // into the chain: the intent already went with the change, so nothing is lost if that comes late
   await board.put(after, before.status);
-  await settle(Finding, id, [intent!]);
   await systemStale(after.system.toString());
+  await settle(Finding, id, [intent!]);
   return { doc: after, view: view(after, ctx.actor.roles) };
 }
 
@@ -98,8 +100,8 @@ export async function raise(ctx: Ctx, input: NewFinding, comment?: string): Prom
     throw err;
   }
   await board.put(doc);
-  await settle(Finding, _id, [intent]);
   await systemStale(doc.system.toString());
+  await settle(Finding, _id, [intent]);
   return doc;
 }
 
