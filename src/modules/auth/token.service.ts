@@ -120,8 +120,11 @@ registerDerived({
     const held = cachedTokens();
     for (const [key, t] of held) {
       const doc = await Token.findById(key).lean();
-      const live = !!doc && !doc.revokedAt && doc.expiresAt.getTime() > Date.now() && doc.user.toString() === t.user;
-      if (!live) differences.push({ id: `${key.slice(0, 8)}…`, reason: !doc ? 'a cached token that does not exist' : doc.revokedAt ? 'a cached token that was revoked' : 'a cached token that expired or belongs to another user' });
+      // a revocation made on another instance may take AUTH_CACHE_SECONDS to reach this one (by
+      // design); only a token held past that bound is a difference
+      const revokedLongAgo = !!doc?.revokedAt && Date.now() - doc.revokedAt.getTime() > live.ttlMs;
+      const valid = !!doc && (!doc.revokedAt || !revokedLongAgo) && doc.expiresAt.getTime() > Date.now() && doc.user.toString() === t.user;
+      if (!valid) differences.push({ id: `${key.slice(0, 8)}…`, reason: !doc ? 'a cached token that does not exist' : doc.revokedAt ? 'a cached token that was revoked' : 'a cached token that expired or belongs to another user' });
     }
     return { checked: held.length, differences };
   },

@@ -188,12 +188,13 @@ export async function recordApproval(systemId: string, assessmentId: Types.Objec
 /**
  * Writes a recomputed compliance summary. `compute` runs on the system as read, outside the write
  * decision (it reads other collections), and the write happens only if the system is still the
- * one it was computed from; otherwise it is computed again (a few times: a system written that
- * often gets its summary from the next change, or from the consistency check).
+ * one it was computed from; otherwise it is computed again, for up to 10 s (a busy system is written
+ * by scans, edits and other instances' refreshes; each retry starts from the newest state).
  */
 export async function refreshCompliance(systemId: string, compute: (s: SystemDoc) => Promise<Compliance>): Promise<Compliance | undefined> {
   const same = (a: unknown, b: unknown) => canonicalJson(JSON.parse(JSON.stringify(a ?? null))) === canonicalJson(JSON.parse(JSON.stringify(b ?? null)));
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const deadline = Date.now() + store.MUTATE_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
     const s = await System.findById(systemId).lean();
     if (!s) return undefined;
     const result = await compute(s);
@@ -204,6 +205,8 @@ export async function refreshCompliance(systemId: string, compute: (s: SystemDoc
     });
     if (!m) return undefined;
     if (!moved) return result;
+    // left to the consistency check after that long
+    if (Date.now() > deadline) return undefined;
+    await new Promise((r) => setTimeout(r, Math.random() * Math.min(50, 2 ** attempt)));
   }
-  return undefined;
 }

@@ -76,7 +76,9 @@ registerDerived({
     for (const [id, entry] of held) {
       const u = await User.findById(id, { passwordHash: 0 }).lean();
       const want = u?.active ? JSON.stringify(toActor(u)) : null;
-      if (want !== (entry ? JSON.stringify(entry.actor) : null)) differences.push({ id, reason: 'a cached user differs from the database (roles, organization, name or active)' });
+      // a change made on another instance may take AUTH_CACHE_SECONDS to reach this one (by design)
+      const recent = !!u?.updatedAt && Date.now() - u.updatedAt.getTime() <= actors.ttlMs;
+      if (!recent && want !== (entry ? JSON.stringify(entry.actor) : null)) differences.push({ id, reason: 'a cached user differs from the database (roles, organization, name or active)' });
     }
     return { checked: held.length, differences };
   },
