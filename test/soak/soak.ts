@@ -2,7 +2,16 @@
  * `npm run soak`: two service instances on one embedded database, a bounded mixed load of the
  * three roles for SOAK_MINUTES, a FerretDB kill and an instance kill, and continuous checks that
  * every answer belongs to its request and every figure matches the source documents. Ends with one
- * JSON line on stdout; exit code 0 only when nothing failed.
+ * JSON line on stdout; exit code 0 only when nothing failed (stats.ts FAILING, /healthz p99 < 100 ms,
+ * SIGTERM ≤ 10 s).
+ *
+ *   SOAK_MINUTES=1 npm run soak      load duration (default 10, fractional allowed)
+ *   SOAK_KEEP=1                      keep the data directory and the instance logs (path printed)
+ *   FERRETDB_BIN, FERRETDB_WITHOUT_PATCHES   passed to both instances (e.g. the experiment binaries)
+ *
+ * Files: instances.ts (processes), client.ts (requests and their bookkeeping), world.ts (logins),
+ * driver.ts (the virtual users), targets.ts (scan targets), faults.ts, truth.ts (figures from the
+ * source documents), checks.ts (the continuous and final checks), prober.ts (/healthz), report.ts.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -114,6 +123,11 @@ async function main(): Promise<number> {
   const sigtermMs = Math.max(...(await Promise.all(insts.map((i) => sigterm(i)))));
   const result = report(stats, prober, api, { minutes, sigtermMs, totalMs: Date.now() - t0 });
   const failed = FAILING.some((c) => stats.counts[c] > 0) || result.healthzP99Ms >= 100 || sigtermMs > 10_000;
+  // faults the service's own guards saw (db/faults.ts), whether or not a request failed because of them
+  for (const i of insts) {
+    const faults = tail(i.logFile, 10, (l) => /database fault|"component":"database"/.test(l));
+    if (faults) process.stderr.write(`\nnote instance ${i.name} logged database faults:\n${faults}\n`);
+  }
   if (failed) for (const i of insts) process.stderr.write(`\n--- instance ${i.name}: last warnings and errors (${i.logFile}) ---\n${tail(i.logFile, 25, (l) => /"level":(40|50|60)|exit|start|Error/.test(l))}\n`);
   process.stdout.write(`${JSON.stringify(result)}\n`);
   return failed ? 1 : 0;
