@@ -130,7 +130,7 @@ export function clearCaches(m?: Model<any>): void {
   if (m) held.delete(keyOf(m)); else held.clear();
 }
 
-export interface CacheDifference { id: string; reason: 'missing' | 'extra' | 'differs' }
+export interface CacheDifference { id: string; reason: string }
 
 /**
  * Compares what this process serves for a cached collection with the database. A document counts
@@ -146,7 +146,8 @@ export async function check(m: Model<any>): Promise<{ checked: number; differenc
   for (const id of new Set([...before.keys(), ...served.keys(), ...after.keys()])) {
     const s = text(served.get(id));
     if (s === text(before.get(id)) || s === text(after.get(id))) continue;
-    differences.push({ id, reason: s === undefined ? 'missing' : !before.has(id) && !after.has(id) ? 'extra' : 'differs' });
+    const v = (d: unknown) => (d as { version?: number } | undefined)?.version;
+    differences.push({ id, reason: s === undefined ? 'missing' : !before.has(id) && !after.has(id) ? 'extra' : `differs (served version ${v(served.get(id)) ?? '-'}, stored ${v(after.get(id)) ?? '-'})` });
   }
   return { checked: after.size, differences };
 }

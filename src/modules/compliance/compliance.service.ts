@@ -82,7 +82,9 @@ registerDerived({
       const want = await compute(s);
       if (text(want) !== text(s.compliance)) {
         const fields = Object.keys({ ...want, ...s.compliance }).filter((k) => text((want as unknown as Record<string, unknown>)[k]) !== text((s.compliance as unknown as Record<string, unknown> | undefined)?.[k]));
-        differences.push({ id: s._id.toString(), reason: `summary differs in ${fields.join(', ')}` });
+        // the values are part of the reason: a summary that keeps moving is not one difference seen twice
+        const show = (o: unknown) => JSON.stringify(Object.fromEntries(fields.map((k) => [k, (o as Record<string, unknown> | undefined)?.[k]])));
+        differences.push({ id: s._id.toString(), reason: `summary differs in ${fields.join(', ')}: stored ${show(s.compliance)}, sources say ${show(want)}` });
       }
     }
     return { checked: systems.length, differences };

@@ -124,7 +124,7 @@ async function compare(): Promise<{ checked: number; differences: Difference[]; 
   for (const [id, [place, other]] of wanted) {
     const cur = stored.get(`${place.model.modelName}/${place.docId}`)?.items?.[id];
     const e = place.e as Entry;
-    if (!cur || cur.gone || (cur.v ?? -1) < e.v) differences.push({ id, reason: `${place.model === Board ? 'board' : 'archive'} entry ${!cur ? 'missing' : cur.gone ? 'is a tombstone' : 'older than the finding'}` });
+    if (!cur || cur.gone || (cur.v ?? -1) < e.v) differences.push({ id, reason: `${place.model === Board ? 'board' : 'archive'} entry ${!cur ? 'missing' : cur.gone ? 'is a tombstone' : `v${cur.v} older than the finding v${e.v}`}` });
     else if (cur.v === e.v && text(cur) !== text(e)) differences.push({ id, reason: 'entry differs from the finding at the same version' });
     const left = stored.get(`${other.model.modelName}/${other.docId}`)?.items?.[id];
     if (left && !left.gone && (left.v ?? -1) < e.v) differences.push({ id, reason: `a stale live entry in the ${other.model === Board ? 'board' : 'archive'}` });
