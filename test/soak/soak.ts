@@ -27,6 +27,7 @@ import { FAILING, Stats, note, pick, sleep } from './stats';
 import { startTargets, type Targets } from './targets';
 import { Session, type World } from './world';
 import { report } from './report';
+import { ExpiredSessions } from './sessions';
 
 const minutes = Number(process.env.SOAK_MINUTES ?? '10');
 if (!Number.isFinite(minutes) || minutes <= 0) { process.stderr.write(`SOAK_MINUTES must be a positive number, not ${process.env.SOAK_MINUTES}\n`); process.exit(2); }
@@ -88,11 +89,13 @@ async function main(): Promise<number> {
     await bounceInstance(stats, dataDir, B, prober).catch((e: Error) => stats.add('faultFailures', 1, `instance B restart: ${e.message}`));
   })();
   let round = 0;
+  const expired = new ExpiredSessions(w, truth);
   const checks = Promise.all([
     every(20_000, over, () => checkFigures(w, truth, token, insts)),
     every(30_000, over, () => checkLists(w, truth, token)),
     every(30_000, over, async () => { await checkConsistency(w, token, truth, insts[round++ % 2]); }),
     every(5000, over, () => canary(w, canaryClient, [pick(w.soakSystems)!, pick(w.systems)!.id, pick(w.systems)!.id])),
+    every(15_000, over, () => expired.round()),
     every(30_000, over, async () => { note(progress(stats, prober, loadStart)); }),
   ]);
   await sleep(loadEnd - Date.now());
@@ -108,6 +111,7 @@ async function main(): Promise<number> {
   note('final checks: figures, lists, consistency, audit');
   await checkFigures(w, truth, token, insts);
   await checkLists(w, truth, token);
+  await expired.round(true);
   let left = 0;
   for (const i of insts) left += await checkConsistency(w, token, truth, i);
   // nothing runs now: differences still there 20 s later are not a moment caught mid-change

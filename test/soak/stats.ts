@@ -4,14 +4,14 @@
  */
 
 /** Counters that fail the run when non-zero. */
-export const FAILING = ['errors5xx', 'mismatchedReplies', 'figureDrifts', 'listDrifts', 'summaryDrifts', 'consistencyDiffs', 'auditMissing', 'timeouts', 'faultFailures'] as const;
+export const FAILING = ['errors5xx', 'mismatchedReplies', 'figureDrifts', 'listDrifts', 'summaryDrifts', 'consistencyDiffs', 'auditMissing', 'timeouts', 'faultFailures', 'sessionsNotSwept'] as const;
 
 export const COUNTERS = [
   ...FAILING,
   'requests', 'instanceDownErrors', 'repairedAfterFaults', 'driftsAfterFaults', 'dbDowntime5xx', 'dbDowntimeErrors', 'connectionErrors',
   'unexpected4xx', 'databaseFaults', 'figureChecks', 'listChecks', 'consistencyChecks', 'canaryChecks', 'unstableTruth',
   'logins', 'logouts', 'findingsCreated', 'transitions', 'comments', 'systemEdits', 'scansStarted', 'scansFinished', 'scanConflicts',
-  'certificatesIssued', 'certificatesRefused', 'certificatesRevoked', 'auditChecked', 'auditExtra', 'healthzErrors',
+  'certificatesIssued', 'certificatesRefused', 'certificatesRevoked', 'auditChecked', 'auditExtra', 'healthzErrors', 'sessionsSwept',
 ] as const;
 export type Counter = (typeof COUNTERS)[number];
 
