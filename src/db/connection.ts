@@ -1,7 +1,7 @@
 import mongoose, { type Connection } from 'mongoose';
 import { configureStore, type Backend } from './store';
 import { createLane } from './lane';
-import { installIdGuard, watchReplies } from './guard';
+import { installIdGuard, installReplyCheck, watchReplies } from './guard';
 
 mongoose.set('strictQuery', true);
 
@@ -19,6 +19,7 @@ async function detectBackend(): Promise<Backend> {
  */
 export async function connectMongo(uri: string): Promise<Backend> {
   installIdGuard();
+  installReplyCheck();
   // monitorCommands: the latency of every command feeds the metrics (http/metrics.ts), and every
   // reply is checked against its command (db/guard.ts)
   await mongoose.connect(uri, { serverSelectionTimeoutMS: 5000, maxPoolSize: 20, autoIndex: true, monitorCommands: true });

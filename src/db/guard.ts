@@ -12,6 +12,8 @@ import { fault, sameId } from './faults';
  * - every lookup by _id (findOne, findOneAndUpdate/Replace/Delete with an {_id: value} filter, which
  *   is what mongoose's findById and the store's writes send, and connect-mongo's session reads)
  *   must return a document carrying that _id; anything else throws a DatabaseFault (503);
+ * - every reply must answer its own request (responseTo = the request's id): a reply to another
+ *   request is a DatabaseFault and its connection is closed (installReplyCheck);
  * - every reply is checked against its command (a cursor of the right namespace, a write count):
  *   a reply of another shape is counted and logged as a mismatched reply;
  * - an unacknowledged write (write concern w=0) is counted and logged: nothing of the service may send one.
@@ -53,6 +55,52 @@ export function installIdGuard(): void {
       const doc = res && typeof res === 'object' && 'lastErrorObject' in res ? res.value : res;
       check(this.collectionName, filter as Filter, doc);
       return res;
+    };
+  }
+}
+
+type Message = { requestId?: number; moreToCome?: boolean; responseTo?: number };
+type WireConnection = { cleanup(err: Error): void };
+type ConnectionProto = {
+  sendWire(this: WireConnection, message: Message, options: { noResponse?: boolean }, responseType?: unknown): AsyncGenerator<unknown>;
+  readMany(this: WireConnection, options: unknown): AsyncGenerator<Message>;
+};
+const expecting = new WeakMap<object, number>();
+const patchedDrivers = new WeakSet<object>();
+
+/**
+ * The driver reads "the next message on the socket" as the reply to its request and never compares
+ * the reply's responseTo with the request's id. Here it does: a reply to another request (one a
+ * server sent to a request that expected none, left waiting in the socket) is a database fault, and
+ * the connection is closed so that the pool never hands it out again one reply behind. Installed on
+ * the driver copy mongoose uses and on the top-level one (connect-mongo, GridFS), once each.
+ */
+export function installReplyCheck(): void {
+  for (const from of [require.resolve('mongoose'), __filename]) {
+    let mod: { Connection?: { prototype: ConnectionProto } };
+    try { mod = require(require.resolve('mongodb/lib/cmap/connection', { paths: [from] })); } catch { continue; }
+    const proto = mod.Connection?.prototype;
+    if (!proto || patchedDrivers.has(proto)) continue;
+    patchedDrivers.add(proto);
+    const { sendWire, readMany } = proto;
+    proto.sendWire = function (message, options, responseType) {
+      if (options?.noResponse || message.moreToCome || typeof message.requestId !== 'number') expecting.delete(this);
+      else expecting.set(this, message.requestId);
+      return sendWire.call(this, message, options, responseType);
+    };
+    proto.readMany = async function* (options) {
+      const expected = expecting.get(this);
+      expecting.delete(this);
+      let first = true;
+      for await (const response of readMany.call(this, options)) {
+        if (first && expected !== undefined && response.responseTo !== expected) {
+          const f = fault('mismatched_reply', 'a reply to another request arrived (the connection was one reply behind); the connection is closed');
+          this.cleanup(f);
+          throw f;
+        }
+        first = false;
+        yield response;
+      }
     };
   }
 }

@@ -75,6 +75,11 @@ export async function readHead(): Promise<Position & { recorded: boolean }> {
   return { seq, hash: h.hash, recorded: true };
 }
 
+/** The consistency repair of a head that is not a position: set to the chain's real end, if it is still invalid. */
+export async function replaceInvalidHead(to: Position): Promise<void> {
+  await store.mutate<AuditHeadDoc>(AuditHead, 'head', (h) => (Number.isSafeInteger(h.seq) && h.seq >= 0 && typeof h.hash === 'string' && HASH.test(h.hash) ? null : { $set: { seq: to.seq, hash: to.hash } }));
+}
+
 /** Moves the recorded head forward to `to` (never back: another writer may be ahead already). */
 export async function advanceHead(to: Position): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {

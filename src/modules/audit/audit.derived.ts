@@ -1,7 +1,18 @@
-import { advanceHead, findEnd, readHead } from './audit.chain';
+import { advanceHead, findEnd, readHead, replaceInvalidHead } from './audit.chain';
 import { indexEvents, unindexed } from './audit.index';
 import { eventsBySeq } from './audit.read';
 import { registerDerived } from '../../db/derived';
+import { DatabaseFault } from '../../db/faults';
+
+/** The recorded head, or undefined when what is stored is not a position (a bad value). */
+async function recordedHead() {
+  try {
+    return await readHead();
+  } catch (err) {
+    if (err instanceof DatabaseFault && err.kind === 'bad_value') return undefined;
+    throw err;
+  }
+}
 
 /* The audit chain's derived structures (src/db/derived.ts): its recorded head and its indexes. */
 // the recorded head follows the chain's real end (an appender that died before moving it leaves it behind)
@@ -9,13 +20,15 @@ registerDerived({
   name: 'audit-head',
   source: 'the audit events (the chain\'s last position and hash)',
   async check() {
-    const head = await readHead();
+    const head = await recordedHead();
+    if (!head) return { checked: 1, differences: [{ id: 'head', reason: 'the recorded head is not a position (its sequence is not a safe integer or its hash not a hash)' }] };
     const end = await findEnd(head.seq + 1);
     return { checked: 1, differences: end.seq > head.seq ? [{ id: 'head', reason: `the recorded head is at ${head.seq}, the chain ends at ${end.seq}` }] : [] };
   },
   async repair() {
-    const head = await readHead();
-    await advanceHead(await findEnd(head.seq + 1));
+    const head = await recordedHead();
+    if (!head) await replaceInvalidHead(await findEnd(1));
+    else await advanceHead(await findEnd(head.seq + 1));
     return 1;
   },
 });
