@@ -1,11 +1,12 @@
-import { derivedStructures, type Difference } from '../db/derived';
+import { derivedStructures, type Derived, type Difference } from '../db/derived';
 import { consistencyMetrics } from '../http/metrics';
 
 /*
  * Walks every derived structure (src/db/derived.ts): recompute from the source documents, compare,
  * and repair what differs. A write that lands during a check can make derived data look different
  * for a moment (a change writes its documents one after another), so a difference counts only when
- * a second check, CONFIRM_MS (2 s) later, finds it again; only confirmed differences are reported,
+ * a second check, CONFIRM_MS (2 s) later, finds it again (and, for a structure whose refresh may
+ * lag longer, `settleMs` later still); only confirmed differences are reported,
  * counted (`attest_consistency_differences_total`) and repaired.
  */
 export const CONFIRM_MS = 2000;
@@ -20,6 +21,24 @@ export const configureConsistencyLog = (l: Log) => { log = l; };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const key = (d: Difference) => `${d.id}\u0000${d.reason}`;
+
+/**
+ * The differences still there, the same, CONFIRM_MS later and, for a structure that may lag its
+ * sources longer (`settleMs`), still there at the end of that time (checked again at growing
+ * intervals; a difference gone meanwhile was a change under way and stops the wait early).
+ */
+async function confirm(d: Derived, seen: Difference[]): Promise<Difference[]> {
+  const settle = Math.max(CONFIRM_MS, d.settleMs ?? 0);
+  const t0 = Date.now();
+  let pending = seen;
+  for (let wait = CONFIRM_MS; pending.length; wait *= 2) {
+    await sleep(Math.max(0, Math.min(wait, settle - (Date.now() - t0))));
+    const again = new Set((await d.check()).differences.map(key));
+    pending = pending.filter((x) => again.has(key(x)));
+    if (Date.now() - t0 >= settle) break;
+  }
+  return pending;
+}
 
 /** Checks every structure and, unless `repair` is false, repairs what differs. One run at a time per process. */
 let running: Promise<ConsistencyReport> | undefined;
@@ -38,11 +57,7 @@ async function walk(repair: boolean): Promise<ConsistencyReport> {
       const first = await d.check();
       report.checked = first.checked;
       let confirmed: Difference[] = [];
-      if (first.differences.length) {
-        await sleep(CONFIRM_MS);
-        const again = new Set((await d.check()).differences.map(key));
-        confirmed = first.differences.filter((x) => again.has(key(x)));
-      }
+      if (first.differences.length) confirmed = await confirm(d, first.differences);
       report.differences = confirmed.length;
       report.samples = confirmed.slice(0, SAMPLES);
       if (confirmed.length) {

@@ -21,6 +21,12 @@ export interface Derived {
   /** the source documents it is recomputed from, in words */
   source: string;
   check(): Promise<CheckResult>;
+  /**
+   * How long the structure may legitimately lag its sources while a refresh is under way (a
+   * refresh that retries under contention): a difference is confirmed only when it is still the
+   * same that long after it was first seen. Default: the consistency check's CONFIRM_MS.
+   */
+  settleMs?: number;
   /** makes the given (confirmed) differences right; returns how many were repaired */
   repair(differences: Difference[]): Promise<number>;
   /** walked after the others (figures derived from other derived data) */

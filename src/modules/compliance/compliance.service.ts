@@ -7,6 +7,7 @@ import { OPEN } from '../assessments/assessment.workflow';
 import { on } from '../../shared/events';
 import { registerDerived } from '../../db/derived';
 import * as cache from '../../db/cache';
+import * as store from '../../db/store';
 import { System } from '../systems/system.model';
 import { canonicalJson } from '../../shared/canonical';
 import type { ComplianceState } from '../../shared/enums';
@@ -75,6 +76,8 @@ const text = (x: unknown) => canonicalJson(JSON.parse(JSON.stringify(x ?? null),
 registerDerived({
   name: 'compliance',
   source: 'each system\'s open and newest approved assessments, its open findings, its certificate and the level rules',
+  // a refresh retries for up to MUTATE_BUDGET_MS while its system is being written by others
+  settleMs: store.MUTATE_BUDGET_MS + 2000,
   async check() {
     const systems = await cache.all<SystemDoc>(System);
     const differences = [];
