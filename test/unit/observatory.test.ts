@@ -24,7 +24,7 @@ function base(headers: Headers = {}, patch: Partial<ObservatoryInput> = {}, body
 function test(name: TestName, input: ObservatoryInput) {
   const grade = gradeResponse(input);
   if (!grade.canGrade) throw new Error(grade.reason);
-  return grade.tests.find((t) => t.name === name)!;
+  return [...grade.tests, ...grade.informational].find((t) => t.name === name)!;
 }
 function expectOutcomes(name: TestName, cases: [Headers, Outcome][], patch: Partial<ObservatoryInput> = {}, body = '') {
   for (const [headers, outcome] of cases) expect(test(name, base(headers, patch, body)).outcome, JSON.stringify(headers)).to.equal(outcome);
@@ -246,6 +246,9 @@ describe('observatory grader (pure)', () => {
         [x('ALLOW-FROM https://mozilla.org'), 'x-frame-options-allow-from-origin'], [x('DENY'), 'x-frame-options-sameorigin-or-deny'], [x('SAMEORIGIN'), 'x-frame-options-sameorigin-or-deny'],
         [{ ...x('DENY'), ...csp('frame-ancestors https://mozilla.org') }, 'x-frame-options-implemented-via-csp']]);
       expectOutcomes('x-frame-options', [[{}, 'x-frame-options-not-implemented']], {}, '<meta http-equiv="X-Frame-Options" content="DENY">');
+      // Observatory 1.4.8: DENY / SAMEORIGIN pass with 0; only frame-ancestors earns +5
+      expect(test('x-frame-options', base(x('DENY'))).modifier).to.equal(0);
+      expect(test('x-frame-options', base(csp("frame-ancestors 'none'"))).modifier).to.equal(5);
     });
   });
 
@@ -267,6 +270,16 @@ describe('observatory grader (pure)', () => {
         [o('noopener-allow-popups'), 'coop-implemented-with-noopener-allow-popups'], [o('unsafe-none'), 'coop-implemented-with-unsafe-none'],
         ...['whimsy', '"same-origin"', 'SAME-ORIGIN', 'same-origin; report-to=coop endpoint'].map((v): [Headers, Outcome] => [o(v), 'coop-header-invalid'])]);
     });
+    it('when COEP / COOP are sent, valid or not, then they are shown beside the grade and change neither the score nor the tests counted (Observatory 1.4.8 grades 10 tests)', () => {
+      const plain = gradeResponse(base());
+      for (const headers of [{ 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' }, { 'cross-origin-opener-policy': 'whimsy', 'cross-origin-embedder-policy': 'whimsy' }]) {
+        const g = gradeResponse(base(headers));
+        if (!g.canGrade || !plain.canGrade) throw new Error('cannot grade');
+        expect([g.score, g.grade, g.testsPassed + g.testsFailed]).to.deep.equal([plain.score, plain.grade, 10]);
+        expect(g.tests.map((t) => t.name)).to.not.include.members(['cross-origin-opener-policy', 'cross-origin-embedder-policy']);
+        expect(g.informational.map((t) => [t.name, t.modifier])).to.deep.equal([['cross-origin-embedder-policy', 0], ['cross-origin-opener-policy', 0]]);
+      }
+    });
   });
 
   describe('score, curve and chart', () => {
@@ -283,16 +296,16 @@ describe('observatory grader (pure)', () => {
     it('when penalties exceed 100, then the score is clamped at 0', () => {
       expect(scoreModifiers([-50, -40, -25, -20, 10])).to.deep.equal({ uncurved: -35, score: 0, grade: 'F' });
     });
-    it('when graded end to end like observatory.mozilla.org and mozilla.org, then A+ 110 (12/0) and B 75 (10/2) as the Observatory reports', () => {
+    it('when graded end to end like observatory.mozilla.org and mozilla.org, then A+ 105 (10/0) and B 75 (8/2) as Observatory 1.4.8 grades them (DENY earns nothing; COOP is not graded)', () => {
       const obs = base({ 'content-security-policy': "default-src 'self'; script-src 'report-sample' 'self' 'wasm-unsafe-eval' https://js.stripe.com 'sha256-XNBp89FG76amD8BqrJzyflxOF9PaWPqPqvJfKZPCv7M='; style-src 'report-sample' 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; img-src 'self' data: https://mdn.dev/",
         'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'strict-transport-security': 'max-age=63072000' },
       { host: 'observatory.mozilla.org', cors: null, http: { chain: [hop('http://observatory.mozilla.org/', 302), hop('https://observatory.mozilla.org/', 301), hop('https://developer.mozilla.org/en-US/observatory', 200)], certificateValid: true } },
       '<script>1</script><script src="/static/client/runtime.js" type="module"></script>');
-      expect(gradeResponse(obs)).to.include({ score: 110, grade: 'A+', testsPassed: 12, testsFailed: 0 });
+      expect(gradeResponse(obs)).to.include({ score: 105, grade: 'A+', testsPassed: 10, testsFailed: 0 });
       const moz = base({ 'content-security-policy': "script-src 'self' 'unsafe-eval' 'unsafe-inline' js.stripe.com www.mozilla.org; style-src 'self' 'unsafe-inline'; default-src 'self' *.mozilla.org; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
         'cross-origin-opener-policy': 'same-origin', 'strict-transport-security': 'max-age=31536000', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' },
       {}, '<script src="https://transcend-cdn.com/cm/airgap.js"></script><script src="https://www.mozilla.org/media/js/site.js"></script>');
-      expect(gradeResponse(moz)).to.include({ score: 75, grade: 'B', testsPassed: 10, testsFailed: 2 });
+      expect(gradeResponse(moz)).to.include({ score: 75, grade: 'B', testsPassed: 8, testsFailed: 2 });
     });
   });
 

@@ -107,7 +107,7 @@ async function gradeTarget(target: Target, ctx: CheckContext): Promise<TargetRes
       .map((t) => ({ code: t.outcome, severity: severityOf(t.modifier), message: `${describeOutcome(t.outcome)} (Observatory ${t.name}: ${t.modifier})` }));
     // not graded by the Observatory: reported beside the grade, and enough to make the result a 'fail'
     failures.push(...disclosures(final.headers));
-    Object.assign(observations, { score: grade.score, grade: grade.grade, uncurvedScore: grade.uncurvedScore, testsPassed: grade.testsPassed, testsFailed: grade.testsFailed, tests: grade.tests });
+    Object.assign(observations, { score: grade.score, grade: grade.grade, uncurvedScore: grade.uncurvedScore, testsPassed: grade.testsPassed, testsFailed: grade.testsFailed, tests: grade.tests, informational: grade.informational });
     return { target: key, status: failures.length ? 'fail' : 'pass', failures, observations };
   } catch (err) {
     return { target: key, status: 'error', failures: [], observations: {}, error: (err as Error).message.slice(0, 500) };

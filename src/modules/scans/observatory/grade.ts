@@ -9,7 +9,7 @@ import { sriTest } from './sri';
 import { hstsPasses, hstsTest, redirectionTest } from './transport';
 import type { ObservatoryGrade, ObservatoryInput, ObservatoryTest } from './types';
 
-export { MODIFIERS, TEST_NAMES, describeOutcome } from './outcomes';
+export { INFORMATIONAL_TESTS, MODIFIERS, TEST_NAMES, describeOutcome } from './outcomes';
 export type { Outcome, TestName } from './outcomes';
 export type { HeaderMap, ObservatoryGrade, ObservatoryInput, ObservatoryTest, ObservedResponse, RedirectHop } from './types';
 
@@ -38,8 +38,6 @@ export function gradeResponse(input: ObservatoryInput): ObservatoryGrade {
   const outcomes: [TestName, Outcome][] = [
     ['content-security-policy', csp.outcome],
     ['cookies', cookiesTest(input, hstsPasses(hsts))],
-    ['cross-origin-embedder-policy', coepTest(response.headers)],
-    ['cross-origin-opener-policy', coopTest(response.headers)],
     ['cross-origin-resource-sharing', corsTest(input.cors)],
     ['redirection', redirectionTest(input.http)],
     ['referrer-policy', referrerPolicyTest(response.headers, equiv)],
@@ -55,5 +53,8 @@ export function gradeResponse(input: ObservatoryInput): ObservatoryGrade {
   });
   const { score, uncurved, grade } = scoreModifiers(tests.map((t) => t.modifier));
   const testsPassed = tests.filter((t) => t.pass).length;
-  return { canGrade: true, score, uncurvedScore: uncurved, grade, tests, testsPassed, testsFailed: tests.length - testsPassed };
+  // COEP / COOP: their outcome, never a modifier (INFORMATIONAL_TESTS)
+  const informational: ObservatoryTest[] = ([['cross-origin-embedder-policy', coepTest(response.headers)], ['cross-origin-opener-policy', coopTest(response.headers)]] as [TestName, Outcome][])
+    .map(([name, outcome]) => ({ name, outcome, modifier: 0, pass: MODIFIERS[outcome] >= 0 }));
+  return { canGrade: true, score, uncurvedScore: uncurved, grade, tests, testsPassed, testsFailed: tests.length - testsPassed, informational };
 }

@@ -55,6 +55,8 @@ export type ObservatoryGrade =
       tests: ObservatoryTest[];
       testsPassed: number;
       testsFailed: number;
+      /** evaluated, not graded (COEP, COOP): modifier 0, `pass` says whether the header is valid */
+      informational: ObservatoryTest[];
     }
   | { canGrade: false; reason: string };
 
