@@ -40,11 +40,20 @@ async function confirm(d: Derived, seen: Difference[]): Promise<Difference[]> {
   return pending;
 }
 
-/** Checks every structure and, unless `repair` is false, repairs what differs. One run at a time per process. */
-let running: Promise<ConsistencyReport> | undefined;
-export function run(opts: { repair?: boolean } = {}): Promise<ConsistencyReport> {
-  running ??= walk(opts.repair !== false).finally(() => { running = undefined; });
-  return running;
+/**
+ * Checks every structure and, unless `repair` is false, repairs what differs. One walk at a time per
+ * process: a caller joins a walk under way of the same kind, and waits for one of the other kind
+ * (a job that repairs must not get a compare-only walk, nor a compare-only request a repair).
+ */
+let running: { repair: boolean; walk: Promise<ConsistencyReport> } | undefined;
+export async function run(opts: { repair?: boolean } = {}): Promise<ConsistencyReport> {
+  const repair = opts.repair !== false;
+  while (running && running.repair !== repair) await running.walk.catch(() => undefined);
+  if (!running) {
+    const w = walk(repair).finally(() => { if (running?.walk === w) running = undefined; });
+    running = { repair, walk: w };
+  }
+  return running.walk;
 }
 
 async function walk(repair: boolean): Promise<ConsistencyReport> {

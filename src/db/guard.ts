@@ -76,11 +76,16 @@ const patchedDrivers = new WeakSet<object>();
  * the driver copy mongoose uses and on the top-level one (connect-mongo, GridFS), once each.
  */
 export function installReplyCheck(): void {
-  for (const from of [require.resolve('mongoose'), __filename]) {
-    let mod: { Connection?: { prototype: ConnectionProto } };
-    try { mod = require(require.resolve('mongodb/lib/cmap/connection', { paths: [from] })); } catch { continue; }
-    const proto = mod.Connection?.prototype;
-    if (!proto || patchedDrivers.has(proto)) continue;
+  for (const [i, from] of [require.resolve('mongoose'), __filename].entries()) {
+    let mod: { Connection?: { prototype: ConnectionProto } } | undefined;
+    try { mod = require(require.resolve('mongodb/lib/cmap/connection', { paths: [from] })); } catch { mod = undefined; }
+    const proto = mod?.Connection?.prototype;
+    // the driver mongoose uses must have the hooks: a driver upgrade that moves them must not silently drop the check
+    if (typeof proto?.sendWire !== 'function' || typeof proto.readMany !== 'function') {
+      if (i === 0) throw new Error('db/guard: the MongoDB driver mongoose uses has no Connection.sendWire/readMany to check replies with; review installReplyCheck for this driver version');
+      continue;
+    }
+    if (patchedDrivers.has(proto)) continue;
     patchedDrivers.add(proto);
     const { sendWire, readMany } = proto;
     proto.sendWire = function (message, options, responseType) {

@@ -115,11 +115,15 @@ registerDerived({
   async repair(differences) {
     let n = 0;
     const docs = new Set(differences.map((d) => d.id.slice(0, d.id.lastIndexOf(':'))));
+    // each collection read once, however many of its documents differ
+    const read = new Map<string, Map<string, { _id: unknown; auditIntents?: unknown }>>();
     for (const key of docs) {
       const [collection, id] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
       const c = audited.get(collection);
-      const doc = (await c?.read())?.find((d) => String(d._id) === id);
-      if (c && doc) n += (await recover(c.model, doc)).cleared;
+      if (!c) continue;
+      if (!read.has(collection)) read.set(collection, new Map((await c.read()).map((d) => [String(d._id), d])));
+      const doc = read.get(collection)!.get(id);
+      if (doc) n += (await recover(c.model, doc)).cleared;
     }
     return n;
   },

@@ -206,8 +206,7 @@ async function certificateDifferences(now = new Date()): Promise<{ checked: numb
   for (const s of systemsAll) {
     const id = s._id.toString();
     const mine = (bySystem.get(id) ?? []).sort((x, y) => y.issuedAt.getTime() - x.issuedAt.getTime());
-    const newest = mine[0];
-    const mirror = s.certificate ?? null;
+    const [newest, mirror] = [mine[0], s.certificate ?? null];
     const want = newest ? { id: newest._id.toString(), number: newest.number, status: newest.status, expiresAt: newest.expiresAt.getTime() } : null;
     const have = mirror ? { id: mirror.id.toString(), number: mirror.number, status: mirror.status, expiresAt: new Date(mirror.expiresAt).getTime() } : null;
     if (JSON.stringify(want) !== JSON.stringify(have)) differences.push({ id, reason: 'the system\'s copy of its current certificate differs from the certificate' });
@@ -221,6 +220,9 @@ async function certificateDifferences(now = new Date()): Promise<{ checked: numb
   return { checked: systemsAll.length, differences };
 }
 
+/** A system's newest issued certificate. */
+const newestOf = async (systemId: string) => (await all()).filter((c) => c.system.toString() === systemId).sort((x, y) => y.issuedAt.getTime() - x.issuedAt.getTime())[0];
+
 registerDerived({
   name: 'certificate-state',
   source: 'the certificates, and each system\'s open critical and high findings',
@@ -230,14 +232,14 @@ registerDerived({
     let n = 0;
     for (const d of differences) {
       if (d.id.includes('/')) {
-        const [, certId] = d.id.split('/');
-        const newest = (await all()).filter((c) => c.system.toString() === d.id.split('/')[0]).sort((x, y) => y.issuedAt.getTime() - x.issuedAt.getTime())[0];
+        const [systemId, certId] = d.id.split('/');
+        const newest = await newestOf(systemId);
         if (await change(ctx, certId, 'revoked', `Superseded by ${newest?.number ?? 'a newer certificate'}`, {}, { automatic: true })) n++;
       } else if (d.id.endsWith('!')) {
         await reconcileSystem(d.id.slice(0, -1));
         n++;
       } else {
-        const newest = (await all()).filter((c) => c.system.toString() === d.id).sort((x, y) => y.issuedAt.getTime() - x.issuedAt.getTime())[0];
+        const newest = await newestOf(d.id);
         await systems.setCertificate(d.id, newest ? { id: newest._id, number: newest.number, status: newest.status, expiresAt: newest.expiresAt } : null);
         await systemStale(d.id);
         n++;

@@ -108,7 +108,7 @@ export async function archivedEntries(systems?: string[]): Promise<Entry[]> {
  * entry in its place (board while not verified, archive after), a tombstone or nothing in the other;
  * no live entry of a finding that does not exist. One scan of the findings and of both collections.
  */
-async function compare(): Promise<{ checked: number; differences: Difference[]; wanted: Map<string, { model: typeof Board; docId: string; e: Entry | Tomb }[]> }> {
+async function compare(): Promise<{ checked: number; differences: Difference[]; wanted: Map<string, { model: typeof Board; docId: string; e: Entry | Tomb }[]>; stored: Map<string, BoardDoc> }> {
   const wanted = new Map<string, { model: typeof Board; docId: string; e: Entry | Tomb }[]>();
   for await (const f of Finding.find({}, { history: 0, description: 0, auditIntents: 0 }).lean<FindingDoc>().cursor({ batchSize: 500 })) {
     const e = entryOf(f as FindingDoc);
@@ -132,7 +132,7 @@ async function compare(): Promise<{ checked: number; differences: Difference[]; 
   for (const [k, d] of stored) {
     for (const [id, cur] of Object.entries(d.items ?? {})) if (!cur.gone && !wanted.has(id)) differences.push({ id: `${k}#${id}`, reason: 'entry of a finding that does not exist' });
   }
-  return { checked: wanted.size, differences, wanted };
+  return { checked: wanted.size, differences, wanted, stored };
 }
 
 /**
@@ -161,9 +161,10 @@ async function repairBoards(differences: Difference[]): Promise<number> {
 }
 
 /** Tombstones are kept a day (a late writer of an old version must not resurrect a moved entry). */
-async function dropOldTombstones(): Promise<void> {
+async function dropOldTombstones(stored: Map<string, BoardDoc>): Promise<void> {
   for (const model of [Board, Archive]) {
-    for (const d of await model.find({}).lean<BoardDoc[]>()) {
+    for (const [k, d] of stored) {
+      if (!k.startsWith(`${model.modelName}/`)) continue;
       const old = Object.entries(d.items ?? {}).filter(([, e]) => e.gone && Date.now() - new Date(e.at).getTime() > TOMB_KEEP_MS).map(([id]) => id);
       if (!old.length) continue;
       await store.mutate<BoardDoc>(model, d._id, (cur) => {
@@ -178,8 +179,9 @@ registerDerived({
   name: 'finding-boards',
   source: 'the findings (an entry per finding in its system\'s board, or in the archive once verified)',
   async check() {
-    const { checked, differences } = await compare();
-    if (!differences.length) await dropOldTombstones();
+    const { checked, differences, stored } = await compare();
+    // housekeeping on the documents just read (a clean check only): tombstones past their day go
+    if (!differences.length) await dropOldTombstones(stored);
     return { checked, differences };
   },
   repair: repairBoards,
