@@ -12,6 +12,7 @@ import { systemActor } from './shared/actor';
 import { createScheduler } from './jobs/scheduler';
 import { checkJobSchedules, registerJobs } from './jobs';
 import { reconcile } from './reconcile';
+import { migrateScanFindings } from './modules/scans/scan.findings-migrate';
 import { run as runConsistency } from './consistency/consistency.service';
 import { configureAuditKey } from './modules/audit/audit.key';
 import { metricsHandler } from './http/metrics';
@@ -56,6 +57,9 @@ async function main() {
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
   registerJobs(scheduler, config.jobSchedules);
   const handle = createApp({ config, logger, sessionSecret, databaseUp: db.up });
+  // through the finding lifecycle, so after createApp has wired the summaries to finding changes
+  const migrated = await migrateScanFindings();
+  if (migrated.migrated || migrated.split) logger.info(migrated, `scan findings: ${migrated.migrated} now one per problem, ${migrated.split} split off`);
   // the demo portfolio goes into a fresh database through the services (createApp wired their events)
   let demo: DemoResult | undefined;
   const demoPasswords = secrets?.demo ?? { inspector: randomPassword('Insp3ctor'), owner: randomPassword('0wner'), approver: randomPassword('Appr0ver') };

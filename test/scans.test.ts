@@ -81,7 +81,7 @@ describe('scans: runs, findings, safety and schedules', function () {
     expect((await api().get(`/api/v1/findings/${f.id}`).set(bearer(a.owner))).body.status).to.equal('verified');
   });
 
-  it('when a web server misses its security headers and discloses its version, then a run grades it and opens both findings; fixed, the next run verifies them', async () => {
+  it('when a web server misses its security headers and discloses its version, then a run grades it and opens one finding per problem; fixed, the next run verifies them all', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-scan-web-'));
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '90', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
       '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
@@ -107,16 +107,19 @@ describe('scans: runs, findings, safety and schedules', function () {
       const cert = bad.results.find((r: { check: string }) => r.check === 'tls.certificate');
       expect(cert.status, JSON.stringify(cert.failures)).to.equal('pass');
       const open = (await api().get('/api/v1/findings').query({ system: system.id }).set(bearer(a.inspector))).body.items;
-      expect(open.map((f: { source: { check: string } }) => f.source.check).sort()).to.deep.equal(['http.disclosure', 'http.headers']);
-      expect(open.find((f: { source: { check: string } }) => f.source.check === 'http.disclosure')).to.include({ severity: 'low', control: 'TEC.APP.08' });
+      // one finding per problem: CSP, HSTS, framing and nosniff (http.headers), and the version in Server (http.disclosure)
+      expect(open.map((f: { source: { check: string; problem: string } }) => `${f.source.check} ${f.source.problem}`).sort()).to.deep.equal([
+        'http.disclosure server-version-disclosed', 'http.headers content-security-policy', 'http.headers strict-transport-security', 'http.headers x-content-type-options', 'http.headers x-frame-options',
+      ]);
+      expect(open.find((f: { source: { check: string } }) => f.source.check === 'http.disclosure')).to.include({ severity: 'low', control: 'TEC.APP.08', title: 'The Server header discloses the software version' });
       expect((await api().get(`/api/v1/systems/${system.id}`).set(bearer(a.owner))).body.lastScan).to.include({ grade: 'D', score: 30 });
 
       fixed = true;
       const good = await scan(a.inspector, system.id, ['http.headers', 'tls.certificate']);
       expect(good.summary).to.include({ grade: 'A+', failed: 0 });
-      expect(good.findings).to.include({ verified: 2, opened: 0 });
+      expect(good.findings).to.include({ verified: 5, opened: 0 });
       const after = (await api().get('/api/v1/findings').query({ system: system.id, status: 'verified' }).set(bearer(a.inspector))).body;
-      expect(after.total).to.equal(2);
+      expect(after.total).to.equal(5);
     } finally {
       scanner();
       server.close();

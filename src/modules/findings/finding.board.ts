@@ -27,12 +27,13 @@ export interface Entry {
   systemCode: string;
   level: number;
   title: string;
+  titleVi?: string;
   severity: Severity;
   status: FindingStatus;
   dueAt: Date;
   assignee?: string;
   control?: string;
-  source: { type: FindingSource; assessment?: string; scanRun?: string; check?: string; target?: string };
+  source: { type: FindingSource; assessment?: string; scanRun?: string; check?: string; target?: string; problem?: string };
   firstSeenAt?: Date;
   lastSeenAt?: Date;
   createdAt: Date;
@@ -64,8 +65,8 @@ const str = (v: unknown) => (v === undefined || v === null ? undefined : String(
 export function entryOf(f: FindingDoc): Entry {
   return {
     v: f.version ?? 0, id: f._id.toString(), system: f.system.toString(), organization: f.organization.toString(), systemCode: f.systemCode,
-    level: f.level, title: f.title, severity: f.severity, status: f.status, dueAt: f.dueAt, assignee: str(f.assignee), control: f.control,
-    source: { type: f.source.type, assessment: str(f.source.assessment), scanRun: str(f.source.scanRun), check: f.source.check, target: f.source.target },
+    level: f.level, title: f.title, titleVi: f.titleVi, severity: f.severity, status: f.status, dueAt: f.dueAt, assignee: str(f.assignee), control: f.control,
+    source: { type: f.source.type, assessment: str(f.source.assessment), scanRun: str(f.source.scanRun), check: f.source.check, target: f.source.target, problem: f.source.problem },
     firstSeenAt: f.firstSeenAt, lastSeenAt: f.lastSeenAt, createdAt: f.createdAt, updatedAt: f.updatedAt,
     riskExpiresAt: f.status === 'risk_accepted' ? f.riskAcceptance?.expiresAt : undefined,
     extensionPending: !!f.extension && !f.extension.decision,

@@ -34,14 +34,14 @@ export const idFor = (dedupeKey: string) => new Types.ObjectId(sha256(dedupeKey)
 
 type Decide = (f: FindingDoc) => Record<string, unknown> | null | Promise<Record<string, unknown> | null>;
 
+/** What the audit trail keeps of a finding's state. */
+const audited = (f: Pick<FindingDoc, 'status' | 'severity' | 'dueAt' | 'assignee'>) => ({ status: f.status, severity: f.severity, dueAt: f.dueAt, assignee: f.assignee });
+
 /**
  * Every change of a finding: read, decide on what was read, write conditioned on its version
  * (db/store.ts; retried if someone wrote in between), then its board entry, the audit event and
  * the system's compliance summary.
  */
-/** What the audit trail keeps of a finding's state. */
-const audited = (f: Pick<FindingDoc, 'status' | 'severity' | 'dueAt' | 'assignee'>) => ({ status: f.status, severity: f.severity, dueAt: f.dueAt, assignee: f.assignee });
-
 async function change(ctx: Ctx, id: string, action: string, decide: Decide, expectedVersion?: number) {
   let intent: Intent | undefined;
   const m = await store.mutate<FindingDoc>(Finding, id, async (f) => {
@@ -66,15 +66,12 @@ async function change(ctx: Ctx, id: string, action: string, decide: Decide, expe
   return { doc: after, view: view(after, ctx.actor.roles) };
 }
 
-
 // a finding's changes carry their audit events until they are in the chain
 auditedCollection(Finding, () => Finding.find({}, { auditIntents: 1 }).lean());
 
 const event = (ctx: Ctx, e: Omit<FindingEvent, 'at' | 'by'>): FindingEvent => ({ at: new Date(), by: ctx.actor.id, ...e });
 
-async function slaDays(severity: Severity, level: number) {
-  return settings.slaDaysFor(await settings.getSettings(), severity, level);
-}
+const slaDays = async (severity: Severity, level: number) => settings.slaDaysFor(await settings.getSettings(), severity, level);
 
 async function checkAssignee(assignee: string | null | undefined, organization: string) {
   if (assignee && !(await users.isActiveMemberOf(assignee, organization))) {
@@ -183,10 +180,21 @@ export async function autoTransition(ctx: Ctx, id: string, to: FindingStatus, co
   return applies;
 }
 
+/** A data migration of one finding (its key, its words), audited like any change; decide returns null when done already. */
+export async function migrate(ctx: Ctx, id: string, decide: Decide, comment: string): Promise<boolean> {
+  let applies = false;
+  await change(ctx, id, 'finding.migrate', async (f) => {
+    const update = await decide(f);
+    applies = update !== null;
+    return update && { ...update, $push: { history: event(ctx, { action: 'comment', comment }) } };
+  });
+  return applies;
+}
+
 /** A repeat sighting by an assessment or scan: refreshes what was seen and when, no state change. */
-export async function sightedAgain(id: string, seen: { at: Date; description?: string; scanRun?: Types.ObjectId }): Promise<void> {
+export async function sightedAgain(id: string, seen: { at: Date; description?: string; scanRun?: Types.ObjectId; texts?: Pick<FindingDoc, 'title' | 'titleVi' | 'descriptionVi'> }): Promise<void> {
   const m = await store.mutate<FindingDoc>(Finding, id, (f) => (f.lastSeenAt && f.lastSeenAt > seen.at ? null : {
-    $set: { lastSeenAt: seen.at, ...(seen.description !== undefined && { description: seen.description }), ...(seen.scanRun && { 'source.scanRun': seen.scanRun }) },
+    $set: { lastSeenAt: seen.at, ...(seen.description !== undefined && { description: seen.description }), ...(seen.scanRun && { 'source.scanRun': seen.scanRun }), ...seen.texts },
   }));
   if (m && m.after !== m.before) await board.put(m.after, m.before.status);
 }

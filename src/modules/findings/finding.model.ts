@@ -27,15 +27,19 @@ export interface FindingDoc {
   organization: Types.ObjectId;
   systemCode: string;
   level: number;
-  source: { type: FindingSource; assessment?: Types.ObjectId; scanRun?: Types.ObjectId; check?: string; target?: string };
+  /** `problem`: for scan findings, the distinct problem at the target (scans/problems) */
+  source: { type: FindingSource; assessment?: Types.ObjectId; scanRun?: Types.ObjectId; check?: string; target?: string; problem?: string };
   control?: string;
+  /** in English; `titleVi` / `descriptionVi` carry the Vietnamese words where the source has them (scan findings) */
   title: string;
   description?: string;
+  titleVi?: string;
+  descriptionVi?: string;
   severity: Severity;
   status: FindingStatus;
   assignee?: Types.ObjectId;
   dueAt: Date;
-  /** one finding per key: assessment:<id>:<control>, scan:<system>:<check>:<target>, manual:<random> */
+  /** one finding per key: assessment:<id>:<control>, scan:<system>:<check>:<target>#<problem>, manual:<random> */
   dedupeKey: string;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -63,10 +67,13 @@ const schema = new Schema<FindingDoc>(
       scanRun: Schema.Types.ObjectId,
       check: String,
       target: String,
+      problem: String,
     },
     control: String,
     title: { type: String, required: true },
     description: String,
+    titleVi: String,
+    descriptionVi: String,
     severity: { type: String, enum: SEVERITIES, required: true },
     status: { type: String, enum: FINDING_STATUSES, default: 'open' },
     assignee: Schema.Types.ObjectId,

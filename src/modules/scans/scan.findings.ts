@@ -7,6 +7,7 @@ import * as settings from '../settings/settings.service';
 import type { SystemDoc } from '../systems/system.model';
 import type { CheckResult, FindingCounts } from './scan.model';
 import type { Failure } from './checks/types';
+import { problemsOf, type Problem } from './problems';
 import { systemActor } from '../../shared/actor';
 import { SEVERITIES, type Severity } from '../../shared/enums';
 
@@ -21,19 +22,44 @@ export function scanCheckOf(check: string, f: Pick<Failure, 'code'>): string {
   return check;
 }
 /** The scanChecks a result speaks for, failing or not. */
-const coveredBy = (check: string) => (check === 'http.headers' ? ['http.headers', 'http.disclosure', 'http.cookies'] : [check]);
+export const coveredBy = (check: string) => (check === 'http.headers' ? ['http.headers', 'http.disclosure', 'http.cookies'] : [check]);
 
 const worst = (fs: Failure[]): Severity => SEVERITIES.find((s) => fs.some((f) => f.severity === s)) ?? 'low';
 const STILL_OPEN = ['open', 'in_remediation', 'reopened'];
 const CAN_VERIFY = ['open', 'in_remediation', 'reopened', 'resolved'];
 
-export const scanFindingKey = (system: string, scanCheck: string, target: string) => `scan:${system}:${scanCheck}:${target}`;
+/** Before one finding per problem: one per (system, check, target). Only migration reads these. */
+export const legacyScanKey = (system: string, scanCheck: string, target: string) => `scan:${system}:${scanCheck}:${target}`;
+export const scanFindingKey = (system: string, scanCheck: string, target: string, problem: string) => `${legacyScanKey(system, scanCheck, target)}#${problem}`;
+
+type ControlText = { ref: string; title: { vi: string; en: string } };
+type Texts = Pick<FindingDoc, 'title' | 'titleVi' | 'description' | 'descriptionVi'>;
+
+/** Title and description in both languages: what to do, what was seen where, and the control. */
+export function textsOf(p: Pick<Problem, 'title' | 'fix' | 'failures'>, target: string, control?: ControlText): Texts {
+  const seen = p.failures.map((f) => `- ${f.message}`).join('\n');
+  return {
+    title: p.title.en,
+    titleVi: p.title.vi,
+    description: `${p.fix.en}\n\nSeen at ${target}:\n${seen}${control ? `\n\nControl ${control.ref}: ${control.title.en}` : ''}`,
+    descriptionVi: `${p.fix.vi}\n\nPhát hiện tại ${target}:\n${seen}${control ? `\n\nBiện pháp ${control.ref}: ${control.title.vi}` : ''}`,
+  };
+}
+
+type Known = Pick<FindingDoc, '_id' | 'status' | 'dedupeKey'>;
+
+/** The system's scan findings by dedupe key (one read per run: migrated findings keep their old _id). */
+async function knownFindings(system: Types.ObjectId): Promise<Map<string, Known>> {
+  const docs = await Finding.find({ system, 'source.type': 'scan' }, { status: 1, dedupeKey: 1 }).lean<Known[]>();
+  return new Map(docs.map((d) => [d.dedupeKey, d]));
+}
 
 /**
- * Turns a run's results into findings, all through the finding lifecycle: a failure opens a
- * finding keyed by (system, check, target) — its _id derives from that key, so a repeat sighting,
- * a re-run after a crash or a second instance can never make a twin — or refreshes it; a resolved
- * one that still fails reopens, as does a verified one that fails again; one that no longer fails
+ * Turns a run's results into findings, all through the finding lifecycle: each distinct problem
+ * (scans/problems) at a target opens a finding keyed by (system, check, target, problem) — a new
+ * one's _id derives from that key, so a repeat sighting, a re-run after a crash or a second
+ * instance can never make a twin — or refreshes it (its words follow what is seen now); a resolved
+ * one that still fails reopens, as does a verified one that fails again; a problem no longer seen
  * is verified with the run as evidence. Results the probe could not obtain ('error') change nothing.
  */
 export async function applyResults(system: SystemDoc, runId: Types.ObjectId, results: CheckResult[], evidenceUrl: string): Promise<FindingCounts> {
@@ -43,35 +69,42 @@ export async function applyResults(system: SystemDoc, runId: Types.ObjectId, res
   const controlOf = new Map(controls.filter((c) => c.scanCheck).map((c) => [c.scanCheck!, c]));
   const s = await settings.getSettings();
   const id = system._id.toString();
+  const known = await knownFindings(system._id);
   const now = new Date();
   const evidence = [{ url: evidenceUrl, title: `Scan run ${runId}` }];
   for (const r of results) {
     if (r.status === 'error') continue;
     for (const scanCheck of coveredBy(r.check)) {
-      const failures = r.failures.filter((f) => scanCheckOf(r.check, f) === scanCheck);
-      const dedupeKey = scanFindingKey(id, scanCheck, r.target);
-      const _id = lifecycle.idFor(dedupeKey);
-      const existing = await Finding.findById(_id, { status: 1 }).lean<Pick<FindingDoc, 'status'>>();
-      const description = failures.map((f) => `- ${f.message}`).join('\n');
-      if (failures.length && !existing) {
-        const control = controlOf.get(scanCheck);
-        const severity = worst(failures);
-        const raised = await lifecycle.raise(ctx, {
-          _id, system: system._id, organization: system.organization, systemCode: system.code, level: system.level,
-          source: { type: 'scan', scanRun: runId, check: scanCheck, target: r.target }, control: control?.id,
-          title: `${control ? `${control.ref} ` : ''}${scanCheck} failed on ${r.target}`, description, severity,
-          dueAt: dueFrom(now, settings.slaDaysFor(s, severity, system.level)), dedupeKey, firstSeenAt: now, lastSeenAt: now, createdBy: 'scanner',
-        }, `Raised by scan run ${runId}`);
-        if (raised) counts.opened++;
-      } else if (failures.length && existing) {
-        if (['resolved', 'verified'].includes(existing.status)) {
-          if (await lifecycle.autoTransition(ctx, _id.toString(), 'reopened', `Still failing in scan run ${runId}:\n${description}`, evidence)) counts.reopened++;
-        } else {
-          await lifecycle.sightedAgain(_id.toString(), { at: now, description, scanRun: runId });
-          if (STILL_OPEN.includes(existing.status)) counts.refreshed++;
+      const control = controlOf.get(scanCheck);
+      const problems = problemsOf(scanCheck, r.failures.filter((f) => scanCheckOf(r.check, f) === scanCheck));
+      const seenKeys = new Set<string>();
+      for (const p of problems) {
+        const dedupeKey = scanFindingKey(id, scanCheck, r.target, p.key);
+        seenKeys.add(dedupeKey);
+        const texts = textsOf(p, r.target, control);
+        const existing = known.get(dedupeKey);
+        if (!existing) {
+          const severity = worst(p.failures);
+          const raised = await lifecycle.raise(ctx, {
+            _id: lifecycle.idFor(dedupeKey), system: system._id, organization: system.organization, systemCode: system.code, level: system.level,
+            source: { type: 'scan', scanRun: runId, check: scanCheck, target: r.target, problem: p.key }, control: control?.id, ...texts, severity,
+            dueAt: dueFrom(now, settings.slaDaysFor(s, severity, system.level)), dedupeKey, firstSeenAt: now, lastSeenAt: now, createdBy: 'scanner',
+          }, `Raised by scan run ${runId}`);
+          if (raised) counts.opened++;
+          continue;
         }
-      } else if (existing && CAN_VERIFY.includes(existing.status)) {
-        if (await lifecycle.autoTransition(ctx, _id.toString(), 'verified', `No longer seen by scan run ${runId}`, evidence)) counts.verified++;
+        const fid = existing._id.toString();
+        if (['resolved', 'verified'].includes(existing.status)) {
+          if (await lifecycle.autoTransition(ctx, fid, 'reopened', `Still seen by scan run ${runId}:\n${p.failures.map((f) => `- ${f.message}`).join('\n')}`, evidence)) counts.reopened++;
+        } else if (STILL_OPEN.includes(existing.status)) counts.refreshed++;
+        const { description, ...rest } = texts;
+        await lifecycle.sightedAgain(fid, { at: now, description, scanRun: runId, texts: rest });
+      }
+      // the problems of this check at this target that the run no longer sees
+      const prefix = `${legacyScanKey(id, scanCheck, r.target)}#`;
+      for (const [key, f] of known) {
+        if (!key.startsWith(prefix) || seenKeys.has(key) || !CAN_VERIFY.includes(f.status)) continue;
+        if (await lifecycle.autoTransition(ctx, f._id.toString(), 'verified', `No longer seen by scan run ${runId}`, evidence)) counts.verified++;
       }
     }
   }

@@ -23,6 +23,9 @@ let current: Lang = (() => {
 const listeners = new Set<() => void>();
 
 export const lang = () => current;
+/** A finding's title / description in the chosen language, where it has Vietnamese words of its own (scan findings). */
+export const titleOf = (f: { title: string; titleVi?: string }) => (current === 'vi' && f.titleVi) || f.title;
+export const descriptionOf = (f: { description?: string; descriptionVi?: string }) => (current === 'vi' && f.descriptionVi) || f.description;
 export function setLang(l: Lang): void {
   current = l;
   try { localStorage.setItem(KEY, l); } catch { /* private mode: the choice lasts for this page */ }

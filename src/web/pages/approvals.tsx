@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { allPages, api, ApiError, fieldError, type Page, qs } from '../api';
 import { Badge, DownloadLink, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
-import { fmtDate, fmtPct, fmtTime, t, useLang } from '../i18n';
+import { fmtDate, fmtPct, fmtTime, t, titleOf, useLang } from '../i18n';
 
 
 /*
@@ -17,7 +17,7 @@ interface Assessment {
   summary?: { total: number; met: number; partial: number; not_met: number; not_applicable: number; score: number; metAllCriteria: boolean };
 }
 interface Finding {
-  id: string; system: string; systemCode: string; title: string; severity: string; status: string; dueAt: string; version: number;
+  id: string; system: string; systemCode: string; title: string; titleVi?: string; severity: string; status: string; dueAt: string; version: number;
   allowedTransitions: string[];
   riskAcceptance?: { requestedBy: string; requestedAt: string; justification: string; compensatingControls: string; expiresAt: string; approvedAt?: string };
   extension?: { requestedBy: string; requestedAt: string; reason: string; dueAt: string; decision?: string };
@@ -165,12 +165,12 @@ function RiskItem({ p, onDone }: { p: Pending; onDone: (msg: string) => void }) 
     setBusy(true); setError(undefined);
     try {
       await api.post(`/findings/${f.id}/transitions`, { to: 'risk_accepted', ...(comment.trim() && { comment }), version: f.version });
-      onDone(t('admin.appr.riskApproved', { title: f.title }));
+      onDone(t('admin.appr.riskApproved', { title: titleOf(f) }));
     } catch (err) { setError(err); setBusy(false); }
   };
   return (
     <article class="card" aria-labelledby={`r-${f.id}`}>
-      <h3 id={`r-${f.id}`}><a href={`#/findings/${f.id}`}>{f.title}</a></h3>
+      <h3 id={`r-${f.id}`}><a href={`#/findings/${f.id}`}>{titleOf(f)}</a></h3>
       <FindingFacts f={f} requester={p.requester}>
         <dt>{t('admin.appr.requestedAt')}</dt><dd>{fmtTime(r.requestedAt)}</dd>
         <dt>{t('admin.appr.justification')}</dt><dd>{r.justification}</dd>
@@ -215,12 +215,12 @@ function ExtensionItem({ p, onDone }: { p: Pending; onDone: (msg: string) => voi
     setBusy(true); setError(undefined);
     try {
       await api.post(`/findings/${f.id}/extension/decision`, { approve, ...(comment.trim() && { comment }) });
-      onDone(t(approve ? 'admin.appr.extApproved' : 'admin.appr.extRejected', { title: f.title }));
+      onDone(t(approve ? 'admin.appr.extApproved' : 'admin.appr.extRejected', { title: titleOf(f) }));
     } catch (err) { setError(err); setBusy(false); }
   };
   return (
     <article class="card" aria-labelledby={`x-${f.id}`}>
-      <h3 id={`x-${f.id}`}><a href={`#/findings/${f.id}`}>{f.title}</a></h3>
+      <h3 id={`x-${f.id}`}><a href={`#/findings/${f.id}`}>{titleOf(f)}</a></h3>
       <FindingFacts f={f} requester={p.requester}>
         <dt>{t('admin.appr.requestedAt')}</dt><dd>{fmtTime(x.requestedAt)}</dd>
         <dt>{t('admin.appr.newDue')}</dt><dd>{fmtDate(x.dueAt)}</dd>

@@ -18,6 +18,7 @@ export interface Extension {
 }
 export interface Finding extends Omit<FindingItem, 'riskAcceptance'> {
   description?: string;
+  descriptionVi?: string;
   firstSeenAt?: string;
   lastSeenAt?: string;
   history: HistoryEvent[];

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, fieldError } from '../api';
 import { Badge, Field, Loaded, useLoad } from '../ui';
-import { fmtDate, fmtTime, t, useLang } from '../i18n';
+import { descriptionOf, fmtDate, fmtTime, t, titleOf, useLang } from '../i18n';
 import { hasRole, useMe, type Me } from '../session';
 import { SEVERITY_VALUES } from './findings';
 
@@ -38,7 +38,7 @@ function FindingView({ f, me, ctl, notice }: { f: Finding; me: Me; ctl: Ctl; not
 
   return (
     <>
-      <h1>{f.title}</h1>
+      <h1>{titleOf(f)}</h1>
       <p class="actions">
         <Badge kind="finding" value={f.status} />
         <Badge kind="severity" value={f.severity} />
@@ -69,7 +69,7 @@ function FindingView({ f, me, ctl, notice }: { f: Finding; me: Me; ctl: Ctl; not
           {f.description && (
             <>
               <h3>{t('finding.page.description')}</h3>
-              <p style={{ whiteSpace: 'pre-wrap' }}>{f.description}</p>
+              <p style={{ whiteSpace: 'pre-wrap' }}>{descriptionOf(f)}</p>
             </>
           )}
         </section>

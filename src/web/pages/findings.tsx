@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, qs } from '../api';
 import { Badge, DownloadLink, Field, Loaded, useLoad } from '../ui';
-import { fmtDate, t, useLang } from '../i18n';
+import { fmtDate, t, titleOf, useLang } from '../i18n';
 import { navigate, routeQuery, useRoute } from '../router';
 import { hasRole, useMe } from '../session';
 
@@ -15,6 +15,7 @@ import { hasRole, useMe } from '../session';
 export interface FindingItem {
   id: string;
   title: string;
+  titleVi?: string;
   system: string;
   organization: string;
   systemCode: string;
@@ -166,7 +167,7 @@ function FindingsTable({ data, onPage, onLimit }: { data: ListResponse; onPage: 
               {data.items.map((f) => (
                 <tr key={f.id} class={f.overdue ? 'overdue' : undefined}>
                   <td>
-                    <a href={`#/findings/${encodeURIComponent(f.id)}`}>{f.title}</a>
+                    <a href={`#/findings/${encodeURIComponent(f.id)}`}>{titleOf(f)}</a>
                     {f.control && <div class="muted"><small>{f.control}</small></div>}
                   </td>
                   <td>{f.systemCode}</td>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
-import { fmtDate, fmtPct, fmtTime, t, useLang } from '../i18n';
+import { fmtDate, fmtPct, fmtTime, t, titleOf, useLang } from '../i18n';
 import { navigate } from '../router';
 import { hasRole, useMe } from '../session';
 import { useOrganizations } from '../orgs';
@@ -130,7 +130,7 @@ export function SystemPage({ id }: { id: string }) {
                   const late = new Date(f.dueAt) < new Date();
                   return (
                     <tr key={f.id} class={late ? 'overdue' : ''}>
-                      <td><a href={`#/findings/${f.id}`}>{f.title}</a></td>
+                      <td><a href={`#/findings/${f.id}`}>{titleOf(f)}</a></td>
                       <td><Badge kind="severity" value={f.severity} /></td>
                       <td><Badge kind="finding" value={f.status} /></td>
                       <td>{fmtDate(f.dueAt)}{late ? ` — ${t('overdue')}` : ''}</td>
