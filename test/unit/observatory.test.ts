@@ -59,12 +59,17 @@ describe('observatory grader (pure)', () => {
     it('when the same http source is allowed on an http site, then it is not an insecure scheme', () => {
       expectOutcomes('content-security-policy', [[csp('default-src http://mozilla.org'), 'csp-implemented-with-no-unsafe']], { https: false });
     });
-    it('when only images or media may load over http, then passive-content-only (-10) counts as failed, as the reference doc says', () => {
+    it('when only images or media may load over http, then passive-content-only costs 10 points yet counts as a passed test, as in the published package', () => {
       const values = ["default-src 'none'; img-src http://mozilla.org", "default-src 'self'; img-src ftp:", "default-src 'self'; img-src http:",
         "default-src 'none'; img-src https:; media-src http://mozilla.org", "default-src 'none'; img-src http: https:; script-src 'self'; style-src 'self'",
         "default-src 'none'; img-src 'none'; media-src http:; script-src 'self'; style-src 'unsafe-inline'"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-insecure-scheme-in-passive-content-only']));
-      expect(test('content-security-policy', base(csp(values[0]))).pass).to.equal(false);
+      const t = test('content-security-policy', base(csp(values[0])));
+      expect([t.modifier, t.pass]).to.deep.equal([-10, true]);
+      const g = gradeResponse(base(csp(values[0])));
+      if (!g.canGrade) throw new Error(g.reason);
+      // every other penalised test is a failed one
+      expect(g.testsFailed).to.equal(g.tests.filter((x) => x.modifier < 0).length - 1);
     });
     it("when script-src allows 'unsafe-eval', then csp-implemented-with-unsafe-eval", () => {
       expectOutcomes('content-security-policy', [[csp("default-src 'none'; script-src 'unsafe-eval'"), 'csp-implemented-with-unsafe-eval']]);
@@ -227,6 +232,19 @@ describe('observatory grader (pure)', () => {
       expect(sri(js('//fb.me/react.js', true))).to.equal('sri-implemented-but-external-scripts-not-loaded-securely');
       expect(sri(js('/a.js') + js('http://fb.me/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
       expect(sri(js('/a.js') + js('//fb.me/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
+    });
+    // regressions found by test/observatory-diff.test.ts against the published 1.4.8
+    it('when the answer has no Content-Type, then it is not HTML, whatever scripts the body holds', () => {
+      const untyped = base({}, {}, js('http://fb.me/react.js'));
+      delete untyped.response!.headers['content-type'];
+      expect(test('subresource-integrity', untyped).outcome).to.equal('sri-not-implemented-response-not-html');
+    });
+    it('when a src resolves to an absolute URL (upper-case scheme, no slashes, or via <base href>), then it is judged as resolved, as jsdom reports it', () => {
+      expect(sri(js('HTTPS://fb.me/react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
+      expect(sri(js('http:fb.me/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
+      expect(sri('<base href="https://fb.me/">' + js('react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
+      // a relative <base> does not resolve on its own: the page's own origin still applies
+      expect(sri('<base href="/static/">' + js('react.js'))).to.equal('sri-not-implemented-but-all-scripts-loaded-from-secure-origin');
     });
     it('when a host sits under a public second level, then its registrable domain keeps three labels', () => {
       expect([registrableDomain('www.mozilla.org'), registrableDomain('portal.gov.vn'), registrableDomain('gov.vn'), registrableDomain('127.0.0.1'), registrableDomain('localhost')])

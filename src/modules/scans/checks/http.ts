@@ -102,8 +102,9 @@ async function gradeTarget(target: Target, ctx: CheckContext): Promise<TargetRes
       certificateValid: input.certificateValid, headers: shownHeaders(final.headers),
     };
     if (!grade.canGrade) return { target: key, status: 'error', failures: [], observations, error: grade.reason };
+    // every penalty is a failure, even the one the Observatory counts as a passed test (observatory/grade.ts)
     const failures: Failure[] = grade.tests
-      .filter((t) => !t.pass)
+      .filter((t) => t.modifier < 0)
       .map((t) => ({ code: t.outcome, severity: severityOf(t.modifier), message: `${describeOutcome(t.outcome)} (Observatory ${t.name}: ${t.modifier})` }));
     // not graded by the Observatory: reported beside the grade, and enough to make the result a 'fail'
     failures.push(...disclosures(final.headers));

@@ -13,6 +13,9 @@ export { INFORMATIONAL_TESTS, MODIFIERS, TEST_NAMES, describeOutcome } from './o
 export type { Outcome, TestName } from './outcomes';
 export type { HeaderMap, ObservatoryGrade, ObservatoryInput, ObservatoryTest, ObservedResponse, RedirectHop } from './types';
 
+// passed in mdn-http-observatory 1.4.8 despite a penalty (src/analyzer/tests/csp.js, "Check to see if the test passed")
+const PASSED_DESPITE_PENALTY = new Set<Outcome>(['csp-implemented-with-insecure-scheme-in-passive-content-only']);
+
 /** The statuses the Observatory agrees to grade: 2xx, 3xx, 401 and 403. */
 export function canGradeStatus(status: number): boolean {
   return status >= 200 && (status < 400 || status === 401 || status === 403);
@@ -21,10 +24,11 @@ export function canGradeStatus(status: number): boolean {
 /**
  * Grades one site from what was observed, as the MDN HTTP Observatory would. Pure: no network.
  *
- * A test passes when its outcome's modifier is not negative (reference doc, step 6). The
- * Observatory's source differs in one place: it counts
- * csp-implemented-with-insecure-scheme-in-passive-content-only (-10) as passed. The doc is
- * followed; only testsPassed/testsFailed are affected, never the score.
+ * A test passes when its outcome's modifier is not negative (reference doc, step 6), with the
+ * one exception of the published package, which is the oracle where the doc and it disagree:
+ * its csp.js lists csp-implemented-with-insecure-scheme-in-passive-content-only (-10) among the
+ * passing outcomes. Only testsPassed/testsFailed follow it; the -10 still counts in the score
+ * and the http check still reports it as a failure (checks/http.ts).
  */
 export function gradeResponse(input: ObservatoryInput): ObservatoryGrade {
   const response = input.response;
@@ -49,7 +53,7 @@ export function gradeResponse(input: ObservatoryInput): ObservatoryGrade {
   ];
   const tests: ObservatoryTest[] = outcomes.map(([name, outcome]) => {
     const modifier: number = MODIFIERS[outcome];
-    return { name, outcome, modifier, pass: modifier >= 0 };
+    return { name, outcome, modifier, pass: modifier >= 0 || PASSED_DESPITE_PENALTY.has(outcome) };
   });
   const { score, uncurved, grade } = scoreModifiers(tests.map((t) => t.modifier));
   const testsPassed = tests.filter((t) => t.pass).length;

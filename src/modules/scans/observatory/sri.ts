@@ -43,13 +43,38 @@ function protocolOf(src: string): string | null {
   }
 }
 
+/**
+ * A script's src as the Observatory reads it: jsdom's script.src, the attribute resolved against
+ * the document's base URL (about:blank, or the first <base href> that parses on its own) and
+ * serialised, or the attribute as written when it does not resolve. So "HTTPS://x/a.js" reads
+ * "https://x/a.js", while "/a.js" and "//x/a.js" stay as written (about:blank resolves neither).
+ */
+function resolvedSrc(src: string, base: URL | undefined): string {
+  try {
+    return new URL(src, base).href;
+  } catch {
+    return src;
+  }
+}
+
+function documentBase(html: string): URL | undefined {
+  const href = collectElements(html, 'base').find((b) => 'href' in b)?.href;
+  try {
+    return href === undefined ? undefined : new URL(href);
+  } catch {
+    return undefined;
+  }
+}
+
 /** `https`: the page was fetched over https, so same-origin relative scripts load securely. */
 export function sriTest(response: ObservedResponse, siteHost: string, https: boolean): Outcome {
-  const mime = mimeType(response.headers);
-  if (mime && !HTML_TYPES.has(mime)) return 'sri-not-implemented-response-not-html';
+  // no Content-Type is not HTML either, as in the Observatory
+  if (!HTML_TYPES.has(mimeType(response.headers))) return 'sri-not-implemented-response-not-html';
   let scripts: Record<string, string>[];
+  let base: URL | undefined;
   try {
     scripts = collectElements(response.body ?? '', 'script');
+    base = documentBase(response.body ?? '');
   } catch {
     return 'html-not-parseable';
   }
@@ -62,11 +87,11 @@ export function sriTest(response: ObservedResponse, siteHost: string, https: boo
   const siteDomain = registrableDomain(siteHost);
   let anyForeign = false;
   for (const script of scripts.slice(0, MAX_SCRIPTS)) {
-    const src = script.src;
-    if (!src) continue;
+    if (!script.src) continue;
+    const src = resolvedSrc(script.src, base);
     const integrity = Boolean(script.integrity);
     const relativeProtocol = /^\/\/[^/]/.test(src);
-    // case-sensitive, as in the Observatory: anything else counts as a path on the same origin
+    // on the resolved URL, as in the Observatory: anything else counts as a path on the same origin
     const absolute = !relativeProtocol && /^https?:\/\//.test(src);
     const relativeOrigin = !relativeProtocol && !absolute;
     let sameDomain = true;
