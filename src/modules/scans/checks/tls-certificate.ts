@@ -12,6 +12,19 @@ export const MIN_RSA_BITS = 2048;
 const MAX_CHAIN = 10;
 const MAX_SANS = 50;
 
+/**
+ * OpenSSL's "the issuer of the last certificate sent is nowhere": the chain stops short of any root.
+ * testssl reports these as "chain incomplete"; a self-signed or mis-signed chain stays cert.untrusted.
+ */
+const INCOMPLETE_CHAIN_ERRORS = new Set(['UNABLE_TO_GET_ISSUER_CERT', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+/** Bits of security-relevant size per named curve; below 256 bits an EC key is weak (NIST SP 800-57). */
+const CURVE_BITS: Record<string, number> = {
+  prime192v1: 192, secp192k1: 192, secp224r1: 224, secp224k1: 224, prime256v1: 256, secp256k1: 256,
+  secp384r1: 384, secp521r1: 521, brainpoolP256r1: 256, brainpoolP384r1: 384, brainpoolP512r1: 512,
+};
+export const MIN_EC_BITS = 256;
+
 /** Verification errors that are about dates, not about who signed what. */
 const TIME_ERRORS = new Set(['CERT_HAS_EXPIRED', 'CERT_NOT_YET_VALID', 'CRL_HAS_EXPIRED', 'CRL_NOT_YET_VALID']);
 
@@ -105,7 +118,14 @@ function inspect(target: Target, peers: tls.DetailedPeerCertificate[], authoriza
   const trusted =
     authorizationError === undefined ||
     (TIME_ERRORS.has(authorizationError) && expired.length + early.length > 0 && anchoredIn(chain.map((c) => c.x509), extraCa));
-  if (!trusted) {
+  if (!trusted && authorizationError !== undefined && INCOMPLETE_CHAIN_ERRORS.has(authorizationError)) {
+    const top = chain[chain.length - 1];
+    failures.push({
+      code: 'cert.chain_incomplete',
+      severity: 'high',
+      message: `The chain the server sends stops at "${oneLine(top.x509.subject)}", whose issuer "${oneLine(top.x509.issuer)}" it does not send and no trusted root is: an intermediate certificate is missing (or the issuing CA is unknown) (${authorizationError}).`,
+    });
+  } else if (!trusted) {
     failures.push({ code: 'cert.untrusted', severity: 'high', message: `The certificate chain is not trusted (${authorizationError}).` });
   }
 
@@ -121,6 +141,10 @@ function inspect(target: Target, peers: tls.DetailedPeerCertificate[], authoriza
     const key = keyInfo(c.x509);
     if ((key.type === 'rsa' || key.type === 'rsa-pss') && key.bits !== undefined && key.bits < MIN_RSA_BITS) {
       failures.push({ code: 'cert.weak_key', severity: 'high', message: `${cap(label(c))} has a ${key.bits}-bit RSA key; at least ${MIN_RSA_BITS} bits are required.` });
+    }
+    const ecBits = key.type === 'ec' && key.curve ? CURVE_BITS[key.curve] : undefined;
+    if (ecBits !== undefined && ecBits < MIN_EC_BITS) {
+      failures.push({ code: 'cert.weak_key', severity: 'high', message: `${cap(label(c))} has a ${ecBits}-bit EC key (${key.curve}); at least ${MIN_EC_BITS} bits are required.` });
     }
     if (c.signature?.hash && WEAK_HASHES.has(c.signature.hash)) {
       failures.push({ code: 'cert.sha1_signature', severity: 'high', message: `${cap(label(c))} is signed with ${c.signature.name}, a digest that can be forged.` });

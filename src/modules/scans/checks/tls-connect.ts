@@ -1,5 +1,6 @@
 import net from 'node:net';
 import tls from 'node:tls';
+import { MAX_REPLY_BYTES, parseServerReply, type HelloAnswer } from './tls-hello';
 import type { Target } from './types';
 
 /**
@@ -98,6 +99,32 @@ export async function tlsHandshake(target: Target, options: tls.ConnectionOption
       socket.on('error', ignore);
       resolve(socket);
     });
+  });
+}
+
+/**
+ * Sends a hand-built ClientHello and reads the first record of the answer, then hangs up.
+ * Throws a ProbeError('connect') when the TCP connection fails: then nothing was learnt.
+ */
+export async function exchangeHello(address: string, port: number, hello: Buffer, timeoutMs: number): Promise<HelloAnswer> {
+  const socket = await connectTcp(address, port, timeoutMs);
+  return new Promise((resolve) => {
+    let received = Buffer.alloc(0);
+    const finish = (answer: HelloAnswer): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => finish({ kind: 'failed', reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]).subarray(0, MAX_REPLY_BYTES);
+      const reply = parseServerReply(received);
+      if (reply.kind !== 'incomplete') finish(reply);
+      else if (received.length >= MAX_REPLY_BYTES) finish({ kind: 'not_tls' });
+    });
+    socket.on('error', (err) => finish({ kind: 'closed', reason: describeError(err) }));
+    socket.on('close', () => finish({ kind: 'closed', reason: received.length > 0 ? 'closed mid-record' : 'closed without an answer' }));
+    socket.write(hello);
   });
 }
 

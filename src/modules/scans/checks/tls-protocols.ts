@@ -1,12 +1,16 @@
-import type net from 'node:net';
 import type tls from 'node:tls';
 import type { Severity } from '../../../shared/enums';
 import type { Check, CheckContext, Failure, Target, TargetResult } from './types';
-import { ProbeError, connectTcp, describeError, speaksTls, tlsHandshake, tlsTargetKey } from './tls-connect';
-import { SSL3_VERSION, alertName, buildClientHello, parseServerReply, versionName, type ServerReply } from './tls-sslv3';
+import { enumerateSuites, judgeSuites, type Enumeration } from './tls-ciphers';
+import { ProbeError, bareHost, describeError, exchangeHello, speaksTls, tlsHandshake, tlsTargetKey } from './tls-connect';
+import type { HelloAnswer } from './tls-hello';
+import { SSL3_VERSION, alertName, buildClientHello, versionName } from './tls-sslv3';
+import { suiteName } from './tls-suites';
 
 interface ProtocolVersion {
   name: string;
+  /** the version number on the wire */
+  wire: number;
   /** absent for SSLv3: Node's OpenSSL 3 cannot negotiate it, so it is probed by hand */
   node?: tls.SecureVersion;
   /** present for the versions whose acceptance is a failure */
@@ -14,11 +18,11 @@ interface ProtocolVersion {
 }
 
 const VERSIONS: readonly ProtocolVersion[] = [
-  { name: 'SSLv3', failure: { code: 'tls.protocol.sslv3', severity: 'critical' } },
-  { name: 'TLSv1.0', node: 'TLSv1', failure: { code: 'tls.protocol.tls1_0', severity: 'high' } },
-  { name: 'TLSv1.1', node: 'TLSv1.1', failure: { code: 'tls.protocol.tls1_1', severity: 'high' } },
-  { name: 'TLSv1.2', node: 'TLSv1.2' },
-  { name: 'TLSv1.3', node: 'TLSv1.3' },
+  { name: 'SSLv3', wire: 0x0300, failure: { code: 'tls.protocol.sslv3', severity: 'critical' } },
+  { name: 'TLSv1.0', wire: 0x0301, node: 'TLSv1', failure: { code: 'tls.protocol.tls1_0', severity: 'high' } },
+  { name: 'TLSv1.1', wire: 0x0302, node: 'TLSv1.1', failure: { code: 'tls.protocol.tls1_1', severity: 'high' } },
+  { name: 'TLSv1.2', wire: 0x0303, node: 'TLSv1.2' },
+  { name: 'TLSv1.3', wire: 0x0304, node: 'TLSv1.3' },
 ];
 
 /**
@@ -27,8 +31,14 @@ const VERSIONS: readonly ProtocolVersion[] = [
  */
 const PERMISSIVE_CIPHERS = 'DEFAULT@SECLEVEL=0';
 
-/** The first record of an answer is all the SSLv3 probe needs; a server cannot make it buffer more. */
-const SSLV3_MAX_REPLY = 5 + 18432;
+/**
+ * Cipher suites are enumerated on TLS 1.0–1.2 only: TLS 1.3 suites are all AEAD with forward
+ * secrecy, and a server that accepts SSLv3 already fails as critical.
+ */
+const CIPHER_VERSIONS = VERSIONS.filter((v) => v.wire >= 0x0301 && v.wire <= 0x0303);
+/** One handshake per accepted suite: bounded by the suite table, by this, and by time. */
+const MAX_HANDSHAKES_PER_VERSION = 64;
+const cipherBudgetMs = (timeoutMs: number): number => Math.max(10_000, 5 * timeoutMs);
 
 type Outcome =
   | { state: 'accepted'; cipher: string }
@@ -42,23 +52,36 @@ export const tlsProtocols: Check = {
   appliesTo: speaksTls,
   async run(target: Target, ctx: CheckContext): Promise<TargetResult[]> {
     // In parallel, so a silent server costs one timeout rather than one per version.
-    const outcomes = await Promise.all(
-      VERSIONS.map((v) => (v.node ? probeVersion(target, v.node, ctx.timeoutMs) : probeSslv3(target, ctx.timeoutMs))),
-    );
-    return [summarize(target, outcomes)];
+    const limits = { maxConnections: MAX_HANDSHAKES_PER_VERSION, deadline: Date.now() + cipherBudgetMs(ctx.timeoutMs), serverName: bareHost(target.host) };
+    const exchange = async (hello: Buffer): Promise<HelloAnswer> => {
+      try {
+        return await exchangeHello(target.address, target.port, hello, ctx.timeoutMs);
+      } catch (err) {
+        return { kind: 'failed', reason: describeError(err) };
+      }
+    };
+    const [outcomes, walks] = await Promise.all([
+      Promise.all(VERSIONS.map((v) => (v.node ? probeVersion(target, v.node, ctx.timeoutMs) : probeSslv3(target, ctx.timeoutMs)))),
+      Promise.all(CIPHER_VERSIONS.map((v) => enumerateSuites(v.wire, exchange, limits))),
+    ]);
+    return [summarize(target, outcomes, walks)];
   },
 };
 
-function summarize(target: Target, outcomes: Outcome[]): TargetResult {
+function summarize(target: Target, probed: Outcome[], walks: Enumeration[]): TargetResult {
   const accepted: string[] = [];
   const refused: string[] = [];
   const undetermined: string[] = [];
   const negotiatedCipher: Record<string, string> = {};
   const reasons: Record<string, string> = {};
   const failures: Failure[] = [];
+  const walkOf = (v: ProtocolVersion): Enumeration | undefined => walks[CIPHER_VERSIONS.indexOf(v)];
 
   VERSIONS.forEach((version, i) => {
-    const outcome = outcomes[i];
+    let outcome = probed[i];
+    const walk = walkOf(version);
+    // OpenSSL 3 cannot offer NULL or anonymous suites: a server that has only those is seen by the raw hellos alone.
+    if (outcome.state !== 'accepted' && walk && walk.offered.length > 0) outcome = { state: 'accepted', cipher: walk.offered[0].name };
     if (outcome.state === 'accepted') {
       accepted.push(version.name);
       negotiatedCipher[version.name] = outcome.cipher;
@@ -71,7 +94,23 @@ function summarize(target: Target, outcomes: Outcome[]): TargetResult {
     }
   });
 
-  const observations: Record<string, unknown> = { accepted, refused, negotiatedCipher, reasons };
+  // A version a real handshake reached but our hellos could not: its suites are unknown, not absent.
+  const judged = walks.map((w, i) =>
+    w.offered.length === 0 && accepted.includes(CIPHER_VERSIONS[i].name) ? { ...w, complete: false, stop: `our hello was refused (${w.stop})` } : w,
+  );
+  failures.push(...judgeSuites(judged, accepted.includes('TLSv1.3')));
+
+  const offeredSuites: Record<string, string[]> = {};
+  const cipherEnumeration: Record<string, string> = {};
+  judged.forEach((w, i) => {
+    const name = CIPHER_VERSIONS[i].name;
+    if (!accepted.includes(name)) return;
+    offeredSuites[name] = w.offered.map((s) => s.name);
+    cipherEnumeration[name] = `${w.complete ? 'complete' : 'incomplete'}: ${w.stop}`;
+  });
+  const withoutForwardSecrecy = [...new Set(judged.flatMap((w) => w.offered).filter((s) => !s.forwardSecrecy).map((s) => s.name))];
+
+  const observations: Record<string, unknown> = { accepted, refused, negotiatedCipher, reasons, offeredSuites, cipherEnumeration, withoutForwardSecrecy };
   if (undetermined.length > 0) observations.undetermined = undetermined;
   const key = tlsTargetKey(target);
   if (accepted.length === 0) {
@@ -97,57 +136,29 @@ async function probeVersion(target: Target, version: tls.SecureVersion, timeoutM
   }
 }
 
-/** Sends a hand-built SSLv3 ClientHello and reads the first record of the answer. */
+/** Sends a hand-built SSLv3 ClientHello and judges the first record of the answer. */
 async function probeSslv3(target: Target, timeoutMs: number): Promise<Outcome> {
-  let socket: net.Socket;
+  let answer: HelloAnswer;
   try {
-    socket = await connectTcp(target.address, target.port, timeoutMs);
+    answer = await exchangeHello(target.address, target.port, buildClientHello(), timeoutMs);
   } catch (err) {
     return asOutcome(err);
   }
-  return new Promise((resolve) => {
-    let received = Buffer.alloc(0);
-    const finish = (outcome: Outcome): void => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(outcome);
-    };
-    const timer = setTimeout(() => finish({ state: 'refused', reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    socket.on('data', (chunk: Buffer) => {
-      received = Buffer.concat([received, chunk]).subarray(0, SSLV3_MAX_REPLY);
-      const reply = parseServerReply(received);
-      if (reply.kind !== 'incomplete') finish(judgeSslv3(reply));
-      else if (received.length >= SSLV3_MAX_REPLY) finish({ state: 'refused', reason: 'unparseable answer' });
-    });
-    socket.on('error', (err) => finish({ state: 'refused', reason: describeError(err) }));
-    socket.on('close', () => finish({ state: 'refused', reason: received.length > 0 ? 'closed mid-record' : 'closed without an answer' }));
-    socket.write(buildClientHello());
-  });
-}
-
-function judgeSslv3(reply: Exclude<ServerReply, { kind: 'incomplete' }>): Outcome {
-  switch (reply.kind) {
+  switch (answer.kind) {
     case 'server_hello':
-      if (reply.version === SSL3_VERSION) return { state: 'accepted', cipher: suiteName(reply.cipherSuite) };
+      if (answer.version === SSL3_VERSION) return { state: 'accepted', cipher: answer.cipherSuite === undefined ? 'unknown' : suiteName(answer.cipherSuite) };
       // Some stacks answer a low offer with their own version; the client would have to abort.
-      return { state: 'refused', reason: `answered with ${versionName(reply.version)}` };
+      return { state: 'refused', reason: `answered with ${versionName(answer.version)}` };
     case 'alert':
-      return { state: 'refused', reason: `alert ${alertName(reply.description)}` };
+      return { state: 'refused', reason: `alert ${alertName(answer.description)}` };
     case 'other':
-      return { state: 'refused', reason: `unexpected record type ${reply.contentType}` };
+      return { state: 'refused', reason: `unexpected record type ${answer.contentType}` };
     case 'not_tls':
       return { state: 'refused', reason: 'the answer is not TLS' };
+    case 'closed':
+    case 'failed':
+      return { state: 'refused', reason: answer.reason };
   }
-}
-
-const SSL3_SUITE_NAMES: Record<number, string> = {
-  0x0004: 'RC4-MD5', 0x0005: 'RC4-SHA', 0x0009: 'DES-CBC-SHA', 0x000a: 'DES-CBC3-SHA',
-  0x0016: 'EDH-RSA-DES-CBC3-SHA', 0x002f: 'AES128-SHA', 0x0033: 'DHE-RSA-AES128-SHA', 0x0035: 'AES256-SHA',
-};
-
-function suiteName(suite: number | undefined): string {
-  if (suite === undefined) return 'unknown';
-  return SSL3_SUITE_NAMES[suite] ?? `0x${suite.toString(16).padStart(4, '0')}`;
 }
 
 function asOutcome(err: unknown): Outcome {
