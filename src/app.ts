@@ -30,6 +30,8 @@ import { checklistRoutes } from './modules/checklists/checklist.routes';
 import { settingsRoutes } from './modules/settings/settings.routes';
 import { notificationRoutes } from './modules/notifications/notification.routes';
 import { scanRoutes } from './modules/scans/scan.routes';
+import { importRoutes, configureUploads } from './modules/scan-imports/import.routes';
+import { configureScanImports } from './modules/scan-imports/import.service';
 import { certificateRoutes } from './modules/certificates/certificate.routes';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes';
 import { reportRoutes } from './modules/reports/report.routes';
@@ -140,6 +142,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...checklistRoutes, ...settingsRoutes,
     ...notificationRoutes,
     ...scanRoutes,
+    ...importRoutes,
     ...certificateRoutes,
     ...dashboardRoutes,
     ...reportRoutes,
@@ -170,6 +173,8 @@ export function createApp(deps: AppDeps): AppHandle {
     timeoutMs: config.scanTimeoutMs, defaultPorts: config.scanDefaultPorts, caFile: config.scanCaFile, publicBaseUrl: config.publicBaseUrl,
     instance: deps.instanceId ?? `${os.hostname()}:${process.pid}`,
   });
+  configureScanImports({ publicBaseUrl: config.publicBaseUrl });
+  configureUploads(config.scanImportMaxBytes);
   configureTokenCache(config.authCacheSeconds);
   configureUserCache(config.authCacheSeconds);
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });

@@ -13,6 +13,7 @@ import { createScheduler } from './jobs/scheduler';
 import { checkJobSchedules, registerJobs } from './jobs';
 import { reconcile } from './reconcile';
 import { migrateScanFindings } from './modules/scans/scan.findings-migrate';
+import { mapping as scanImportMapping } from './modules/scan-imports/mapping';
 import { run as runConsistency } from './consistency/consistency.service';
 import { configureAuditKey } from './modules/audit/audit.key';
 import { metricsHandler } from './http/metrics';
@@ -51,6 +52,8 @@ async function main() {
   const checklists = await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') })
     .catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
   logger.info({ imported: checklists.imported, unchanged: checklists.unchanged.length }, `checklists: ${checklists.imported.length} imported, ${checklists.unchanged.length} unchanged`);
+  // a bad scanner-report mapping stops start-up too, naming the file and the reason
+  await scanImportMapping().catch(async (err: unknown) => { await db.close().catch(() => undefined); throw err; });
   const repaired = await reconcile();
   logger.info(repaired, 'derived data checked');
   // jobs take a lease per tick in job_runs, so every instance may run the scheduler

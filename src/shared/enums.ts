@@ -31,9 +31,9 @@ export type FindingStatus = (typeof FINDING_STATUSES)[number];
 /** States in which a finding still counts against its system. */
 export const OPEN_FINDING_STATUSES: FindingStatus[] = ['open', 'in_remediation', 'resolved', 'reopened'];
 
-export const FINDING_SOURCES = ['assessment', 'scan', 'manual'] as const;
+export const FINDING_SOURCES = ['assessment', 'scan', 'import', 'manual'] as const;
 export type FindingSource = (typeof FINDING_SOURCES)[number];
 
 /** What an audit event can be about (the `entity` of /audit). */
-export const AUDIT_ENTITIES = ['assessment', 'auth', 'certificate', 'checklist', 'demo', 'finding', 'organization', 'settings', 'system', 'user'] as const;
+export const AUDIT_ENTITIES = ['assessment', 'auth', 'certificate', 'checklist', 'demo', 'finding', 'organization', 'scan_import', 'settings', 'system', 'user'] as const;
 export type AuditEntity = (typeof AUDIT_ENTITIES)[number];

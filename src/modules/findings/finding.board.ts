@@ -33,7 +33,7 @@ export interface Entry {
   dueAt: Date;
   assignee?: string;
   control?: string;
-  source: { type: FindingSource; assessment?: string; scanRun?: string; check?: string; target?: string; problem?: string };
+  source: { type: FindingSource; assessment?: string; scanRun?: string; check?: string; target?: string; problem?: string; scanImport?: string; tool?: string; rule?: string };
   firstSeenAt?: Date;
   lastSeenAt?: Date;
   createdAt: Date;
@@ -66,7 +66,7 @@ export function entryOf(f: FindingDoc): Entry {
   return {
     v: f.version ?? 0, id: f._id.toString(), system: f.system.toString(), organization: f.organization.toString(), systemCode: f.systemCode,
     level: f.level, title: f.title, titleVi: f.titleVi, severity: f.severity, status: f.status, dueAt: f.dueAt, assignee: str(f.assignee), control: f.control,
-    source: { type: f.source.type, assessment: str(f.source.assessment), scanRun: str(f.source.scanRun), check: f.source.check, target: f.source.target, problem: f.source.problem },
+    source: { type: f.source.type, assessment: str(f.source.assessment), scanRun: str(f.source.scanRun), check: f.source.check, target: f.source.target, problem: f.source.problem, scanImport: str(f.source.scanImport), tool: f.source.tool, rule: f.source.rule },
     firstSeenAt: f.firstSeenAt, lastSeenAt: f.lastSeenAt, createdAt: f.createdAt, updatedAt: f.updatedAt,
     riskExpiresAt: f.status === 'risk_accepted' ? f.riskAcceptance?.expiresAt : undefined,
     extensionPending: !!f.extension && !f.extension.decision,

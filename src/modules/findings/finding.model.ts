@@ -28,7 +28,7 @@ export interface FindingDoc {
   systemCode: string;
   level: number;
   /** `problem`: for scan findings, the distinct problem at the target (scans/problems) */
-  source: { type: FindingSource; assessment?: Types.ObjectId; scanRun?: Types.ObjectId; check?: string; target?: string; problem?: string };
+  source: { type: FindingSource; assessment?: Types.ObjectId; scanRun?: Types.ObjectId; check?: string; target?: string; problem?: string; scanImport?: Types.ObjectId; tool?: string; rule?: string };
   control?: string;
   /** in English; `titleVi` / `descriptionVi` carry the Vietnamese words where the source has them (scan findings) */
   title: string;
@@ -39,7 +39,7 @@ export interface FindingDoc {
   status: FindingStatus;
   assignee?: Types.ObjectId;
   dueAt: Date;
-  /** one finding per key: assessment:<id>:<control>, scan:<system>:<check>:<target>#<problem>, manual:<random> */
+  /** one finding per key: assessment:<id>:<control>, scan:<system>:<check>:<target>#<problem>, import:<system>:<tool>:<rule>:<target>, manual:<random> */
   dedupeKey: string;
   firstSeenAt: Date;
   lastSeenAt: Date;
@@ -68,6 +68,9 @@ const schema = new Schema<FindingDoc>(
       check: String,
       target: String,
       problem: String,
+      scanImport: Schema.Types.ObjectId,
+      tool: String,
+      rule: String,
     },
     control: String,
     title: { type: String, required: true },

@@ -22,6 +22,7 @@ export const owner: { vi: Record<string, string>; en: Record<string, string> } =
     'findings.col.assignee': 'Người được giao',
     'findings.source.assessment': 'Đánh giá',
     'findings.source.scan': 'Rà quét tự động',
+    'findings.source.import': 'Báo cáo công cụ quét',
     'findings.source.manual': 'Nhập thủ công',
 
     'finding.page.back': '← Danh sách phát hiện',
@@ -129,6 +130,7 @@ export const owner: { vi: Record<string, string>; en: Record<string, string> } =
     'findings.col.assignee': 'Assignee',
     'findings.source.assessment': 'Assessment',
     'findings.source.scan': 'Automated scan',
+    'findings.source.import': 'Scanner report',
     'findings.source.manual': 'Manual',
 
     'finding.page.back': '← All findings',

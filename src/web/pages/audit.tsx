@@ -6,7 +6,7 @@ import { fmtTime, t, useLang } from '../i18n';
 
 /* The audit trail (admin): verification of its hash chain, and the events with filters and paging. */
 
-const ENTITIES = ['assessment', 'auth', 'certificate', 'checklist', 'demo', 'finding', 'organization', 'settings', 'system', 'user'];
+const ENTITIES = ['assessment', 'auth', 'certificate', 'checklist', 'demo', 'finding', 'organization', 'scan_import', 'settings', 'system', 'user'];
 const PAGE_SIZE = 50;
 /** entities the console has a page for */
 const LINKED: Record<string, string> = { system: 'systems', assessment: 'assessments', finding: 'findings' };

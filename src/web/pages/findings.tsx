@@ -40,7 +40,7 @@ interface ListResponse { items: FindingItem[]; total: number; page: number; limi
 /* The values of the API's enums, for the filter choices (their labels are in common.ts). */
 export const FINDING_STATUS_VALUES = ['open', 'in_remediation', 'resolved', 'verified', 'reopened', 'risk_accepted'];
 export const SEVERITY_VALUES = ['critical', 'high', 'medium', 'low'];
-export const SOURCE_VALUES = ['assessment', 'scan', 'manual'];
+export const SOURCE_VALUES = ['assessment', 'scan', 'import', 'manual'];
 const LIMITS = [20, 50, 100];
 
 /** The filter keys GET /findings and GET /findings/export.csv understand. */
