@@ -34,7 +34,7 @@ describe('the first-run demo (npm start on an empty data directory)', function (
   before(function () { if (process.env.MONGODB_URI) this.skip(); dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-demo-')); });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
-  it('when the service starts on a fresh database, then the demo loads (its time is logged), the printed accounts log in, and the dashboard shows 124 systems, 103 evaluated, 96 meeting all criteria (77.4 %); a restart loads nothing twice', async () => {
+  it('when the service starts on a fresh database, then the demo loads (its time is logged), the printed accounts log in, and the dashboard shows 124 systems, 103 evaluated, 96 meeting all criteria (77.4 %); every scan finding reads in both languages; a restart loads nothing twice', async () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const first = await start(dir, port);
@@ -64,6 +64,20 @@ describe('the first-run demo (npm start on an empty data directory)', function (
       const get = async (path: string, who: string) => (await (await fetch(`${base}/api/v1${path}`, { headers: { Authorization: `Bearer ${tokens[who]}` } })).json()) as { total: number };
       expect((await get('/assessments?status=submitted', 'approver@attest.example')).total).to.equal(3);
       expect((await get('/findings?status=open_any', 'owner@attest.example')).total).to.be.greaterThan(0);
+      // every scan finding on a demo system reads as something an owner can act on, in both languages
+      type F = { id: string; title: string; titleVi?: string; severity: string; systemCode: string };
+      const scanned = (await get('/findings?source=scan&limit=100', 'inspector@attest.example')) as { total: number; items: F[] };
+      expect(scanned.total).to.be.greaterThan(20);
+      for (let page = 1; (page - 1) * 100 < scanned.total; page++) {
+        const { items } = (await get(`/findings?source=scan&limit=100&page=${page}`, 'inspector@attest.example')) as { items: F[] };
+        for (const f of items) {
+          expect(f.titleVi, f.title).to.be.a('string').and.not.equal(f.title);
+          expect(`${f.title} | ${f.titleVi}`).not.to.match(/\b(http\.headers|csp-|hsts-|failed on)|https?:\/\//);
+        }
+      }
+      const one = (await get(`/findings/${scanned.items[0].id}`, 'inspector@attest.example')) as unknown as { description: string; descriptionVi: string };
+      expect(one.description).to.match(/\n\nSeen at https:\/\/ht\d{3}\.demo\.example:443:\n- .+\n\nControl /);
+      expect(one.descriptionVi).to.match(/\n\nPhát hiện tại https:\/\/ht\d{3}\.demo\.example:443:\n- .+\n\nBiện pháp /);
     } finally {
       await stop(first.child);
     }

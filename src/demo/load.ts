@@ -4,8 +4,8 @@ import { approvalDate, assessmentOf, demoId } from './history';
 import { Organization } from '../modules/organizations/organization.model';
 import { System } from '../modules/systems/system.model';
 import { Assessment, AssessmentControls } from '../modules/assessments/assessment.model';
-import { ScanIndex, ScanRun, ScanSchedule } from '../modules/scans/scan.model';
-import { stubOf } from '../modules/scans/scan.index';
+import { ScanSchedule } from '../modules/scans/scan.model';
+import { seedScans } from './scans';
 import { Counter } from '../modules/certificates/certificate.model';
 import * as users from '../modules/users/user.service';
 import * as checklists from '../modules/checklists/checklist.service';
@@ -115,32 +115,4 @@ export async function loadDemo(passwords: DemoPasswords, now = new Date()): Prom
   await audit.record(ctx, { action: 'demo.load', entity: 'demo', entityId: MARKER, after: { systems: plan.length, organizations: ORGS.length } });
   await store.updateById(Counter, MARKER, { $set: { seq: 1 } }, { upsert: true });
   return { loaded: true, ms: Date.now() - started, accounts };
-}
-
-/** Two runs a system over the last year (scanning itself stays disabled for demo systems). */
-async function seedScans(plan: ReturnType<typeof demoSystems>, sysIds: Map<string, Types.ObjectId>, orgIds: Map<string, Types.ObjectId>, now: Date): Promise<void> {
-  const runs: Record<string, unknown>[] = [];
-  for (const [i, s] of plan.entries()) {
-    if (!s.grade) continue;
-    for (const [k, daysAgo] of [[0, 300 + i], [1, 7 + (i % 20)]] as const) {
-      const at = new Date(now.getTime() - daysAgo * DAY);
-      const grade = k === 0 ? 'C' : s.grade;
-      runs.push({
-        _id: demoId(`scan:${s.code}:${k}`), system: sysIds.get(s.code), organization: orgIds.get(s.org), systemCode: s.code, trigger: 'schedule', requestedBy: 'scan-scheduler',
-        status: 'succeeded', checks: ['http.headers'], refused: [], progress: { done: 1, total: 1 }, results: [],
-        summary: { passed: grade.startsWith('A') ? 1 : 0, failed: grade.startsWith('A') ? 0 : 1, errors: 0, grade }, findings: { opened: 0, refreshed: 0, verified: 0, reopened: 0 },
-        instance: 'demo', heartbeatAt: at, startedAt: at, finishedAt: at, createdAt: at, version: 1,
-      });
-    }
-  }
-  await store.insertNew(ScanRun, runs);
-  const stubs = runs.map((r) => stubOf(r as never));
-  const bySystem = new Map<string, ReturnType<typeof stubOf>[]>();
-  for (const st of stubs) bySystem.set(st.system, [st, ...(bySystem.get(st.system) ?? [])]);
-  const recent = [...stubs].sort((x, y) => new Date(y.createdAt).getTime() - new Date(x.createdAt).getTime()).slice(0, 300);
-  await store.insertNew(ScanIndex, [...[...bySystem].map(([id, rs]) => ({ _id: id, runs: rs, version: 0 })), { _id: 'recent', runs: recent, version: 0 }]);
-  for (const [id, rs] of bySystem) {
-    const last = rs[0];
-    await store.updateById(System, id, { $set: { lastScan: { run: new Types.ObjectId(last.id), at: last.finishedAt, status: 'succeeded', grade: last.summary?.grade, failed: last.summary?.failed ?? 0, errors: 0 } } });
-  }
 }

@@ -36,13 +36,21 @@ export interface DemoSystem {
 }
 
 const LEVELS = [...Array(10).fill(1), ...Array(30).fill(2), ...Array(50).fill(3), ...Array(26).fill(4), ...Array(8).fill(5)] as number[];
-const GRADE_CYCLE = ['A+', 'A', 'A', 'B+', 'B', 'A-', 'C', 'B', 'D', 'A', 'F', 'B-'];
+// web grades that fit each system's standing: a system meeting all criteria has only low web findings
+// (a high one would block its certificate); the failing ones and those not yet assessed do worse
+const GRADES = {
+  meets: ['A+', 'A', 'A-', 'A', 'A+', 'A-', 'A'],
+  fails: ['C', 'D', 'F', 'B', 'B-'],
+  other: ['B+', 'B', 'C', 'A', 'B-', 'D'],
+};
 
 /**
  * 124 systems: the first 96 meet all criteria on their latest approved assessment (most of them
  * certified, a few compliant whose certificate lapsed or was never requested), 7 more are evaluated
  * but not meeting all criteria, 8 are being assessed now and 13 were never assessed.
  */
+const pick = (xs: string[], i: number) => xs[i % xs.length];
+
 export function systems(): DemoSystem[] {
   return Array.from({ length: DEMO_FIGURES.systems }, (_, i) => {
     const n = i + 1;
@@ -52,7 +60,7 @@ export function systems(): DemoSystem[] {
     return {
       code: `HT-${String(n).padStart(3, '0')}`, name: `${KINDS[i % KINDS.length]} ${org.name.replace(/ \(mẫu\)$/, '')} (mẫu ${n})`, org: org.code, level,
       endpoint: `https://ht${String(n).padStart(3, '0')}.demo.example/`, plan, earlier: i % 3 === 0 && plan !== 'not_assessed' && plan !== 'in_assessment',
-      grade: plan === 'not_assessed' && i % 2 ? undefined : GRADE_CYCLE[i % GRADE_CYCLE.length],
+      grade: plan === 'not_assessed' && i % 2 ? undefined : pick(GRADES[plan === 'non_compliant' ? 'fails' : plan === 'in_assessment' || plan === 'not_assessed' ? 'other' : 'meets'], i),
     };
   });
 }
