@@ -69,7 +69,7 @@ describe('the first-run demo (npm start on an empty data directory)', function (
       const scanned = (await get('/findings?source=scan&limit=100', 'inspector@attest.example')) as { total: number; items: F[] };
       expect(scanned.total).to.be.greaterThan(20);
       for (let page = 1; (page - 1) * 100 < scanned.total; page++) {
-        const { items } = (await get(`/findings?source=scan&limit=100&page=${page}`, 'inspector@attest.example')) as { items: F[] };
+        const { items } = (await get(`/findings?source=scan&limit=100&page=${page}`, 'inspector@attest.example')) as unknown as { items: F[] };
         for (const f of items) {
           expect(f.titleVi, f.title).to.be.a('string').and.not.equal(f.title);
           expect(`${f.title} | ${f.titleVi}`).not.to.match(/\b(http\.headers|csp-|hsts-|failed on)|https?:\/\//);
