@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,6 +8,7 @@ import { harness } from './helpers/harness';
 import { listener } from './helpers/scans';
 import { Finding } from '../src/modules/findings/finding.model';
 import { ScanImport } from '../src/modules/scan-imports/import.model';
+import { MAPPING_FILE, checkControls, parseMapping } from '../src/modules/scan-imports/mapping';
 
 /** Runs Debian's nmap (connect scan, no ping, no DNS) against loopback ports and returns its XML report. */
 function nmapXml(address: string, ports: number[]): Buffer {
@@ -123,5 +125,12 @@ describe('scan imports: reports of the scanners inspectors already run', functio
       server.closeAllConnections();
       server.close();
     }
+  });
+
+  it('when the mapping names a control the checklist does not have, then checking it at start-up names the file and the control', async () => {
+    const text = fs.readFileSync(MAPPING_FILE, 'utf8').replace('default: TEC.APP.04', 'default: TEC.APP.99');
+    const err = await checkControls(parseMapping(text, 'm.yaml'), text, 'm.yaml').then(() => undefined, (e: Error) => e);
+    expect(err?.message).to.match(/^m\.yaml: control TEC\.APP\.99 is not in TCVN-11930 /);
+    await checkControls(parseMapping(fs.readFileSync(MAPPING_FILE, 'utf8')), fs.readFileSync(MAPPING_FILE, 'utf8'));
   });
 });
