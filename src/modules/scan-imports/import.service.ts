@@ -12,25 +12,26 @@ import * as store from '../../db/store';
 import { serialize } from '../../db/serialize';
 import { AppError } from '../../http/errors';
 import type { Ctx } from '../../shared/actor';
+import { LEVELS } from '../../shared/enums';
 import { ScanImport, type ImportCounts, type ScanImportDoc } from './import.model';
 import { HostIndex, type SystemLite } from './match';
 import { mapping } from './mapping';
-import { planImport, TOOL_NAMES, type Plan } from './plan';
-import { parseReport } from './parsers';
-import { ReportError, type ImportTool, type ParsedReport } from './types';
+import { existingFindings, Planner, TOOL_NAMES, type Plan } from './plan';
+import { detectFormat, HEAD_BYTES, parseReport } from './parsers';
+import { DEFAULT_LIMITS, ReportError, type ImportedItem, type ImportTool, type ParsedReport } from './types';
 
 let cfg = { publicBaseUrl: 'http://localhost:3000' };
 export function configureScanImports(c: { publicBaseUrl: string }): void { cfg = c; }
 
 export interface Upload { path: string; originalname?: string; size: number }
 
-/** Parses the uploaded file while hashing it; a report that cannot be read is 422 naming why (and the line). */
-async function read(file: Upload, tool?: ImportTool): Promise<{ report: ParsedReport; sha256: string }> {
+/** Parses the uploaded file while hashing it, each item to `sink`; a report that cannot be read is 422 naming why (and the line). */
+async function read(file: Upload, tool: ImportTool | undefined, sink?: (item: ImportedItem) => void): Promise<{ report: ParsedReport; sha256: string }> {
   const hash = crypto.createHash('sha256');
   const tap = new Transform({ transform(chunk, _enc, done) { hash.update(chunk); done(null, chunk); } });
   const input = fs.createReadStream(file.path).pipe(tap);
   try {
-    const report = await parseReport(input, { tool, filename: file.originalname });
+    const report = await parseReport(input, { tool, filename: file.originalname, limits: { ...DEFAULT_LIMITS, sink } });
     input.resume(); // the rest (after a root element closed early) still counts in the hash
     await new Promise((r) => (input.readableEnded ? r(null) : input.once('end', r)));
     return { report, sha256: hash.digest('hex') };
@@ -42,30 +43,44 @@ async function read(file: Upload, tool?: ImportTool): Promise<{ report: ParsedRe
   }
 }
 
-async function controlsBy(): Promise<(s: SystemLite) => Promise<Map<string, FrozenControl>>> {
+/** The active checklist's controls per level (a level it does not cover has none). */
+async function controlsByLevel(): Promise<Map<number, Map<string, FrozenControl>>> {
   const checklistId = await settings.activeChecklistId();
-  const byLevel = new Map<number, Promise<Map<string, FrozenControl>>>();
-  return (s) => {
-    if (!byLevel.has(s.level)) byLevel.set(s.level, checklists.controlsFor(checklistId, s.level).then((c) => new Map(c.controls.map((x) => [x.id, x]))));
-    return byLevel.get(s.level)!;
-  };
+  const out = new Map<number, Map<string, FrozenControl>>();
+  for (const level of LEVELS) {
+    const controls = await checklists.controlsFor(checklistId, level).then((c) => c.controls, () => []);
+    out.set(level, new Map(controls.map((x) => [x.id, x])));
+  }
+  return out;
 }
 
-const bySeverity = (report: ParsedReport) => {
-  const out: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const i of report.items) out[i.severity]++;
-  return out;
-};
+const bySeverity = (report: ParsedReport) => ({ ...report.counts });
+
+/** The first bytes of the upload: which tool wrote it. */
+async function head(path: string): Promise<Buffer> {
+  const fh = await fs.promises.open(path, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
+    return buf.subarray(0, bytesRead);
+  } finally { await fh.close(); }
+}
 const planned = (p: Plan): ImportCounts => ({
   opened: p.actions.filter((a) => a.action === 'open').length, refreshed: p.actions.filter((a) => a.action === 'refresh').length,
   reopened: p.actions.filter((a) => a.action === 'reopen').length, verified: p.verify.length, ignored: p.ignored,
 });
 
-async function prepare(file: Upload, tool?: ImportTool) {
-  const { report, sha256 } = await read(file, tool);
+/**
+ * Reads, matches and plans a report in one pass: items of hosts in no system are counted and
+ * dropped as they are read, so memory follows the matched findings, not the file.
+ */
+async function prepare(file: Upload, forced?: ImportTool) {
+  const tool = forced ?? detectFormat(await head(file.path), file.originalname);
+  if (!tool) { await read(file, undefined); throw AppError.unprocessable('The report cannot be imported'); } // read() names why
   const m = await mapping();
-  const plan = await planImport(report, await HostIndex.load(), m, await controlsBy());
-  return { report, sha256, plan, mappingVersion: m.version };
+  const planner = new Planner(tool, await HostIndex.load(), m, await controlsByLevel(), await existingFindings(tool));
+  const { report, sha256 } = await read(file, forced, planner.add);
+  return { report, sha256, plan: planner.finish(report), mappingVersion: m.version };
 }
 
 /** What applying would do; nothing is written. */

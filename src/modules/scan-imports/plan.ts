@@ -1,4 +1,3 @@
-import { Types } from 'mongoose';
 import { Finding, type FindingDoc } from '../findings/finding.model';
 import { problemsOf } from '../scans/problems';
 import { severityOfPort } from '../scans/checks/ports';
@@ -60,57 +59,69 @@ function texts(tool: ImportTool, item: ImportedItem, target: string, control?: F
   return { title: cut(item.title, 300), titleVi: cut(`${name} phát hiện: ${item.title}`, 300), description: en.filter(Boolean).join('\n\n'), descriptionVi: vi.filter(Boolean).join('\n\n') };
 }
 
+type Controls = Map<number, Map<string, FrozenControl>>;
+
+/** The tool's import findings, by key: what a report may refresh, reopen or verify. */
+export async function existingFindings(tool: ImportTool): Promise<Map<string, Existing>> {
+  const docs = await Finding.find({ 'source.type': 'import', 'source.tool': tool }, { system: 1, status: 1, dedupeKey: 1, lastSeenAt: 1, title: 1, source: 1 }).lean<Existing[]>();
+  return new Map(docs.map((f) => [f.dedupeKey, f]));
+}
+
 /**
- * What applying a report would do, computed before anything is written: each problem at each
- * matched target opens a finding keyed by (system, tool, rule, target) or refreshes / reopens the
- * one that exists; an open finding of the same tool whose target this report covered and that it
+ * What applying a report would do, computed item by item as the report is read (nothing is
+ * written, and only the items of registered hosts are kept): each problem at each matched target
+ * opens a finding keyed by (system, tool, rule, target) or refreshes / reopens the one that
+ * exists; at the end, an open finding of the same tool whose target the report covered and that it
  * no longer lists is verified (unless the report is older than the finding's last sighting).
  */
-export async function planImport(report: ParsedReport, hosts: HostIndex, mapping: Mapping, controlsOf: (s: SystemLite) => Promise<Map<string, FrozenControl>>): Promise<Plan> {
-  const tool = report.tool;
-  const existing = new Map((await Finding.find({ 'source.type': 'import', 'source.tool': tool }, { system: 1, status: 1, dedupeKey: 1, lastSeenAt: 1, title: 1, source: 1 }).lean<Existing[]>())
-    .map((f) => [f.dedupeKey, f]));
-  const actions = new Map<string, Planned>();
-  const unmatched = new Set<string>();
-  let ignored = 0;
-  for (const item of report.items) {
-    const matches = hosts.match(item);
-    if (!matches.length) { unmatched.add(item.host); continue; }
+export class Planner {
+  private readonly actions = new Map<string, Planned>();
+  private readonly unmatched = new Set<string>();
+  private ignored = 0;
+
+  constructor(private readonly tool: ImportTool, private readonly hosts: HostIndex, private readonly mapping: Mapping,
+    private readonly controls: Controls, private readonly existing: Map<string, Existing>) {}
+
+  readonly add = (item: ImportedItem): void => {
+    const tool = this.tool;
+    const matches = this.hosts.match(item);
+    if (!matches.length) { if (this.unmatched.size < 100_000) this.unmatched.add(item.host); return; }
     for (const { system, host } of matches) {
       const target = item.port ? `${host}:${item.port}` : host;
       const isPort = tool === 'nmap' && item.rule.startsWith('port.');
-      if (isPort ? !item.port || item.protocol === 'udp' || hosts.allows(system, host, item.port) : item.severity === 'info') { ignored++; continue; }
+      if (isPort ? !item.port || item.protocol === 'udp' || this.hosts.allows(system, host, item.port) : item.severity === 'info') { this.ignored++; continue; }
       const severity: Severity = isPort ? severityOfPort(item.port!) : (item.severity as Severity);
       const dedupeKey = importFindingKey(system._id.toString(), tool, item.rule, target);
-      if (actions.has(dedupeKey)) continue; // the same problem listed twice at one target (another URL of it)
-      const controlId = mapping.controlFor(tool, item);
-      const control = (await controlsOf(system)).get(controlId);
-      const ex = existing.get(dedupeKey);
+      if (this.actions.has(dedupeKey)) continue; // the same problem listed twice at one target (another URL of it)
+      const control = this.controls.get(system.level)?.get(this.mapping.controlFor(tool, item));
+      const ex = this.existing.get(dedupeKey);
       const action = !ex ? 'open' : STILL_OPEN.includes(ex.status) || ex.status === 'risk_accepted' ? 'refresh' : 'reopen';
-      actions.set(dedupeKey, { action, system, dedupeKey, existing: ex?._id.toString(), rule: item.rule, target, severity, control: control?.id, texts: texts(tool, item, target, control) });
+      this.actions.set(dedupeKey, { action, system, dedupeKey, existing: ex?._id.toString(), rule: item.rule, target, severity, control: control?.id, texts: texts(tool, item, target, control) });
     }
-  }
-  for (const c of report.covered) if (!hosts.match(c).length) unmatched.add(c.host);
-  const verify: Plan['verify'] = [];
-  const coveredBy = new Map<string, Set<number> | 'all'>();
-  for (const c of report.covered) {
-    for (const { system, host } of hosts.match(c)) {
-      const k = `${system._id}:${host}`;
-      const prev = coveredBy.get(k);
-      coveredBy.set(k, !c.ports.length || prev === 'all' ? 'all' : new Set([...(prev ?? []), ...c.ports]));
+  };
+
+  finish(report: Pick<ParsedReport, 'covered' | 'scannedAt'>): Plan {
+    const hosts = this.hosts;
+    for (const c of report.covered) if (!hosts.match(c).length) this.unmatched.add(c.host);
+    const coveredBy = new Map<string, Set<number> | 'all'>();
+    for (const c of report.covered) {
+      for (const { system, host } of hosts.match(c)) {
+        const k = `${system._id}:${host}`;
+        const prev = coveredBy.get(k);
+        coveredBy.set(k, !c.ports.length || prev === 'all' ? 'all' : new Set([...(prev ?? []), ...c.ports]));
+      }
     }
+    const verify: Plan['verify'] = [];
+    for (const f of this.existing.values()) {
+      if (this.actions.has(f.dedupeKey) || !CAN_VERIFY.includes(f.status) || !f.source.target) continue;
+      const covered = coveredBy.get(`${f.system}:${hostOf(f.source.target)}`);
+      const port = /:(\d+)$/.exec(f.source.target)?.[1];
+      if (!covered || (covered !== 'all' && port && !covered.has(Number(port)))) continue;
+      if (report.scannedAt && f.lastSeenAt && report.scannedAt < f.lastSeenAt) continue;
+      const system = hosts.systemById(f.system.toString());
+      if (system) verify.push({ system, id: f._id.toString(), title: f.title, target: f.source.target });
+    }
+    return { actions: [...this.actions.values()], verify, unmatchedHosts: [...this.unmatched].sort(), ignored: this.ignored };
   }
-  const systemsById = new Map([...actions.values()].map((a) => [a.system._id.toString(), a.system]));
-  for (const f of existing.values()) {
-    if (actions.has(f.dedupeKey) || !CAN_VERIFY.includes(f.status) || !f.source.target) continue;
-    const covered = coveredBy.get(`${f.system}:${hostOf(f.source.target)}`);
-    const port = /:(\d+)$/.exec(f.source.target)?.[1];
-    if (!covered || (covered !== 'all' && port && !covered.has(Number(port)))) continue;
-    if (report.scannedAt && f.lastSeenAt && report.scannedAt < f.lastSeenAt) continue;
-    const system = systemsById.get(f.system.toString()) ?? hosts.systemById(f.system.toString());
-    if (system) verify.push({ system, id: f._id.toString(), title: f.title, target: f.source.target });
-  }
-  return { actions: [...actions.values()], verify, unmatchedHosts: [...unmatched].sort(), ignored };
 }
 
-export const systemIdOf = (s: SystemLite) => new Types.ObjectId(s._id.toString());

@@ -53,6 +53,8 @@ export interface ParsedReport {
    * (e.g. Nessus/OpenVAS result counts, ZAP's riskcode totals), when it states any.
    */
   statedCounts?: Partial<Record<ImportSeverity, number>>;
+  /** every item read, per severity (with a sink, the items themselves went to it) */
+  counts: Record<ImportSeverity, number>;
 }
 
 /** Limits every parser enforces while reading (the route also caps the upload size). */
@@ -63,6 +65,13 @@ export interface ParseLimits {
   maxTextChars: number;
   /** the deepest XML element nesting / JSON nesting accepted */
   maxDepth: number;
+  /**
+   * When given, each item goes to it as soon as it is read and is not kept in `items` (the report's
+   * memory then stays flat whatever its size); `counts` still counts every item. ZAP reports keep
+   * their items (an alert seen again on another URL updates the first one's evidence) and hand
+   * them over when the report ends.
+   */
+  sink?: (item: ImportedItem) => void;
 }
 
 export const DEFAULT_LIMITS: ParseLimits = { maxItems: 200_000, maxTextChars: 4_000, maxDepth: 64 };

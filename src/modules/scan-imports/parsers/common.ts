@@ -57,16 +57,45 @@ export class ReportBuilder {
 
   constructor(private readonly tool: ImportTool, private readonly limits: ParseLimits) {}
 
+  /** texts kept once per report (at most 5 000): a scanner repeats a plugin's description and solution on every host */
+  private readonly texts = new Map<string, string>();
+
+  private readonly counts: Record<ImportSeverity, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
+  private total = 0;
+  /** ZAP updates an item after adding it (another URL of the same alert), so its items are handed over at the end */
+  private get streaming() { return Boolean(this.limits.sink) && this.tool !== 'zap'; }
+
   add(item: ImportedItem, line?: number): void {
-    if (this.items.length >= this.limits.maxItems) {
+    if (this.total >= this.limits.maxItems) {
       throw new ReportError(`the report lists more than ${this.limits.maxItems} items; split it`, line);
     }
-    this.items.push(item);
+    const fields = item as unknown as Record<string, string | undefined>;
+    for (const k of ['title', 'description', 'solution', 'toolSeverity', 'rule'] as const) if (fields[k] !== undefined) fields[k] = this.intern(fields[k]!);
+    // what differs on every item: copied (see intern), never cached
+    for (const k of ['evidence', 'host', 'address'] as const) if (fields[k] !== undefined) fields[k] = flat(fields[k]!);
+    this.total++;
+    this.counts[item.severity]++;
+    if (this.streaming) this.limits.sink!(item);
+    else this.items.push(item);
+  }
+
+  /**
+   * The one copy of a text for this report, flattened: a string cut out of the XML reader's chunk
+   * would otherwise keep that whole chunk in memory for as long as the item lives.
+   */
+  private intern(text: string): string {
+    const seen = this.texts.get(text);
+    if (seen !== undefined) return seen;
+    const copy = flat(text);
+    if (this.texts.size < 5_000) this.texts.set(copy, copy);
+    return copy;
   }
 
   /** Record that the report looked at `host` (and `port`, when it scanned specific ports). */
   cover(host: string, opts: { address?: string; names?: string[]; ports?: Iterable<number> } = {}): void {
     if (!host) return;
+    host = flat(host);
+    opts = { ...opts, address: opts.address && flat(opts.address), names: opts.names?.map(flat) };
     // one name can resolve to several addresses, each scanned on its own
     const key = `${host}\u0000${opts.address ?? ''}`;
     let entry = this.hosts.get(key);
@@ -82,9 +111,16 @@ export class ReportBuilder {
   }
 
   build(extra: Partial<ParsedReport> = {}): ParsedReport {
-    return { tool: this.tool, ...extra, covered: [...this.hosts.values()], items: this.items };
+    if (this.limits.sink && !this.streaming) for (const item of this.items.splice(0)) this.limits.sink(item);
+    return { tool: this.tool, ...extra, covered: [...this.hosts.values()], items: this.items, counts: { ...this.counts } };
   }
 }
+
+/**
+ * A copy of a text that shares no memory with the text it was cut from: a string sliced out of the
+ * XML reader's 64 KB chunk keeps that whole chunk alive for as long as the slice lives.
+ */
+export const flat = (text: string): string => Buffer.from(text, 'utf8').toString('utf8');
 
 /** Count items per severity (tests and previews). */
 export function countBySeverity(items: readonly { severity: ImportSeverity }[]): Partial<Record<ImportSeverity, number>> {
