@@ -12,6 +12,7 @@ import { FindingsPage } from './pages/findings';
 import { FindingPage } from './pages/finding';
 import { DashboardPage } from './pages/dashboard';
 import { InventoryPage } from './pages/inventory';
+import { ScanImportsPage } from './pages/scan-imports';
 import { UsersPage } from './pages/users';
 import { ApprovalsPage } from './pages/approvals';
 import { CertificatesPage } from './pages/certificates';
@@ -84,6 +85,7 @@ const NAV: NavItem[] = [
   { path: '/findings', key: 'nav.myFindings', show: (me) => !hasRole(me, 'admin', 'inspector') },
   { path: '/approvals', key: 'nav.approvals', show: (me) => hasRole(me, 'admin') },
   { path: '/certificates', key: 'nav.certificates', show: (me) => hasRole(me, 'admin', 'owner') },
+  { path: '/scan-imports', key: 'nav.imports', show: (me) => hasRole(me, 'admin', 'inspector') },
   { path: '/inventory', key: 'nav.inventory', show: (me) => hasRole(me, 'admin') },
   { path: '/users', key: 'nav.users', show: (me) => hasRole(me, 'admin') },
   { path: '/audit', key: 'nav.audit', show: (me) => hasRole(me, 'admin') },
@@ -102,6 +104,7 @@ function Routes({ path, me }: { path: string; me: Me }) {
     case '/findings': return <FindingsPage />;
     case '/dashboard': return <DashboardPage />;
     case '/inventory': return <InventoryPage />;
+    case '/scan-imports': return <ScanImportsPage />;
     case '/users': return <UsersPage />;
     case '/approvals': return <ApprovalsPage />;
     case '/certificates': return <CertificatesPage />;
