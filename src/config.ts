@@ -98,7 +98,7 @@ const schema = Joi.object({
   SCAN_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
   SCAN_DEFAULT_PORTS: Joi.string().pattern(/^\s*\d{1,5}(\s*,\s*\d{1,5})*\s*$/).default('21,22,23,25,110,135,139,445,1433,1521,3306,3389,5432,5900,6379,8080,9200,27017'),
   SCAN_CA_FILE: Joi.string(),
-  SCAN_IMPORT_MAX_MB: Joi.number().integer().min(1).max(512).default(64),
+  SCAN_IMPORT_MAX_MB: Joi.number().integer().min(1).max(64).default(64),
   SCHEDULER_ENABLED: bool.default(true),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: bool,

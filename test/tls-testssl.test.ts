@@ -6,6 +6,7 @@ import path from 'node:path';
 import { tlsCertificate } from '../src/modules/scans/checks/tls-certificate';
 import { tlsProtocols } from '../src/modules/scans/checks/tls-protocols';
 import type { CheckContext, TargetResult } from '../src/modules/scans/checks/types';
+import { api, bearer, makeActors, makeSystem } from './helpers/factories';
 import { Pki, TESTSSL, freePort, opensslServes, runTestssl, startSServer, stop, testsslVerdicts, type Issued, type TestsslFinding } from './helpers/tls-targets';
 
 const DAY = 86_400_000;
@@ -62,6 +63,7 @@ const CONFIGS: Config[] = [
 const MIN_CONFIGS_RUN = 11;
 
 interface Outcome {
+  port: number;
   ours: string[];
   testssl: string[];
   results: TargetResult[];
@@ -69,7 +71,7 @@ interface Outcome {
 }
 
 describe('TLS checks agree with testssl.sh on local openssl s_server targets', function () {
-  this.timeout(240_000);
+  this.timeout(300_000);
   const runnable = CONFIGS.filter((c) => !c.needs || opensslServes(c.needs));
   const outcomes = new Map<string, Outcome>();
   const servers: ChildProcess[] = [];
@@ -109,7 +111,7 @@ describe('TLS checks agree with testssl.sh on local openssl s_server targets', f
     );
     runnable.forEach((config, i) => {
       const codes = [...new Set(ours[i].flatMap((r) => r.failures.map((f) => f.code)))].sort();
-      outcomes.set(config.name, { ours: codes, testssl: testsslVerdicts(findings[i]), results: ours[i], findings: findings[i] });
+      outcomes.set(config.name, { port: ports.get(config.name) as number, ours: codes, testssl: testsslVerdicts(findings[i]), results: ours[i], findings: findings[i] });
     });
   });
 
@@ -148,5 +150,21 @@ describe('TLS checks agree with testssl.sh on local openssl s_server targets', f
     // testssl saw the same classes: NULL offered as CRITICAL, anonymous as CRITICAL
     expect(nullRun.findings.find((f) => f.id === 'cipherlist_NULL')).to.include({ severity: 'CRITICAL', finding: 'offered' });
     expect(anonRun.findings.find((f) => f.id === 'cipherlist_aNULL')).to.include({ severity: 'CRITICAL', finding: 'offered' });
+  });
+
+  it("when testssl's own JSON report of the TLS 1.0 / 1.1 server is imported, then the system serving it gets one finding per problem testssl flagged, with testssl's severity and the TLS control", async function () {
+    const outcome = outcomes.get(CONFIGS[CONFIGS.length - 1].name);
+    if (!outcome) this.skip();
+    const a = await makeActors();
+    const system = await makeSystem(a.org, { level: 3, endpoints: [`localhost:${outcome.port}`], scanPorts: [] });
+    const res = await api().post('/api/v1/scan-imports').set(bearer(a.inspector)).attach('report', Buffer.from(JSON.stringify(outcome.findings)), 'testssl.json');
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const found = (await api().get('/api/v1/findings').query({ system: system.id, source: 'import', limit: 100 }).set(bearer(a.inspector))).body.items as { severity: string; control: string; source: { rule: string } }[];
+    const flagged = outcome.findings.filter((f) => ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(f.severity));
+    expect(found.map((f) => f.source.rule).sort()).to.deep.equal([...new Set(flagged.map((f) => f.id))].sort());
+    for (const id of ['TLS1', 'TLS1_1']) {
+      const f = found.find((x) => x.source.rule === id);
+      expect(f, id).to.include({ control: 'TEC.APP.04', severity: flagged.find((x) => x.id === id)!.severity.toLowerCase() });
+    }
   });
 });

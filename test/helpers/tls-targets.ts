@@ -113,10 +113,11 @@ export function runTestssl(port: number, caFile: string, jsonFile: string): Prom
     '-p', '-s', '-f', '-S', '-4', '-W', '--ip', '127.0.0.1', `localhost:${port}`,
   ];
   return new Promise((resolve, reject) => {
-    execFile(TESTSSL, args, { timeout: 170_000, maxBuffer: 16 * 1024 * 1024 }, (err) => {
-      // testssl exits non-zero when it found problems; only a missing JSON file is a failure to run.
+    execFile(TESTSSL, args, { timeout: 230_000, maxBuffer: 16 * 1024 * 1024 }, (err) => {
+      // testssl exits non-zero when it found problems; a run cut short or a missing / partial JSON file is a failure to run
+      if ((err as { killed?: boolean } | null)?.killed) return reject(new Error(`testssl on port ${port} did not finish in 230 s (a busy machine?)`));
       if (!fs.existsSync(jsonFile)) return reject(err ?? new Error('testssl wrote no JSON'));
-      resolve(JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as TestsslFinding[]);
+      try { resolve(JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as TestsslFinding[]); } catch (e) { reject(new Error(`testssl on port ${port} wrote unreadable JSON: ${(e as Error).message}`)); }
     });
   });
 }
