@@ -2,18 +2,8 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { countBySeverity, detectFormat, parseReport, severityTables } from '../../src/modules/scan-imports/parsers';
-import { IMPORT_TOOLS, type ImportSeverity, type ImportTool, type ParsedReport } from '../../src/modules/scan-imports/types';
-
-const DIR = path.join(__dirname, '..', 'fixtures', 'scan-reports');
-const text = (tool: string, name: string): string => fs.readFileSync(path.join(DIR, tool, name), 'utf8');
-const parse = (tool: ImportTool, name: string): Promise<ParsedReport> =>
-  parseReport(fs.createReadStream(path.join(DIR, tool, name)), { tool, filename: name });
-const hosts = (r: ParsedReport): string[] => r.covered.map((c) => (c.address ? `${c.host}/${c.address}` : c.host)).sort();
-function tally(values: (ImportSeverity | undefined)[]): Partial<Record<ImportSeverity, number>> {
-  const out: Partial<Record<ImportSeverity, number>> = {};
-  for (const v of values) if (v) out[v] = (out[v] ?? 0) + 1;
-  return out;
-}
+import { DIR, hosts, parse, tally, text } from '../helpers/scan-reports';
+import { IMPORT_TOOLS, type ImportSeverity, type ParsedReport } from '../../src/modules/scan-imports/types';
 
 describe('unit: scan report parsers — testssl.sh JSON', () => {
   const MAP: Record<string, ImportSeverity> = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low' };
