@@ -12,7 +12,7 @@ async function start(dataDir: string, port: number): Promise<{ child: ChildProce
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], { env: { ...env, PORT: String(port), DATA_DIR: dataDir, SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
   child.stderr!.on('data', (b: Buffer) => { out += b.toString(); });
-  const until = Date.now() + 120_000;
+  const until = Date.now() + 240_000;
   while (!/Attest is running at/.test(out)) {
     if (child.exitCode !== null) throw new Error(`the service exited: ${out}`);
     if (Date.now() > until) throw new Error(`the service did not start: ${out}`);
@@ -29,7 +29,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 describe('the first-run demo (npm start on an empty data directory)', function () {
-  this.timeout(300_000);
+  this.timeout(420_000);
   let dir: string;
   before(function () { if (process.env.MONGODB_URI) this.skip(); dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-demo-')); });
   after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });

@@ -70,10 +70,14 @@ export async function seedScans(plan: ReturnType<typeof demoSystems>, sysIds: Ma
     const last = rs[0];
     await store.updateById(System, id, { $set: { lastScan: { run: new Types.ObjectId(last.id), at: last.finishedAt, status: 'succeeded', grade: last.summary?.grade, score: last.summary?.score, failed: last.summary?.failed ?? 0, errors: 0 } } });
   }
-  for (const l of latest) {
-    if (l.result.status !== 'fail') continue;
-    const system = (await System.findById(l.system).lean<SystemDoc>())!;
-    const counts = await applyResults(system, l.run, [l.result], `/api/v1/scans/${l.run}`);
-    await store.updateById(ScanRun, l.run, { $set: { findings: counts } });
-  }
+  // a few systems at a time (each system's findings in order, as one run would write them)
+  const failing = latest.filter((l) => l.result.status === 'fail');
+  await Promise.all(Array.from({ length: 6 }, async (_, w) => {
+    for (let i = w; i < failing.length; i += 6) {
+      const l = failing[i];
+      const system = (await System.findById(l.system).lean<SystemDoc>())!;
+      const counts = await applyResults(system, l.run, [l.result], `/api/v1/scans/${l.run}`);
+      await store.updateById(ScanRun, l.run, { $set: { findings: counts } });
+    }
+  }));
 }

@@ -29,7 +29,8 @@ pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }
 trap cleanup EXIT
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 120); do
+# up to 4 minutes: the demo portfolio loads before the service listens (about 55 s here)
+for _ in $(seq 1 480); do
   curl -fs "$base/readyz" >/dev/null 2>&1 && break
   kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "the service did not start"; exit 1; }
   sleep 0.5
