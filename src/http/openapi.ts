@@ -132,7 +132,7 @@ export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<stri
       const schema = joiToSchema((d.bodyDoc ?? d.schema.body).describe() as Description);
       const content: Record<string, unknown> = { 'application/json': { schema } };
       for (const t of d.bodyTypes ?? []) content[t] = { schema: { type: 'string', minLength: 1 } };
-      op.requestBody = { required: true, content };
+      op.requestBody = { required: true, content: d.multipartDoc ? { 'multipart/form-data': { schema: d.multipartDoc } } : content };
     }
     p[d.method] = op;
   }

@@ -22,6 +22,8 @@ export interface RouteDef {
   bodyDoc?: Joi.Schema;
   /** body media types besides JSON (the parser is added by the module via `middleware`) */
   bodyTypes?: string[];
+  /** a multipart-only body, as the OpenAPI document shows it (parts and their types): replaces the JSON and bodyTypes entries */
+  multipartDoc?: Record<string, unknown>;
   status?: number;
   /** response description per status besides the generic errors */
   responses?: Record<number, string>;

@@ -42,7 +42,7 @@ start=$(date +%s)
 set +e
 "$venv/bin/schemathesis" --config-file "$root/test/fuzz/schemathesis.toml" run "$base/api/v1/openapi.json" \
   --url "$base" -H "Authorization: Bearer $token" \
-  --seed "${FUZZ_SEED:-20261129}" --max-time "${FUZZ_MAX_TIME:-150}" --workers 2 \
+  --seed "${FUZZ_SEED:-20261129}" --max-time "${FUZZ_MAX_TIME:-150}" --workers 2 --request-timeout 60 \
   --report junit,ndjson --report-dir "$out" --no-color
 status=$?
 set -e

@@ -8,6 +8,7 @@ import { ctxOf } from '../../http/route';
 import { AppError } from '../../http/errors';
 import * as service from './import.service';
 import { IMPORT_TOOLS, type ImportTool } from './types';
+import { idParams, pagination } from '../../shared/joi';
 
 let maxBytes = 64 * 1024 * 1024;
 export function configureUploads(bytes: number): void { maxBytes = bytes; }
@@ -32,8 +33,10 @@ const oneReport: RequestHandler = (req, res, next) => {
 };
 
 const schema = { body: Joi.object({ tool: Joi.string().valid(...IMPORT_TOOLS) }) };
-const listSchema = { query: Joi.object({ page: Joi.number().integer().min(1).max(10_000).default(1), limit: Joi.number().integer().min(1).max(100).default(20) }) };
-const byId = { params: Joi.object({ id: Joi.string().hex().length(24).required() }) };
+const listSchema = { query: Joi.object(pagination) };
+const byId = { params: idParams };
+/** the parts as the OpenAPI document shows them */
+const multipartDoc = { type: 'object', additionalProperties: false, required: ['report'], properties: { report: { type: 'string', format: 'binary' }, tool: { type: 'string', enum: [...IMPORT_TOOLS] } } };
 
 /** Runs fn on the uploaded file and always removes the temporary copy. */
 async function withReport<T>(req: Request, fn: (file: service.Upload, tool?: ImportTool) => Promise<T>): Promise<T> {
@@ -47,11 +50,11 @@ async function withReport<T>(req: Request, fn: (file: service.Upload, tool?: Imp
 
 const formats = 'nmap XML, testssl.sh JSON, sslyze JSON, OWASP ZAP XML or JSON, Nuclei JSONL, OpenVAS/Greenbone XML, Nessus .nessus';
 export const importRoutes: RouteDef[] = [
-  { method: 'post', path: '/scan-imports/preview', tag: 'scans', access: 'scans:run', schema, parsers: [oneReport], bodyTypes: ['multipart/form-data'],
+  { method: 'post', path: '/scan-imports/preview', tag: 'scans', access: 'scans:run', schema, parsers: [oneReport], multipartDoc,
     summary: `Preview a scanner report (${formats}; multipart field "report", optional "tool"): findings it would open, refresh, reopen and verify per system, and hosts in no system. Nothing is written.`,
     responses: { 413: 'report too large', 422: 'the report cannot be read (the reason, and the line when known)' },
     handler: (req) => withReport(req, (file, tool) => service.preview(ctxOf(req), file, tool)) },
-  { method: 'post', path: '/scan-imports', tag: 'scans', access: 'scans:run', schema, parsers: [oneReport], bodyTypes: ['multipart/form-data'], status: 201,
+  { method: 'post', path: '/scan-imports', tag: 'scans', access: 'scans:run', schema, parsers: [oneReport], multipartDoc, status: 201,
     summary: `Import a scanner report (${formats}): its findings go through the finding lifecycle, keyed by system, tool, rule and target; a report that cannot be read writes nothing`,
     responses: { 413: 'report too large', 422: 'the report cannot be read (the reason, and the line when known)' },
     handler: (req) => withReport(req, (file, tool) => service.apply(ctxOf(req), file, tool)) },
