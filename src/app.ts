@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
 import pinoHttp from 'pino-http';
 import session from 'express-session';
 import MongoStore from 'connect-mongo';
@@ -10,6 +11,7 @@ import mongoose from 'mongoose';
 import passport from 'passport';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config';
+import { serveConsole } from './http/console-static';
 import type { Logger } from './logger';
 import { configurePassport } from './http/auth';
 import { AppError, errorHandler, notFoundHandler } from './http/errors';
@@ -114,6 +116,8 @@ export function createApp(deps: AppDeps): AppHandle {
   // plain-HTTP deployments (the embedded default on localhost) must not ask browsers to upgrade
   // every sub-request to HTTPS, or /docs loads nothing
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: config.env === 'production' ? [] : null } } }));
+  // text answers (the console's script and styles, JSON, CSV, HTML) go compressed when the client accepts it
+  app.use(compression());
 
   app.use(timeRequests);
   watchDatabase();
@@ -200,11 +204,7 @@ export function createApp(deps: AppDeps): AppHandle {
   app.use('/verify', verifyRouter({ perMinute: config.verifyRateLimit }));
 
   // the web console: static files built by esbuild, no CDN; the API stays its one source of behaviour
-  const consoleDir = deps.consoleDir ?? path.resolve('dist', 'console');
-  app.use(express.static(consoleDir, { index: 'index.html', maxAge: '5m', fallthrough: true }));
-  app.get('/', (_req, res) => {
-    res.status(503).type('text/plain').send('The web console is not built: run `npm run build` (npm start does it).');
-  });
+  serveConsole(app, deps.consoleDir ?? path.resolve('dist', 'console'));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -3,6 +3,7 @@
  * the DejaVu fonts, index.html. No CDN: everything the browser loads comes from this service.
  * Run by `npm run build` (so by `npm start`) and before the tests.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
@@ -21,7 +22,13 @@ export async function buildConsole(root = process.cwd()): Promise<string> {
   fs.copyFileSync(path.join(src, 'styles.css'), path.join(out, 'app.css'));
   const fonts = path.dirname(require.resolve('dejavu-fonts-ttf/package.json'));
   for (const f of ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf']) fs.copyFileSync(path.join(fonts, 'ttf', f), path.join(out, 'fonts', f));
-  fs.copyFileSync(path.join(src, 'index.html'), path.join(out, 'index.html'));
+  fs.copyFileSync(path.join(src, 'favicon.svg'), path.join(out, 'favicon.svg'));
+  // the script and stylesheet are named with their content hash, so browsers may keep them for a year
+  const v = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(path.join(out, file))).digest('hex').slice(0, 16);
+  const html = fs.readFileSync(path.join(src, 'index.html'), 'utf8')
+    .replace('href="/app.css"', `href="/app.css?v=${v('app.css')}"`).replace('src="/app.js"', `src="/app.js?v=${v('app.js')}"`);
+  if (!html.includes('?v=')) throw new Error('index.html no longer names /app.css and /app.js');
+  fs.writeFileSync(path.join(out, 'index.html'), html);
   return out;
 }
 

@@ -96,9 +96,10 @@ const home = (me: Me) => (hasRole(me, 'admin') ? '/dashboard' : hasRole(me, 'ins
 function Routes({ path, me }: { path: string; me: Me }) {
   const p = path.split('?')[0];
   let m: Record<string, string> | undefined;
-  if ((m = match('/systems/:id', p))) return <SystemPage id={m.id} />;
-  if ((m = match('/assessments/:id', p))) return <AssessmentPage id={m.id} />;
-  if ((m = match('/findings/:id', p))) return <FindingPage id={m.id} />;
+  if ((m = match('/systems/:id', p))) return <SystemPage key={m.id} id={m.id} />;
+  if ((m = match('/assessments/:id', p))) return <AssessmentPage key={m.id} id={m.id} />;
+  // keyed by id: moving to another finding starts its forms afresh (no reason or error carried over)
+  if ((m = match('/findings/:id', p))) return <FindingPage key={m.id} id={m.id} />;
   switch (p) {
     case '/systems': return <PortfolioPage />;
     case '/findings': return <FindingsPage />;
@@ -150,7 +151,8 @@ function App() {
   useLang();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState<string>();
-  const load = () => api.get<Me>('/auth/me', { quiet401: true }).then(setMe, () => setMe(null));
+  // asking whether a session exists is not an error: /auth/session answers 200 either way
+  const load = () => api.get<{ authenticated: boolean; user?: Me }>('/auth/session').then((s) => setMe(s.authenticated && s.user ? s.user : null), () => setMe(null));
   useEffect(() => { void load(); }, []);
   // a 401 on any call: back to the login page, saying why
   useEffect(() => onSessionExpired(() => { setMe(null); setNotice('login.expired'); }), []);

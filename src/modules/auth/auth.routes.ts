@@ -67,5 +67,10 @@ export function authRoutes(opts: { loginRateLimit: number }): RouteDef[] {
       method: 'get', path: '/auth/me', tag: 'auth', access: 'self', summary: 'The logged-in user',
       handler: (req) => users.me(ctxOf(req).actor.id),
     },
+    {
+      method: 'get', path: '/auth/session', tag: 'auth', access: 'public',
+      summary: 'Whether this browser has a session, and its user: always 200 (the console asks before anyone logged in)',
+      handler: async (req) => (req.user ? { authenticated: true, user: await users.me(req.user.id) } : { authenticated: false }),
+    },
   ];
 }

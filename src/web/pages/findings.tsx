@@ -84,12 +84,14 @@ export function FindingsPage() {
 
   // an owner sees their organization's findings only (the API scopes them): these are theirs
   const me = useMe();
-  const mine = params.assignee === 'me' || (hasRole(me, 'owner') && !hasRole(me, 'admin', 'inspector'));
+  const ownerOnly = hasRole(me, 'owner') && !hasRole(me, 'admin', 'inspector');
+  // "only assigned to me" is exactly the assignee=me filter (an owner's list is their organization's, assigned or not)
+  const mine = params.assignee === 'me';
   const hasFilters = Object.keys(filters).length > 0;
 
   return (
     <div class="findings-page">
-      <h1>{mine ? t('nav.myFindings') : t('nav.findings')}</h1>
+      <h1>{mine || ownerOnly ? t('nav.myFindings') : t('nav.findings')}</h1>
 
       <form class="toolbar" role="search" aria-label={t('findings.filters')} noValidate
         onSubmit={(e) => { e.preventDefault(); go({ q: q.trim() || undefined }); }}>
