@@ -12,6 +12,7 @@ import passport from 'passport';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config';
 import { serveConsole } from './http/console-static';
+import { configureDisplay } from './shared/display';
 import type { Logger } from './logger';
 import { configurePassport } from './http/auth';
 import { AppError, errorHandler, notFoundHandler } from './http/errors';
@@ -171,6 +172,7 @@ export function createApp(deps: AppDeps): AppHandle {
   certificates.subscribe();
   configureCheckpoints(config.auditCheckpointFile);
   certificates.configureCertificates({ publicBaseUrl: config.publicBaseUrl });
+  configureDisplay(config);
   configureSigning({ p12Path: config.signingP12, passphrase: config.signingP12Password, dataDir: config.dataDir, authority: config.signingAuthority, location: config.signingLocation });
   configureScanner({
     allowedTargets: config.scanAllowedTargets, concurrency: config.scanConcurrency, perHost: config.scanPerHostConcurrency,

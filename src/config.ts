@@ -27,6 +27,8 @@ export interface Config {
   /** how long a process may trust a token and its user without reading them again (revocation delay across instances) */
   authCacheSeconds: number;
   publicBaseUrl: string;
+  /** the IANA time zone in which people read dates: PDFs, the verification page, the console, CSV, e-mails (the API stays UTC) */
+  displayTimeZone: string;
   scanAllowedTargets: string[];
   scanConcurrency: number;
   /** checks of one scan against one address at once */
@@ -92,6 +94,9 @@ const schema = Joi.object({
   TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
   AUTH_CACHE_SECONDS: Joi.number().integer().min(0).max(300).default(15),
   PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  DISPLAY_TIME_ZONE: Joi.string().default('Asia/Ho_Chi_Minh').custom((v: string, h) => {
+    try { new Intl.DateTimeFormat('en', { timeZone: v }); return v; } catch { return h.message({ custom: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' }); }
+  }),
   SCAN_ALLOWED_TARGETS: Joi.string().default('127.0.0.0/8,::1/128,localhost'),
   SCAN_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
   SCAN_PER_HOST_CONCURRENCY: Joi.number().integer().min(1).max(16).default(2),
@@ -194,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tokenTtlHours: v.TOKEN_TTL_HOURS,
     authCacheSeconds: v.AUTH_CACHE_SECONDS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    displayTimeZone: v.DISPLAY_TIME_ZONE,
     scanAllowedTargets: String(v.SCAN_ALLOWED_TARGETS).split(',').map((s) => s.trim()).filter(Boolean),
     scanConcurrency: v.SCAN_CONCURRENCY,
     scanPerHostConcurrency: v.SCAN_PER_HOST_CONCURRENCY,

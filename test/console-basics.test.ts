@@ -35,7 +35,7 @@ describe('web console: assets, a clean browser console, the "assigned to me" fil
     expect(icon.status).to.equal(200);
     expect(icon.headers['content-type']).to.match(/^image\/svg\+xml/);
     // asking whether a session exists is an answer, not an error
-    expect((await api().get('/api/v1/auth/session')).body).to.deep.equal({ authenticated: false });
+    expect((await api().get('/api/v1/auth/session')).body).to.deep.equal({ authenticated: false, displayTimeZone: 'Asia/Ho_Chi_Minh' });
   });
 
   it('when a user opens the console, logs in and moves through pages, then the browser logs no error and no request fails', async () => {

@@ -1,3 +1,4 @@
+import { displayTimeZone } from '../../shared/display';
 import type { Request, RequestHandler } from 'express';
 import passport from 'passport';
 import rateLimit from 'express-rate-limit';
@@ -69,8 +70,11 @@ export function authRoutes(opts: { loginRateLimit: number }): RouteDef[] {
     },
     {
       method: 'get', path: '/auth/session', tag: 'auth', access: 'public',
-      summary: 'Whether this browser has a session, and its user: always 200 (the console asks before anyone logged in)',
-      handler: async (req) => (req.user ? { authenticated: true, user: await users.me(req.user.id) } : { authenticated: false }),
+      summary: 'Whether this browser has a session, and its user: always 200 (the console asks before anyone logged in); also the display time zone in which people read dates',
+      handler: async (req) => ({
+        displayTimeZone: displayTimeZone(),
+        ...(req.user ? { authenticated: true, user: await users.me(req.user.id) } : { authenticated: false }),
+      }),
     },
   ];
 }
