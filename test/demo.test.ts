@@ -75,6 +75,21 @@ describe('the first-run demo (npm start on an empty data directory)', function (
           expect(`${f.title} | ${f.titleVi}`).not.to.match(/\b(http\.headers|csp-|hsts-|failed on)|https?:\/\//);
         }
       }
+      // a portfolio a reviewer believes: a valid certificate goes with a good web grade and no open critical or high finding;
+      // the one certified system whose site regressed has its certificate suspended, and its open findings say why
+      type S = { id: string; code: string; level: number; certificate?: { status: string }; lastScan?: { grade?: string }; compliance?: { openFindings?: Record<string, number> } };
+      const all: S[] = [];
+      for (let page = 1; page <= 2; page++) all.push(...((await get(`/systems?limit=100&page=${page}`, 'inspector@attest.example')) as unknown as { items: S[] }).items);
+      const blocking = (s: S) => (s.compliance?.openFindings?.critical ?? 0) + (s.compliance?.openFindings?.high ?? 0);
+      const valid = all.filter((s) => s.certificate?.status === 'valid');
+      expect(valid.length).to.be.greaterThan(80);
+      for (const s of valid) expect({ code: s.code, grade: s.lastScan?.grade, blocking: blocking(s) }).to.deep.include({ blocking: 0 }).and.satisfy((x: { grade?: string }) => !x.grade || /^A/.test(x.grade));
+      const suspended = all.filter((s) => s.certificate?.status === 'suspended');
+      expect(suspended.map((s) => s.level)).to.deep.equal([5]);
+      expect(blocking(suspended[0])).to.be.greaterThan(0);
+      const why = (await get(`/findings?system=${suspended[0].id}&status=open_any&severity=high`, 'inspector@attest.example')) as unknown as { items: F[] };
+      expect(why.items.length).to.be.greaterThan(0);
+      expect(why.items.map((f) => f.titleVi)).to.include('Thiếu Content-Security-Policy');
       const one = (await get(`/findings/${scanned.items[0].id}`, 'inspector@attest.example')) as unknown as { description: string; descriptionVi: string };
       expect(one.description).to.match(/\n\nSeen at https:\/\/ht\d{3}\.demo\.example:443:\n- .+\n\nControl /);
       expect(one.descriptionVi).to.match(/\n\nPhát hiện tại https:\/\/ht\d{3}\.demo\.example:443:\n- .+\n\nBiện pháp /);

@@ -105,13 +105,16 @@ export async function loadDemo(passwords: DemoPasswords, now = new Date()): Prom
     }, failures);
   }
 
-  await seedScans(plan, sysIds, orgIds, now);
+  const applyIncident = await seedScans(plan, sysIds, orgIds, now);
   for (const id of sysIds.values()) await compliance.refresh(id.toString());
   const approverCtx = { actor: approver };
   for (const s of plan.filter((p) => p.plan === 'certified')) {
     const sys = await System.findById(sysIds.get(s.code), { certificate: 1 }).lean();
     if (!sys?.certificate) await certificates.issue(approverCtx, sysIds.get(s.code)!.toString());
   }
+  // the incident: a certified system's site regressed after certification; its high findings suspend the certificate
+  const regressed = await applyIncident();
+  if (regressed) { await certificates.reconcileSystem(regressed); await compliance.refresh(regressed); }
   await audit.record(ctx, { action: 'demo.load', entity: 'demo', entityId: MARKER, after: { systems: plan.length, organizations: ORGS.length } });
   await store.updateById(Counter, MARKER, { $set: { seq: 1 } }, { upsert: true });
   return { loaded: true, ms: Date.now() - started, accounts };

@@ -37,21 +37,33 @@ export function demoResult(grade: string, endpoint: string): CheckResult {
 }
 
 /**
+ * The demo's one incident: a certified level-5 system whose site regressed two days ago (grade F,
+ * high findings), so its certificate is suspended and the open findings say why.
+ */
+export const incidentOf = (plan: ReturnType<typeof demoSystems>) => plan.find((s) => s.plan === 'certified' && s.level === 5 && s.grade);
+
+/**
  * Two runs a system over the last year (scanning itself stays disabled for demo systems); what the
  * latest run saw becomes findings through the real scan-finding path (one per problem, in both
- * languages), as a real run would have left them.
+ * languages), as a real run would have left them. The incident system has a third run, two days
+ * ago, whose findings are applied by the returned function once certificates are issued.
  */
-export async function seedScans(plan: ReturnType<typeof demoSystems>, sysIds: Map<string, Types.ObjectId>, orgIds: Map<string, Types.ObjectId>, now: Date): Promise<void> {
+export async function seedScans(plan: ReturnType<typeof demoSystems>, sysIds: Map<string, Types.ObjectId>, orgIds: Map<string, Types.ObjectId>, now: Date): Promise<() => Promise<string | undefined>> {
   const runs: Record<string, unknown>[] = [];
   const latest: { system: Types.ObjectId; run: Types.ObjectId; result: CheckResult }[] = [];
+  const incident = incidentOf(plan);
+  let regression: (typeof latest)[number] | undefined;
   for (const [i, s] of plan.entries()) {
     if (!s.grade) continue;
-    for (const [k, daysAgo] of [[0, 300 + i], [1, 7 + (i % 20)]] as const) {
+    const when: (readonly [number, number])[] = [[0, 300 + i], [1, 7 + (i % 20)]];
+    if (s === incident) when.push([2, 2]);
+    for (const [k, daysAgo] of when) {
       const at = new Date(now.getTime() - daysAgo * DAY);
-      const grade = k === 0 ? 'C' : s.grade;
+      const grade = k === 0 ? 'C' : k === 2 ? 'F' : s.grade;
       const result = demoResult(grade, s.endpoint);
       const _id = demoId(`scan:${s.code}:${k}`);
       if (k === 1) latest.push({ system: sysIds.get(s.code)!, run: _id, result });
+      if (k === 2) regression = { system: sysIds.get(s.code)!, run: _id, result };
       runs.push({
         _id, system: sysIds.get(s.code), organization: orgIds.get(s.org), systemCode: s.code, trigger: 'schedule', requestedBy: 'scan-scheduler',
         status: 'succeeded', checks: ['http.headers'], refused: [], progress: { done: 1, total: 1 }, results: [result],
@@ -75,9 +87,18 @@ export async function seedScans(plan: ReturnType<typeof demoSystems>, sysIds: Ma
   await Promise.all(Array.from({ length: 6 }, async (_, w) => {
     for (let i = w; i < failing.length; i += 6) {
       const l = failing[i];
-      const system = (await System.findById(l.system).lean<SystemDoc>())!;
-      const counts = await applyResults(system, l.run, [l.result], `/api/v1/scans/${l.run}`);
-      await store.updateById(ScanRun, l.run, { $set: { findings: counts } });
+      await applyRun(l);
     }
   }));
+  return async () => {
+    if (!regression) return undefined;
+    await applyRun(regression);
+    return regression.system.toString();
+  };
+}
+
+async function applyRun(l: { system: Types.ObjectId; run: Types.ObjectId; result: CheckResult }): Promise<void> {
+  const system = (await System.findById(l.system).lean<SystemDoc>())!;
+  const counts = await applyResults(system, l.run, [l.result], `/api/v1/scans/${l.run}`);
+  await store.updateById(ScanRun, l.run, { $set: { findings: counts } });
 }
