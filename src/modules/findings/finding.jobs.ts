@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import { displayDate } from '../../shared/display';
 import { Finding, FindingDoc } from './finding.model';
 import * as board from './finding.board';
 import * as lifecycle from './finding.lifecycle';
@@ -10,7 +11,8 @@ import { OPEN_FINDING_STATUSES } from '../../shared/enums';
 import type { OutboxMessage } from '../notifications/notification.service';
 
 const DAY = 86_400_000;
-const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** the day as a person reads it, in the display time zone ("6 Dec 2026"): the texts are English */
+const iso = (d: Date) => displayDate(d, 'en');
 /** Each run handles at most this many findings per kind; the next tick continues. */
 export const BATCH = 500;
 

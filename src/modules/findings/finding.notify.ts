@@ -1,10 +1,12 @@
 import type { FindingDoc } from './finding.model';
+import { displayDate } from '../../shared/display';
 import * as notifications from '../notifications/notification.service';
 import * as systems from '../systems/system.service';
 import * as users from '../users/user.service';
 import type { OutboxMessage } from '../notifications/notification.service';
 
-const iso = (d: Date) => d.toISOString().slice(0, 10);
+/** the day as a person reads it, in the display time zone ("6 Dec 2026"): the texts are English */
+const iso = (d: Date) => displayDate(d, 'en');
 
 /** Who hears about a finding: its assignee, else the system's owners, else the organization's owners. */
 export async function recipients(f: Pick<FindingDoc, 'assignee' | 'system' | 'organization'>): Promise<string[]> {
