@@ -147,6 +147,9 @@ describe('certificates: issuance, the signed PDF, public verification, suspensio
     const prog = await api().get('/api/v1/reports/programme.pdf').set(bearer(a.admin)).buffer(true).parse(binary as never);
     expect(prog.status).to.equal(200);
     expect(pdfText(prog.body)).to.match(/HT-/);
+    // the file is named after the day its title prints: the display time zone's, not UTC's
+    const [, y, m, d] = /programme-report-(\d{4})-(\d{2})-(\d{2})\.pdf/.exec(String(prog.headers['content-disposition']))!;
+    expect(pdfText(prog.body)).to.include(`${d}/${m}/${y}`);
     expect((await api().get('/api/v1/reports/programme.pdf').set(bearer(a.inspector))).status).to.equal(403);
     const system = await makeSystem(a.org, { level: 1, name: 'Hệ thống báo cáo thống kê' });
     const asm = await answer(a.inspector, await startAssessment(a.inspector, system.id), allMet);
