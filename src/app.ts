@@ -80,15 +80,19 @@ const outsidePaths = {
   '/api/v1/openapi.json': { get: { tags: ['meta'], summary: 'This document', responses: { 200: { description: 'OpenAPI 3 document' } } } },
   '/docs': { get: { tags: ['meta'], summary: 'Swagger UI', responses: { 200: { description: 'HTML' } } } },
   '/verify/{code}': { get: {
-    tags: ['verification'], summary: 'Public: a certificate\'s validity, system name, level and dates (HTML, or JSON with Accept: application/json)',
+    tags: ['verification'], summary: 'Public: a certificate\'s number, system, organization, level, status (with the reason when suspended, revoked or expired) and validity (HTML in Vietnamese and English with a "check this file" drop zone, or JSON with Accept: application/json)',
     parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z2-9]{24}$' } }],
-    responses: { 200: { description: '{status, system, level, issuedAt, expiresAt}' }, 404: { description: 'No such certificate' }, 429: { description: 'Rate limited' } },
+    responses: { 200: { description: '{number, status, system, organization, level, issuedAt, expiresAt (ISO-8601 UTC), reason?: {vi, en}, display: {timeZone, issuedAt, expiresAt (dd/mm/yyyy in the display time zone, as the PDF prints them), status: {vi, en}}}' }, 404: { description: 'No such certificate' }, 429: { description: 'Rate limited' } },
+  } },
+  '/verify/check.js': { get: {
+    tags: ['verification'], summary: 'Public: the verification page\'s file-check script (JavaScript; cached for a year when asked for with its version, ?v=)',
+    responses: { 200: { description: 'application/javascript' } },
   } },
   '/verify/{code}/check': { post: {
-    tags: ['verification'], summary: 'Public: whether a PDF (the request body) is the registered certificate (SHA-256 match)',
+    tags: ['verification'], summary: 'Public: whether a PDF (the request body, at most 10 MB) is the registered certificate file (SHA-256 match), in one sentence per language',
     parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z2-9]{24}$' } }],
     requestBody: { required: true, content: { 'application/pdf': { schema: { type: 'string', format: 'binary', minLength: 1 } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary', minLength: 1 } } } },
-    responses: { 200: { description: '{match, sha256, status}' }, 400: { description: 'No PDF sent' }, 404: { description: 'No such certificate' }, 413: { description: 'Too large' }, 429: { description: 'Rate limited' } },
+    responses: { 200: { description: 'genuine: {genuine: true, match: true, sha256, certificate: {number, status, issuedAt, expiresAt}, message: {vi, en}}; otherwise {genuine: false, match: false, sha256, message: {vi, en}} (no status: a file that does not match says nothing about any certificate)' }, 400: { description: 'No PDF sent' }, 404: { description: 'No such certificate' }, 413: { description: 'Too large' }, 429: { description: 'Rate limited' } },
   } },
 };
 

@@ -27,6 +27,8 @@ export interface Config {
   /** how long a process may trust a token and its user without reading them again (revocation delay across instances) */
   authCacheSeconds: number;
   publicBaseUrl: string;
+  /** false when PUBLIC_BASE_URL was not set and the localhost default is used (start-up warns) */
+  publicBaseUrlSet: boolean;
   /** the IANA time zone in which people read dates: PDFs, the verification page, the console, CSV, e-mails (the API stays UTC) */
   displayTimeZone: string;
   scanAllowedTargets: string[];
@@ -173,6 +175,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (v.NODE_ENV === 'production' && !embedded && !v.SIGNING_P12) {
     throw new ConfigError('SIGNING_P12', 'is required in production with MONGODB_URI (the PKCS#12 file of the issuing authority)');
   }
+  // the verification link is printed on every certificate and cannot be changed once issued
+  if (v.NODE_ENV === 'production' && !v.PUBLIC_BASE_URL) {
+    throw new ConfigError('PUBLIC_BASE_URL', 'is required in production (the public address printed on certificates, e.g. https://attest.example.gov.vn)');
+  }
   if (!!v.ADMIN_EMAIL !== !!v.ADMIN_PASSWORD && !(embedded && (v.ADMIN_EMAIL || v.ADMIN_PASSWORD))) {
     throw new ConfigError(v.ADMIN_EMAIL ? 'ADMIN_PASSWORD' : 'ADMIN_EMAIL', 'must be set together with the other');
   }
@@ -199,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tokenTtlHours: v.TOKEN_TTL_HOURS,
     authCacheSeconds: v.AUTH_CACHE_SECONDS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicBaseUrlSet: !!v.PUBLIC_BASE_URL,
     displayTimeZone: v.DISPLAY_TIME_ZONE,
     scanAllowedTargets: String(v.SCAN_ALLOWED_TARGETS).split(',').map((s) => s.trim()).filter(Boolean),
     scanConcurrency: v.SCAN_CONCURRENCY,

@@ -35,6 +35,7 @@ async function main() {
   }
   const logger = createLogger(config.logLevel);
   const log = (msg: string) => logger.info(msg);
+  if (!config.publicBaseUrlSet) logger.warn(`PUBLIC_BASE_URL is not set: certificates issued now print ${config.publicBaseUrl}/verify/… (set it to the public address; production refuses to start without it)`);
 
   const secrets = config.embedded ? loadOrCreateSecrets(config.dataDir) : undefined;
   const sessionSecret = config.sessionSecret ?? secrets!.sessionSecret;

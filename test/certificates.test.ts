@@ -66,12 +66,16 @@ describe('certificates: issuance, the signed PDF, public verification, suspensio
     expect(pdfSig(first.body)).to.match(/Signature is Valid/);
   });
 
-  it('when anyone checks a code, then the page says valid with the name, level and dates only; an unknown code is 404; the PDF check matches only the registered file', async () => {
+  it('when anyone checks a code, then the page says valid with the number, name, organization, level and dates only; an unknown code is 404; the PDF check matches only the registered file', async () => {
     const system = await assessed(a, admin2, allMet, 'Cổng Dịch vụ công tỉnh Quảng Nam');
     const c = (await issue(a.admin, system.id)).body;
     const json = await api().get(`/verify/${c.code}`).set('Accept', 'application/json');
     expect(json.status).to.equal(200);
-    expect(json.body).to.deep.equal({ status: 'valid', system: 'Cổng Dịch vụ công tỉnh Quảng Nam', level: 2, issuedAt: c.issuedAt.slice(0, 10), expiresAt: c.expiresAt.slice(0, 10) });
+    const vnDay = (iso: string) => new Date(new Date(iso).getTime() + 7 * 3_600_000).toISOString().slice(0, 10).split('-').reverse().join('/');
+    expect(json.body).to.deep.equal({
+      number: c.number, status: 'valid', system: 'Cổng Dịch vụ công tỉnh Quảng Nam', organization: c.snapshot.organization.name, level: 2, issuedAt: c.issuedAt, expiresAt: c.expiresAt,
+      display: { timeZone: 'Asia/Ho_Chi_Minh', issuedAt: vnDay(c.issuedAt), expiresAt: vnDay(c.expiresAt), status: { vi: 'CÒN HIỆU LỰC', en: 'VALID' } },
+    });
     const html = await api().get(`/verify/${c.code}`).set('Accept', 'text/html');
     expect(html.headers['content-type']).to.match(/text\/html/);
     expect(html.text).to.include('CÒN HIỆU LỰC').and.include('Cổng Dịch vụ công tỉnh Quảng Nam');
@@ -80,9 +84,13 @@ describe('certificates: issuance, the signed PDF, public verification, suspensio
     expect((await api().get('/verify/not-a-code')).status).to.equal(404);
     const pdf = (await download(a.admin, c.id)).body as Buffer;
     const ok = await api().post(`/verify/${c.code}/check`).set('Content-Type', 'application/pdf').send(pdf);
-    expect(ok.body).to.include({ match: true, status: 'valid' });
+    expect(ok.body).to.include({ genuine: true, match: true });
+    expect(ok.body.certificate).to.include({ number: c.number, status: 'valid' });
     const forged = Buffer.concat([pdf, Buffer.from('\n% edited\n')]);
-    expect((await api().post(`/verify/${c.code}/check`).set('Content-Type', 'application/pdf').send(forged)).body.match).to.equal(false);
+    const bad = (await api().post(`/verify/${c.code}/check`).set('Content-Type', 'application/pdf').send(forged)).body;
+    expect(bad).to.include({ genuine: false, match: false });
+    // a file that does not match says nothing that could read as "valid"
+    expect(bad).to.not.have.any.keys('status', 'certificate');
   });
 
   it('when a critical finding is raised on a certified system, then its certificate is suspended until the finding is closed', async () => {
@@ -139,6 +147,9 @@ describe('certificates: issuance, the signed PDF, public verification, suspensio
     const prog = await api().get('/api/v1/reports/programme.pdf').set(bearer(a.admin)).buffer(true).parse(binary as never);
     expect(prog.status).to.equal(200);
     expect(pdfText(prog.body)).to.match(/HT-/);
+    // the file is named after the day its title prints: the display time zone's, not UTC's
+    const [, y, m, d] = /programme-report-(\d{4})-(\d{2})-(\d{2})\.pdf/.exec(String(prog.headers['content-disposition']))!;
+    expect(pdfText(prog.body)).to.include(`${d}/${m}/${y}`);
     expect((await api().get('/api/v1/reports/programme.pdf').set(bearer(a.inspector))).status).to.equal(403);
     const system = await makeSystem(a.org, { level: 1, name: 'Hệ thống báo cáo thống kê' });
     const asm = await answer(a.inspector, await startAssessment(a.inspector, system.id), allMet);

@@ -70,6 +70,21 @@ describe('finding jobs: expiry, reminders, escalation, e-mail, one run per tick'
     }
   });
 
+  it('when a reminder is written, then it is in Vietnamese first, then English, with the deadline day of the display time zone, not UTC', async () => {
+    const title = `Cổng quản trị mở ra Internet ${uniq()}`;
+    const { finding } = await raise(a, { severity: 'high', assignee: a.users.owner.id, title });
+    await jobs.remind(new Date(new Date(finding.dueAt).getTime() - 2 * DAY));
+    const m = await Notification.findOne({ kind: 'due_soon', 'refs.finding': finding.id }).lean();
+    // Asia/Ho_Chi_Minh is UTC+7 all year
+    const local = new Date(new Date(finding.dueAt).getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+    const [y, mo, d] = local.split('-');
+    const english = `${Number(d)} ${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(mo) - 1]} ${y}`;
+    expect(m?.subject).to.match(new RegExp(`: phát hiện đến hạn ngày ${d}/${mo}/${y} / finding due on ${english}$`));
+    const [vi, en] = m!.text.split('\n\n');
+    expect(vi).to.equal(`Phát hiện "${title}" (mức cao) đến hạn khắc phục ngày ${d}/${mo}/${y}.`);
+    expect(en).to.equal(`The finding "${title}" (high) is due on ${english}.`);
+  });
+
   it('when two app instances share the database, then each job tick runs on exactly one of them', async () => {
     const f = await riskAccepted(a, 30);
     // the acceptance has run out

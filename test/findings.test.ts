@@ -120,6 +120,11 @@ describe('findings: lifecycle, deadlines, risk acceptance', () => {
     expect(res.text).to.include(`${finding.id},`);
     expect(res.text).to.include('"Lỗi ""XSS"", trang đăng nhập"');
     expect(res.text).to.include(`"'=HYPERLINK(""http://evil.example"")"`);
+    // dates in the display time zone (Asia/Ho_Chi_Minh: UTC+7, no daylight saving), not UTC ISO
+    const local = new Date(new Date(finding.dueAt).getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+    const row = res.text.split('\r\n').find((l) => l.startsWith(`${finding.id},`))!;
+    expect(row.split(',')).to.include(local);
+    expect(res.text).to.not.include(finding.dueAt);
   });
 
   it('when an inspector bulk-assigns a filtered set, then each finding changes and oversized sets are refused', async () => {

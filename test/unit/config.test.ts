@@ -23,6 +23,24 @@ describe('unit: configuration', () => {
     });
   }
 
+  it('when NODE_ENV is production without PUBLIC_BASE_URL, then start-up stops naming PUBLIC_BASE_URL (embedded or with MONGODB_URI)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).to.throw(ConfigError, /PUBLIC_BASE_URL is required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db.internal:27017/attest', SESSION_SECRET: 'x'.repeat(40), SIGNING_P12: '/etc/attest/authority.p12' }))
+      .to.throw(ConfigError, 'PUBLIC_BASE_URL');
+  });
+
+  it('when NODE_ENV is production with PUBLIC_BASE_URL, then it is used without its trailing slash and marked as set', () => {
+    const c = loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'https://attest.example.gov.vn/' });
+    expect(c).to.include({ publicBaseUrl: 'https://attest.example.gov.vn', publicBaseUrlSet: true });
+  });
+
+  it('when PUBLIC_BASE_URL is not set outside production, then the localhost default applies and is marked as a default (start-up warns)', () => {
+    for (const NODE_ENV of ['development', 'test']) {
+      expect(loadConfig({ NODE_ENV, PORT: '8080' })).to.include({ publicBaseUrl: 'http://localhost:8080', publicBaseUrlSet: false });
+    }
+    expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'ftp://attest.example.gov.vn' })).to.throw(ConfigError, 'PUBLIC_BASE_URL');
+  });
+
   it('when MONGODB_URI is set, then production mode needs no embedded database and invents no admin', () => {
     const c = loadConfig({ MONGODB_URI: 'mongodb://db.internal:27017/attest?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40) });
     expect(c.embedded).to.equal(false);

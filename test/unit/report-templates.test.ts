@@ -74,7 +74,7 @@ describe('unit: report templates', () => {
     rejects('certificate.yaml', (d) => { d.page.colours.primary = 'red'; }, 'page.colours.primary: must be a colour written #rrggbb');
     rejects('assessment-report.yaml', (d) => { d.page.margins.bottom = 10; }, 'page.margins.bottom: must be greater than or equal to 36');
     rejects('programme-report.yaml', (d) => { d.document = 'certificate'; }, 'document: must be "programme-report" in this file');
-    rejects('programme-report.yaml', (d) => { d.locale.timeZone = 'Asia/Hanoi_City'; }, 'locale.timeZone: is not a time zone this runtime knows (e.g. Asia/Ho_Chi_Minh)');
+    rejects('programme-report.yaml', (d) => { d.locale.timeZone = 'Asia/Ho_Chi_Minh'; }, 'locale.timeZone: is not set in templates: dates follow the DISPLAY_TIME_ZONE setting');
     rejects('assessment-report.yaml', (d) => { d.version = 0; }, 'version: must be greater than or equal to 1');
   });
 

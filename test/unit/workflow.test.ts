@@ -74,7 +74,9 @@ describe('unit: CSV cells', () => {
     expect(csvCell('line1\nline2')).to.equal('"line1\nline2"');
     expect(csvCell('=1+1')).to.equal("'=1+1");
     expect(csvCell('@SUM(A1)')).to.equal("'@SUM(A1)");
-    expect(csvCell(new Date('2026-01-01T00:00:00Z'))).to.equal('2026-01-01T00:00:00.000Z');
+    // dates as people read them: in the display time zone (Asia/Ho_Chi_Minh, UTC+7, by default)
+    expect(csvCell(new Date('2026-01-01T00:00:00Z'))).to.equal('2026-01-01 07:00');
+    expect(csvCell(new Date('2026-12-05T18:30:00Z'))).to.equal('2026-12-06 01:30');
     expect(csvCell(undefined)).to.equal('');
     expect(csvCell('Hệ thống')).to.equal('Hệ thống');
   });

@@ -1,4 +1,5 @@
 import { Types } from 'mongoose';
+import * as mail from './finding.mail';
 import { Finding, FindingDoc } from './finding.model';
 import * as board from './finding.board';
 import * as lifecycle from './finding.lifecycle';
@@ -10,7 +11,6 @@ import { OPEN_FINDING_STATUSES } from '../../shared/enums';
 import type { OutboxMessage } from '../notifications/notification.service';
 
 const DAY = 86_400_000;
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 /** Each run handles at most this many findings per kind; the next tick continues. */
 export const BATCH = 500;
 
@@ -46,18 +46,16 @@ export async function remind(now = new Date(), progress: Progress = noProgress):
   const due = (e: board.Entry) => new Date(e.dueAt);
   const out: OutboxMessage[] = [];
   for (const f of await docsFor((e) => open(e) && due(e) > now && due(e) <= soon)) {
-    out.push(message('due_soon', f, await recipients(f), `due_soon:${f._id}:${f.dueAt.toISOString()}`, `finding due on ${iso(f.dueAt)}`,
-      `The finding "${f.title}" (${f.severity}) is due on ${iso(f.dueAt)}.`));
+    out.push(message('due_soon', f, await recipients(f), `due_soon:${f._id}:${f.dueAt.toISOString()}`, mail.dueSoon(f, f.dueAt)));
     counts.dueSoon++;
   }
   await progress(1, 3);
   for (const f of await docsFor((e) => open(e) && due(e) <= now)) {
-    out.push(message('overdue', f, await recipients(f), `overdue:${f._id}:${f.dueAt.toISOString()}`, 'finding overdue',
-      `The finding "${f.title}" (${f.severity}) was due on ${iso(f.dueAt)} and is still ${f.status}.`));
+    out.push(message('overdue', f, await recipients(f), `overdue:${f._id}:${f.dueAt.toISOString()}`, mail.overdue(f, f.dueAt)));
     counts.overdue++;
     if (f.level >= 4) {
       out.push(message('escalation', f, await escalationRecipients(f.organization.toString()), `escalation:${f._id}:${f.dueAt.toISOString()}`,
-        `overdue finding on a level-${f.level} system`, `The finding "${f.title}" (${f.severity}) on level-${f.level} system ${f.systemCode} is overdue since ${iso(f.dueAt)}.`));
+        mail.escalation(f, f.dueAt)));
       counts.escalated++;
     }
   }
@@ -65,8 +63,7 @@ export async function remind(now = new Date(), progress: Progress = noProgress):
   const expiring = (e: board.Entry) => e.status === 'risk_accepted' && !!e.riskExpiresAt && new Date(e.riskExpiresAt) > now && new Date(e.riskExpiresAt) <= soon;
   for (const f of await docsFor(expiring)) {
     const expires = f.riskAcceptance!.expiresAt;
-    out.push(message('risk_acceptance_expiring', f, await recipients(f), `risk_expiring:${f._id}:${expires.toISOString()}`, `risk acceptance expires on ${iso(expires)}`,
-      `The risk acceptance of "${f.title}" expires on ${iso(expires)}; the finding then reopens.`));
+    out.push(message('risk_acceptance_expiring', f, await recipients(f), `risk_expiring:${f._id}:${expires.toISOString()}`, mail.riskExpiring(f, expires)));
     counts.expiring++;
   }
   await progress(3, 3);

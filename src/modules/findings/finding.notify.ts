@@ -1,10 +1,10 @@
 import type { FindingDoc } from './finding.model';
+import * as mail from './finding.mail';
+import type { MailText } from './finding.mail';
 import * as notifications from '../notifications/notification.service';
 import * as systems from '../systems/system.service';
 import * as users from '../users/user.service';
 import type { OutboxMessage } from '../notifications/notification.service';
-
-const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 /** Who hears about a finding: its assignee, else the system's owners, else the organization's owners. */
 export async function recipients(f: Pick<FindingDoc, 'assignee' | 'system' | 'organization'>): Promise<string[]> {
@@ -23,17 +23,15 @@ export async function escalationRecipients(organization: string): Promise<string
   return own.length ? own : users.emailsOf({ role: 'admin' });
 }
 
-export function message(kind: OutboxMessage['kind'], f: FindingDoc, to: string[], key: string, subject: string, text: string): OutboxMessage {
-  return { kind, to, dedupeKey: key, subject: `[Attest] ${f.systemCode}: ${subject}`, text, refs: { finding: f._id.toString(), system: f.system.toString(), organization: f.organization.toString() } };
+export function message(kind: OutboxMessage['kind'], f: FindingDoc, to: string[], key: string, m: MailText): OutboxMessage {
+  return { kind, to, dedupeKey: key, subject: `[Attest] ${f.systemCode}: ${m.subject}`, text: m.text, refs: { finding: f._id.toString(), system: f.system.toString(), organization: f.organization.toString() } };
 }
 
 /** Tells the assignee (or owners) about an assignment or a reopening; keyed so a retry sends nothing twice. */
 export async function notifyChange(f: FindingDoc, kind: 'assignment' | 'reopened'): Promise<void> {
   const to = await recipients(f);
   if (!to.length) return;
-  const text = kind === 'assignment'
-    ? `The finding "${f.title}" (${f.severity}) on ${f.systemCode} is assigned to you. Deadline: ${iso(f.dueAt)}.`
-    : `The finding "${f.title}" (${f.severity}) on ${f.systemCode} was reopened. New deadline: ${iso(f.dueAt)}.`;
-  await notifications.enqueue([message(kind, f, to, `${kind}:${f._id}:${f.version}`, kind === 'assignment' ? 'finding assigned' : 'finding reopened', text)]);
+  const m = kind === 'assignment' ? mail.assigned(f, f.dueAt) : mail.reopened(f, f.dueAt);
+  await notifications.enqueue([message(kind, f, to, `${kind}:${f._id}:${f.version}`, m)]);
 }
 

@@ -4,6 +4,7 @@ import { FINDING_TRANSITIONS, movesFor } from './finding.workflow';
 import * as lifecycle from './finding.lifecycle';
 import * as systems from '../systems/system.service';
 import { AppError } from '../../http/errors';
+import { displayDateTime, displayIsoDay } from '../../shared/display';
 import { Ctx, scopedOrganization } from '../../shared/actor';
 import { FINDING_STATUSES, OPEN_FINDING_STATUSES, SEVERITIES, type FindingStatus, type Severity } from '../../shared/enums';
 
@@ -94,6 +95,9 @@ export async function summary(ctx: Ctx, f: { organization?: string; system?: str
 export const MAX_EXPORT = 10_000;
 const CSV_COLUMNS = ['id', 'system', 'title', 'severity', 'status', 'control', 'source', 'assignee', 'dueAt', 'overdue', 'createdAt'];
 
+/** A date cell: yyyy-mm-dd hh:mm in the display time zone (DISPLAY_TIME_ZONE), as people read it and spreadsheets sort it. */
+export const csvDate = (d: Date): string => `${displayIsoDay(d)} ${displayDateTime(d, 'vi').slice(-5)}`;
+
 /**
  * One CSV cell, safe whatever the reader's locale: quoted whenever it holds a separator any
  * common locale uses (`,` `;` tab) or a quote or line break, and a formula start (= + - @) is
@@ -101,7 +105,7 @@ const CSV_COLUMNS = ['id', 'system', 'title', 'severity', 'status', 'control', '
  * splits on another character would otherwise start a new cell with it.
  */
 export function csvCell(value: unknown): string {
-  let s = value === undefined || value === null ? '' : value instanceof Date ? value.toISOString() : String(value);
+  let s = value === undefined || value === null ? '' : value instanceof Date ? csvDate(value) : String(value);
   s = s.replace(/(^|[,;\t\r\n])([=+\-@])/g, "$1'$2");
   return /[",;\t\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

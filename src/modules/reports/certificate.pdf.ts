@@ -123,7 +123,10 @@ async function verification(doc: PDFKit.PDFDocument, t: CertificateTemplate, d: 
   const tx = x + QR_SIZE + 8;
   const tw = width - QR_SIZE - 8;
   let h = put(doc, pair(t.verification.text, st('regular', 7.5, c.text), st('oblique', 6.8, c.muted)), tx, y + 4, tw);
-  h += put(doc, [{ text: d.verifyUrl, style: st('mono', 7.5, c.primary) }], tx, y + 8 + h, tw);
+  // the address up to /verify/ on one line, the code alone on the next: it never breaks inside the code
+  const cut = d.verifyUrl.lastIndexOf('/') + 1;
+  h += put(doc, [{ text: d.verifyUrl.slice(0, cut), style: st('mono', 7.5, c.primary) }], tx, y + 8 + h, tw);
+  put(doc, [{ text: d.verifyUrl.slice(cut), style: st('mono', 8.5, c.primary) }], tx, y + 9 + h, tw);
   const fy = y + QR_SIZE + 6;
   const fl = put(doc, [{ text: `${t.verification.fingerprint.vi} / ${t.verification.fingerprint.en}:`, style: st('oblique', 6.8, c.muted) }], x, fy, width);
   put(doc, [{ text: d.fingerprint, style: st('mono', 6.6, c.text) }], x, fy + fl, width);

@@ -13,6 +13,7 @@ import type { Summary } from '../assessments/assessment.workflow';
 import * as cache from '../../db/cache';
 import type { Ctx } from '../../shared/actor';
 import type { FindingStatus, Severity } from '../../shared/enums';
+import { displayIsoDay } from '../../shared/display';
 
 const nameOf = async (id?: string) => {
   if (!id || id === 'system') return undefined;
@@ -68,5 +69,5 @@ export async function programmeReport(): Promise<{ pdf: Buffer; filename: string
       certificate: s.certificate?.status === 'valid' || s.certificate?.status === 'suspended' ? s.certificate.number : undefined,
     })),
   };
-  return { pdf: await renderProgrammeReport(data), filename: `programme-report-${f.generatedAt.toISOString().slice(0, 10)}.pdf` };
+  return { pdf: await renderProgrammeReport(data), filename: `programme-report-${displayIsoDay(f.generatedAt)}.pdf` };
 }

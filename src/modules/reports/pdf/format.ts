@@ -1,7 +1,8 @@
 import type { Bilingual } from '../types';
+import { displayDate, displayDateTime } from '../../../shared/display';
 
-/** How dates and numbers are written; comes from the template's `locale`. */
-export interface Locale { timeZone: string; decimalSeparator: string }
+/** How numbers are written; comes from the template's `locale` (dates follow DISPLAY_TIME_ZONE). */
+export interface Locale { decimalSeparator: string }
 
 const PLACEHOLDER = /\{([a-zA-Z]+)\}/g;
 
@@ -19,30 +20,25 @@ export const slash = (b: Bilingual): string => (b.vi === b.en ? b.vi : `${b.vi} 
 
 export const placeholdersOf = (text: string): string[] => [...text.matchAll(PLACEHOLDER)].map((m) => m[1]);
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function partsOf(date: Date, timeZone: string): Record<string, string> {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    formatters.set(timeZone, f);
-  }
-  return Object.fromEntries(f.formatToParts(date).map((p) => [p.type, p.value]));
+/*
+ * Dates are written in the display time zone (DISPLAY_TIME_ZONE, src/shared/display.ts), the one
+ * clock of every PDF, the verification page, CSV and e-mails; the template's locale only says how
+ * numbers are written. The locale parameter stays so renderers keep one call shape.
+ */
+
+/** dd/mm/yyyy in the display time zone: the calendar day an official in Hà Nội would write. */
+export function date(d: Date, _locale?: Locale): string {
+  return displayDate(d, 'vi');
 }
 
-/** dd/mm/yyyy in the programme's time zone: the calendar day an official in Hà Nội would write. */
-export function date(d: Date, locale: Locale): string {
-  const p = partsOf(d, locale.timeZone);
-  return `${p.day}/${p.month}/${p.year}`;
+/** dd/mm/yyyy hh:mm in the display time zone. */
+export function dateTime(d: Date, _locale?: Locale): string {
+  return displayDateTime(d, 'vi');
 }
 
-export function dateTime(d: Date, locale: Locale): string {
-  const p = partsOf(d, locale.timeZone);
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
-}
-
-export function dateParts(d: Date, locale: Locale): { day: string; month: string; year: string; date: string } {
-  const p = partsOf(d, locale.timeZone);
-  return { day: p.day, month: p.month, year: p.year, date: `${p.day}/${p.month}/${p.year}` };
+export function dateParts(d: Date, _locale?: Locale): { day: string; month: string; year: string; date: string } {
+  const [day, month, year] = displayDate(d, 'vi').split('/');
+  return { day, month, year, date: `${day}/${month}/${year}` };
 }
 
 export function decimal(n: number, digits: number, locale: Locale): string {
