@@ -5,6 +5,7 @@ import { setLang, t, useLang, type Lang } from './i18n';
 import { match, navigate, useRoute } from './router';
 import { hasRole, SessionContext, type Me } from './session';
 import { ErrorBox, Field, Loading } from './ui';
+import { setDisplayZone } from './dates';
 import { PortfolioPage } from './pages/portfolio';
 import { SystemPage } from './pages/system';
 import { AssessmentPage } from './pages/assessment';
@@ -152,7 +153,10 @@ function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState<string>();
   // asking whether a session exists is not an error: /auth/session answers 200 either way
-  const load = () => api.get<{ authenticated: boolean; user?: Me }>('/auth/session').then((s) => setMe(s.authenticated && s.user ? s.user : null), () => setMe(null));
+  const load = () => api.get<{ authenticated: boolean; user?: Me; displayTimeZone?: string }>('/auth/session').then((s) => {
+    setDisplayZone(s.displayTimeZone);
+    setMe(s.authenticated && s.user ? s.user : null);
+  }, () => setMe(null));
   useEffect(() => { void load(); }, []);
   // a 401 on any call: back to the login page, saying why
   useEffect(() => onSessionExpired(() => { setMe(null); setNotice('login.expired'); }), []);
