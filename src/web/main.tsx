@@ -6,6 +6,7 @@ import { match, navigate, useRoute } from './router';
 import { hasRole, SessionContext, type Me } from './session';
 import { ErrorBox, Field, Loading } from './ui';
 import { setDisplayZone } from './dates';
+import { stackTables } from './stack-tables';
 import { PortfolioPage } from './pages/portfolio';
 import { SystemPage } from './pages/system';
 import { AssessmentPage } from './pages/assessment';
@@ -119,6 +120,9 @@ function Routes({ path, me }: { path: string; me: Me }) {
 function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   useLang();
   const path = useRoute();
+  const [menu, setMenu] = useState(false);
+  useEffect(() => setMenu(false), [path]);
+  useEffect(() => stackTables(), []);
   const logout = async () => {
     try { await api.post('/auth/logout'); } catch { /* already ended: the login page follows anyway */ }
     onLogout();
@@ -128,17 +132,21 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('nav.skip')}</a>
       <header class="top">
         <a class="brand" href={`#${home(me)}`}>{t('app.name')}</a>
-        <nav aria-label={t('nav.main')}>
-          <ul>
-            {NAV.filter((n) => n.show(me)).map((n) => (
-              <li key={n.key}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
-            ))}
-          </ul>
-        </nav>
-        <div class="who">
-          <span>{t('nav.signedInAs', { name: me.name })} ({me.roles.map((r) => t(`role.${r}`)).join(', ')})</span>
-          <LangSwitch />
-          <button type="button" class="secondary" onClick={logout}>{t('nav.logout')}</button>
+        {/* on a phone the navigation folds behind one button, so the header stays one line */}
+        <button type="button" class="menu-toggle secondary" aria-expanded={menu} aria-controls="top-menu" onClick={() => setMenu(!menu)}>{t('nav.menu')}</button>
+        <div id="top-menu" class={`menu${menu ? ' open' : ''}`}>
+          <nav aria-label={t('nav.main')}>
+            <ul>
+              {NAV.filter((n) => n.show(me)).map((n) => (
+                <li key={n.key}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
+              ))}
+            </ul>
+          </nav>
+          <div class="who">
+            <span>{t('nav.signedInAs', { name: me.name })} ({me.roles.map((r) => t(`role.${r}`)).join(', ')})</span>
+            <LangSwitch />
+            <button type="button" class="secondary" onClick={logout}>{t('nav.logout')}</button>
+          </div>
         </div>
       </header>
       <main class="page" id="main" tabIndex={-1}>
