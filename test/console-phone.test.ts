@@ -75,7 +75,7 @@ describe('web console on a phone and a desktop: every page of every role fits, r
     out.push(...m.hiddenCells.slice(0, 5).map((c) => `${label}: table cell not shown: ${c}`));
     out.push(...m.chartText.filter((c) => c.px < 11).map((c) => `${label}: chart text "${c.text}" is ${c.px.toFixed(1)} px`));
     // brand and menu button on one line (the issue saw four lines at 390 px)
-    if (phone && m.headerHeight > 80) out.push(`${label}: the header is ${Math.round(m.headerHeight)} px high`);
+    if (phone && !label.endsWith('menu-open') && m.headerHeight > 80) out.push(`${label}: the header is ${Math.round(m.headerHeight)} px high`);
     return out;
   }
 

@@ -138,7 +138,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
           <nav aria-label={t('nav.main')}>
             <ul>
               {NAV.filter((n) => n.show(me)).map((n) => (
-                <li key={n.key}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
+                <li key={n.key}><a href={`#${n.path}`} onClick={() => setMenu(false)} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
               ))}
             </ul>
           </nav>
