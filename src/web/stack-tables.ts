@@ -1,11 +1,10 @@
 /*
  * On a phone a table becomes a list of cards (styles.css, max-width 640px): every cell shows its
  * column's heading before its value, so no column is hidden. The headings are copied onto the
- * cells here, once for every table any page renders (and again when a page or the language
+ * cells (data-label) here, once for every table any page renders (and again when a page or the language
  * changes), so pages keep plain, accessible <table> markup.
  */
 function label(table: HTMLTableElement): void {
-  if (table.dataset.stack !== '') table.dataset.stack = '';
   const head = table.tHead?.rows[0];
   if (!head) return;
   const names: string[] = [];
@@ -24,11 +23,9 @@ function label(table: HTMLTableElement): void {
 
 /** Starts labelling; returns the function that stops it. */
 export function stackTables(root: HTMLElement = document.body): () => void {
-  let queued = false;
-  const run = () => { queued = false; root.querySelectorAll('table').forEach(label); };
-  const observer = new MutationObserver(() => {
-    if (!queued) { queued = true; requestAnimationFrame(run); }
-  });
+  const run = () => root.querySelectorAll('table').forEach(label);
+  // called before the browser paints the change, so a table never shows unlabelled cards
+  const observer = new MutationObserver(run);
   observer.observe(root, { childList: true, subtree: true, characterData: true });
   run();
   return () => observer.disconnect();
