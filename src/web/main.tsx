@@ -5,6 +5,8 @@ import { setLang, t, useLang, type Lang } from './i18n';
 import { match, navigate, useRoute } from './router';
 import { hasRole, SessionContext, type Me } from './session';
 import { ErrorBox, Field, Loading } from './ui';
+import { setDisplayZone } from './dates';
+import { stackTables } from './stack-tables';
 import { PortfolioPage } from './pages/portfolio';
 import { SystemPage } from './pages/system';
 import { AssessmentPage } from './pages/assessment';
@@ -118,6 +120,9 @@ function Routes({ path, me }: { path: string; me: Me }) {
 function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   useLang();
   const path = useRoute();
+  const [menu, setMenu] = useState(false);
+  useEffect(() => setMenu(false), [path]);
+  useEffect(() => stackTables(), []);
   const logout = async () => {
     try { await api.post('/auth/logout'); } catch { /* already ended: the login page follows anyway */ }
     onLogout();
@@ -127,17 +132,21 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
       <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('nav.skip')}</a>
       <header class="top">
         <a class="brand" href={`#${home(me)}`}>{t('app.name')}</a>
-        <nav aria-label={t('nav.main')}>
-          <ul>
-            {NAV.filter((n) => n.show(me)).map((n) => (
-              <li key={n.key}><a href={`#${n.path}`} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
-            ))}
-          </ul>
-        </nav>
-        <div class="who">
-          <span>{t('nav.signedInAs', { name: me.name })} ({me.roles.map((r) => t(`role.${r}`)).join(', ')})</span>
-          <LangSwitch />
-          <button type="button" class="secondary" onClick={logout}>{t('nav.logout')}</button>
+        {/* on a phone the navigation folds behind one button, so the header stays one line */}
+        <button type="button" class="menu-toggle secondary" aria-expanded={menu} aria-controls="top-menu" onClick={() => setMenu(!menu)}>{t('nav.menu')}</button>
+        <div id="top-menu" class={`menu${menu ? ' open' : ''}`}>
+          <nav aria-label={t('nav.main')}>
+            <ul>
+              {NAV.filter((n) => n.show(me)).map((n) => (
+                <li key={n.key}><a href={`#${n.path}`} onClick={() => setMenu(false)} aria-current={path === n.path || (n.path !== '/findings' && path.startsWith(`${n.path}/`)) ? 'page' : undefined}>{t(n.key)}</a></li>
+              ))}
+            </ul>
+          </nav>
+          <div class="who">
+            <span>{t('nav.signedInAs', { name: me.name })} ({me.roles.map((r) => t(`role.${r}`)).join(', ')})</span>
+            <LangSwitch />
+            <button type="button" class="secondary" onClick={logout}>{t('nav.logout')}</button>
+          </div>
         </div>
       </header>
       <main class="page" id="main" tabIndex={-1}>
@@ -152,7 +161,10 @@ function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState<string>();
   // asking whether a session exists is not an error: /auth/session answers 200 either way
-  const load = () => api.get<{ authenticated: boolean; user?: Me }>('/auth/session').then((s) => setMe(s.authenticated && s.user ? s.user : null), () => setMe(null));
+  const load = () => api.get<{ authenticated: boolean; user?: Me; displayTimeZone?: string }>('/auth/session').then((s) => {
+    setDisplayZone(s.displayTimeZone);
+    setMe(s.authenticated && s.user ? s.user : null);
+  }, () => setMe(null));
   useEffect(() => { void load(); }, []);
   // a 401 on any call: back to the login page, saying why
   useEffect(() => onSessionExpired(() => { setMe(null); setNotice('login.expired'); }), []);

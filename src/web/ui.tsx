@@ -73,30 +73,29 @@ export function Badge({ kind, value, label }: { kind: string; value: string; lab
   return <span class={`badge ${kind}-${value}`}>{label ?? t(`${kind}.${value}`)}</span>;
 }
 
-/** Horizontal bar chart in SVG (no chart library): one bar per item, the value at its end. */
+/**
+ * Horizontal bar chart in HTML (no chart library, no SVG scaling): one row per item, the value at
+ * its end. The text is the page's own text, so it stays readable at any width (≥ 11 px), and long
+ * labels (organization names) wrap instead of being cut.
+ */
 export function BarChart({ title, items, max }: { title: string; items: { label: string; value: number; total?: number; tone?: string }[]; max?: number }) {
   const top = max ?? Math.max(1, ...items.map((i) => i.total ?? i.value));
-  const rowH = 26;
-  const labelW = 170;
-  const w = 520;
+  const pct = (n: number) => `${Math.min(100, Math.max(0, (100 * n) / top))}%`;
   return (
     <figure class="chart">
       <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${w} ${items.length * rowH + 4}`} role="img" aria-label={`${title}: ${items.map((i) => `${i.label} ${i.value}${i.total !== undefined ? `/${i.total}` : ''}`).join(', ')}`}>
-        {items.map((it, i) => {
-          const y = i * rowH + 2;
-          const barW = ((w - labelW - 60) * it.value) / top;
-          const totalW = it.total !== undefined ? ((w - labelW - 60) * it.total) / top : 0;
-          return (
-            <g key={it.label}>
-              <text x={labelW - 8} y={y + 16} text-anchor="end" class="chart-label">{it.label.length > 24 ? `${it.label.slice(0, 23)}…` : it.label}</text>
-              {it.total !== undefined && <rect x={labelW} y={y + 3} width={totalW} height={rowH - 8} class="bar-total" />}
-              <rect x={labelW} y={y + 3} width={Math.max(barW, it.value ? 2 : 0)} height={rowH - 8} class={`bar ${it.tone ?? ''}`} />
-              <text x={labelW + Math.max(barW, totalW) + 6} y={y + 16} class="chart-value">{it.total !== undefined ? `${it.value}/${it.total}` : it.value}</text>
-            </g>
-          );
-        })}
-      </svg>
+      <div class="bars" role="img" aria-label={`${title}: ${items.map((i) => `${i.label} ${i.value}${i.total !== undefined ? `/${i.total}` : ''}`).join(', ')}`}>
+        {items.map((it, i) => (
+          <div class="bar-row" key={`${i}-${it.label}`}>
+            <span class="chart-label">{it.label}</span>
+            <span class="bar-track">
+              {it.total !== undefined && <span class="bar-total" style={{ width: pct(it.total) }} />}
+              <span class={`bar ${it.tone ?? ''}`} style={{ width: it.value ? `max(2px, ${pct(it.value)})` : '0' }} />
+            </span>
+            <span class="chart-value">{it.total !== undefined ? `${it.value}/${it.total}` : it.value}</span>
+          </div>
+        ))}
+      </div>
     </figure>
   );
 }

@@ -36,10 +36,10 @@ export async function stopServer(): Promise<void> {
 
 const contexts: { ctx: BrowserContext; dir: string }[] = [];
 
-/** A fresh browser profile (its own cookies and storage), in the given language. */
-export async function newPage(lang: 'vi' | 'en' = 'en', viewport = { width: 1280, height: 900 }): Promise<Page> {
+/** A fresh browser profile (its own cookies and storage), in the given language (and, if given, the browser's own time zone). */
+export async function newPage(lang: 'vi' | 'en' = 'en', viewport = { width: 1280, height: 900 }, timezoneId?: string): Promise<Page> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-chromium-'));
-  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport, acceptDownloads: true, locale: lang === 'vi' ? 'vi-VN' : 'en-GB' });
+  const ctx = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport, acceptDownloads: true, locale: lang === 'vi' ? 'vi-VN' : 'en-GB', ...(timezoneId ? { timezoneId } : {}) });
   contexts.push({ ctx, dir });
   // the language the user picked before (the console remembers it in localStorage)
   await ctx.addInitScript(`try { if (!localStorage.getItem('attest.lang')) localStorage.setItem('attest.lang', ${JSON.stringify(lang)}); } catch (e) { /* about:blank */ }`);
@@ -61,7 +61,7 @@ export async function login(page: Page, email: string, password: string): Promis
   await page.getByLabel(/e-mail|thư điện tử/i).fill(email);
   await page.getByLabel(/^(password|mật khẩu)$/i).fill(password);
   await page.getByRole('button', { name: /^(log in|đăng nhập)$/i }).click();
-  await page.locator('header.top nav').waitFor();
+  await page.locator('header.top .brand').waitFor(); // the navigation itself is folded behind a button on a phone
 }
 
 /** Runs axe-core in the page; returns the serious and critical violations. */

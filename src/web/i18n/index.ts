@@ -3,6 +3,7 @@ import { common } from './common';
 import { inspector } from './inspector';
 import { owner } from './owner';
 import { admin } from './admin';
+import { dayOf, dayTimeOf } from '../dates';
 
 /*
  * Vietnamese first, English second; the choice is remembered in localStorage. Each area of the
@@ -46,8 +47,7 @@ export function useLang(): Lang {
   return current;
 }
 
-const dateFmt = () => new Intl.DateTimeFormat(current === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric' });
-const timeFmt = () => new Intl.DateTimeFormat(current === 'vi' ? 'vi-VN' : 'en-GB', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-export const fmtDate = (d?: string | Date | null) => (d ? dateFmt().format(new Date(d)) : '—');
-export const fmtTime = (d?: string | Date | null) => (d ? timeFmt().format(new Date(d)) : '—');
+/** Dates in the display time zone the server names, in the chosen language (see ../dates). */
+export const fmtDate = (d?: string | Date | null) => dayOf(d, current);
+export const fmtTime = (d?: string | Date | null) => dayTimeOf(d, current);
 export const fmtPct = (n?: number | null) => (n === undefined || n === null ? '—' : `${(Math.round(n * 10) / 10).toLocaleString(current === 'vi' ? 'vi-VN' : 'en-GB')} %`);

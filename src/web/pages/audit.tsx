@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, fieldError, type Page, qs } from '../api';
 import { ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtTime, t, useLang } from '../i18n';
+import { zonedInstant } from '../dates';
 
 
 /* The audit trail (admin): verification of its hash chain, and the events with filters and paging. */
@@ -19,9 +20,9 @@ interface Verify { ok: boolean; checked: number; headSeq: number; problems: { se
 interface Filters { entity: string; entityId: string; actor: string; action: string; from: string; to: string }
 const NO_FILTERS: Filters = { entity: '', entityId: '', actor: '', action: '', from: '', to: '' };
 
-/** a date input's day → the first or last instant of that day in the browser's time zone */
-const dayStart = (d: string) => (d ? new Date(`${d}T00:00:00`).toISOString() : undefined);
-const dayEnd = (d: string) => (d ? new Date(`${d}T23:59:59.999`).toISOString() : undefined);
+/** a date input's day → the first or last instant of that day in the display time zone */
+const dayStart = (d: string) => (d ? zonedInstant(d, '00:00:00') : undefined);
+const dayEnd = (d: string) => (d ? zonedInstant(d, '23:59:59.999') : undefined);
 
 export function AuditPage() {
   useLang();

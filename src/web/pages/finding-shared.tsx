@@ -4,6 +4,7 @@ import { ErrorBox } from '../ui';
 import { t } from '../i18n';
 import { type Me } from '../session';
 import { type FindingItem } from './findings';
+import { zonedInstant } from '../dates';
 
 /* Types and helpers the finding page and its request forms share. */
 export interface Evidence { url?: string; title?: string }
@@ -31,11 +32,10 @@ export interface Finding extends Omit<FindingItem, 'riskAcceptance'> {
 }
 
 
-/** `YYYY-MM-DD` from a date input → the end of that day, local time, as ISO (the API judges it). */
+/** `YYYY-MM-DD` from a date input → the end of that day in the display time zone, as ISO (the API judges it). */
 export function endOfDay(value: string): string | undefined {
   if (!value) return undefined;
-  const d = new Date(`${value}T23:59:59`);
-  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+  return zonedInstant(value, '23:59:59') ?? value;
 }
 
 export const safeHref = (url?: string) => (url && /^https?:\/\//i.test(url) ? url : undefined);
