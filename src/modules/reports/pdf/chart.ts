@@ -44,10 +44,25 @@ function legend(doc: PDFKit.PDFDocument, c: BarChart, y: number): void {
 const colourOf = (c: BarChart, series: number, category: number) =>
   (c.series.length === 1 && c.categoryColours?.[category]) || c.series[series].colour;
 
+/** A category label's lines, each wrapped at spaces to `width` (a word wider than that is cut by fitLine). */
+function wrapLabel(doc: PDFKit.PDFDocument, lines: string[], style: Style, width: number): string[] {
+  return lines.flatMap((line) => {
+    const out: string[] = [];
+    for (const word of line.split(' ')) {
+      const last = out.length ? `${out[out.length - 1]} ${word}` : word;
+      if (out.length && measure(doc, last, style) <= width) out[out.length - 1] = last;
+      else out.push(word);
+    }
+    return out;
+  });
+}
+
 function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
   const { x, y, width, height } = c.box;
   const lh = c.style.label.size * 1.2;
-  const labelLines = Math.max(1, ...c.categories.map((l) => l.length));
+  const groupW = (x + width - (x + 28)) / Math.max(1, c.categories.length);
+  const categories = c.categories.map((l) => wrapLabel(doc, l, c.style.label, groupW - 2));
+  const labelLines = Math.max(1, ...categories.map((l) => l.length));
   const top = y + (c.series.length > 1 ? lh + 6 : 4) + lh;
   const bottom = y + height - labelLines * lh - 4;
   const left = x + 28;
@@ -57,9 +72,8 @@ function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
     doc.save().moveTo(left, gy).lineTo(x + width, gy).lineWidth(0.3).strokeColor(c.style.grid).stroke().restore();
     text(doc, String(v), c.style.value, x, gy - lh / 2, 24, 'right');
   }
-  const groupW = (x + width - left) / Math.max(1, c.categories.length);
   const barW = Math.min(36, (groupW * 0.72) / c.series.length);
-  c.categories.forEach((label, k) => {
+  categories.forEach((label, k) => {
     const gx = left + k * groupW + (groupW - barW * c.series.length) / 2;
     c.series.forEach((s, j) => {
       const v = s.values[k] ?? 0;
