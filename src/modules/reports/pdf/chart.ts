@@ -31,14 +31,33 @@ function text(doc: PDFKit.PDFDocument, s: string, style: Style, x: number, y: nu
   drawLine(doc, { text: t, style, width: measure(doc, t, style), height: style.size * 1.2 }, x, y, width, align);
 }
 
-function legend(doc: PDFKit.PDFDocument, c: BarChart, y: number): void {
-  let x = c.box.x + c.box.width;
-  for (const s of [...c.series].reverse()) {
-    const w = measure(doc, s.name, c.style.label);
-    x -= w + 16;
-    rect(doc, x, y + 2, 8, 8, s.colour);
-    text(doc, s.name, c.style.label, x + 11, y, w + 2, 'left');
+/** The legend's entries in rows that fit the box (right-aligned); a narrow chart gets more rows, never a cut name. */
+function legendRows(doc: PDFKit.PDFDocument, c: BarChart): { s: Series; w: number }[][] {
+  if (c.series.length < 2) return [];
+  const rows: { s: Series; w: number }[][] = [[]];
+  let used = 0;
+  for (const s of c.series) {
+    const w = Math.min(measure(doc, s.name, c.style.label), c.box.width - 16);
+    if (used && used + w + 16 > c.box.width) { rows.push([]); used = 0; }
+    rows[rows.length - 1].push({ s, w });
+    used += w + 16;
   }
+  return rows;
+}
+
+/** Draws the legend from `y`; returns the height it took. */
+function legend(doc: PDFKit.PDFDocument, c: BarChart, y: number): number {
+  const lh = c.style.label.size * 1.2;
+  const rows = legendRows(doc, c);
+  rows.forEach((row, r) => {
+    let x = c.box.x + c.box.width;
+    for (const { s, w } of [...row].reverse()) {
+      x -= w + 16;
+      rect(doc, x, y + r * (lh + 2) + 2, 8, 8, s.colour);
+      text(doc, s.name, c.style.label, x + 11, y + r * (lh + 2), w + 2, 'left');
+    }
+  });
+  return rows.length ? rows.length * (lh + 2) + 4 : 0;
 }
 
 const colourOf = (c: BarChart, series: number, category: number) =>
@@ -63,7 +82,7 @@ function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
   const groupW = (x + width - (x + 28)) / Math.max(1, c.categories.length);
   const categories = c.categories.map((l) => wrapLabel(doc, l, c.style.label, groupW - 2));
   const labelLines = Math.max(1, ...categories.map((l) => l.length));
-  const top = y + (c.series.length > 1 ? lh + 6 : 4) + lh;
+  const top = y + (legend(doc, c, y) || 4) + lh;
   const bottom = y + height - labelLines * lh - 4;
   const left = x + 28;
   const { step, max } = scale(c.series.flatMap((s) => s.values));
@@ -83,13 +102,12 @@ function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
     });
     label.forEach((line, n) => text(doc, line, c.style.label, left + k * groupW, bottom + 3 + n * lh, groupW, 'center'));
   });
-  if (c.series.length > 1) legend(doc, c, y);
 }
 
 function horizontal(doc: PDFKit.PDFDocument, c: BarChart): void {
   const { x, y, width, height } = c.box;
   const lh = c.style.label.size * 1.2;
-  const top = y + (c.series.length > 1 ? lh + 6 : 0);
+  const top = y + legend(doc, c, y);
   const labelW = Math.min(220, width * 0.38);
   const valueW = 28;
   const left = x + labelW + 6;
@@ -109,7 +127,6 @@ function horizontal(doc: PDFKit.PDFDocument, c: BarChart): void {
       text(doc, String(v), c.style.value, left + w + 3, by + j * barH + (barH - c.style.value.size * 1.2) / 2, valueW, 'left');
     });
   });
-  if (c.series.length > 1) legend(doc, c, y);
 }
 
 /** A bar chart drawn with plain rectangles and lines: nothing rasterised, text stays text. */
