@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import mongoose, { Types } from 'mongoose';
 import { GridFSBucket } from 'mongodb';
 import { renderCertificate } from '../reports/certificate.pdf';
-import { ensureTrialIdentity, loadIdentity, signPdf } from '../reports/sign';
+import { signDocument } from '../reports/signing';
 import type { CertificateData } from '../reports/types';
 import { canonicalJson, sha256 } from '../../shared/canonical';
 
@@ -13,20 +13,8 @@ import { canonicalJson, sha256 } from '../../shared/canonical';
  * register matches every download. The key comes from SIGNING_P12 / SIGNING_P12_PASSWORD; the
  * embedded default generates a self-signed trial identity once into DATA_DIR.
  */
-interface SigningConfig { p12Path?: string; passphrase?: string; dataDir: string; authority: string; location: string }
-let signing: SigningConfig | undefined;
-let identity: { p12: Buffer; passphrase: string } | undefined;
-
-export function configureSigning(cfg: SigningConfig): void {
-  signing = cfg;
-  identity = undefined;
-}
-
-function signingIdentity(): { p12: Buffer; passphrase: string } {
-  if (!signing) throw new Error('certificate signing is not configured');
-  identity ??= signing.p12Path ? loadIdentity(signing.p12Path, signing.passphrase ?? '') : ensureTrialIdentity(signing.dataDir);
-  return identity;
-}
+// the signing identity is the register's, shared with the reports (reports/signing.ts)
+export { configureSigning } from '../reports/signing';
 
 const bucket = () => new GridFSBucket(mongoose.connection.db as never, { bucketName: 'certificate_pdfs' });
 
@@ -48,10 +36,7 @@ export function fingerprintOf(d: Pick<CertificateData, 'number' | 'system' | 'fr
 /** Renders, signs and stores the PDF; returns where it is and its SHA-256. */
 export async function produce(data: CertificateData, meta: { certificate: string }): Promise<{ fileId: Types.ObjectId; sha256: string; size: number }> {
   const unsigned = await renderCertificate(data);
-  const signed = await signPdf(unsigned, signingIdentity(), {
-    reason: `Certificate ${data.number}: ${data.system.code} meets TCVN 11930:2017 level ${data.system.level}`,
-    location: signing!.location, name: signing!.authority,
-  });
+  const signed = await signDocument(unsigned, `Certificate ${data.number}: ${data.system.code} meets TCVN 11930:2017 level ${data.system.level}`);
   const hash = sha256(signed);
   const upload = bucket().openUploadStream(`${data.number}.pdf`, { metadata: { ...meta, sha256: hash, contentType: 'application/pdf' } });
   await new Promise<void>((resolve, reject) => {

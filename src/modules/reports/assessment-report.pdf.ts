@@ -6,6 +6,7 @@ import { startReport } from './pdf/report';
 import { table, type Row } from './pdf/table';
 import type { Para } from './pdf/text';
 import type { Flow } from './pdf/flow';
+import { assessmentApproval, draftNotice, isApproved } from './approval-block';
 
 type T = AssessmentReportTemplate;
 type Control = AssessmentReportData['controls'][number];
@@ -18,6 +19,10 @@ function cover(flow: Flow, t: T, d: AssessmentReportData, S: ReportStyles): void
   const c = t.page.colours;
   letterhead(flow, t.header.authority, S, c.text);
   flow.paras(bi(t.title, S.title, S.titleEn), { align: 'center' });
+  if (!isApproved(d)) {
+    flow.gap(4);
+    flow.paras(bi(draftNotice(t, d), { ...S.strong, colour: c.primary }, S.bodyEn), { align: 'center' });
+  }
   flow.gap(10);
   legalBasis(flow, t.legalBasis, S);
   heading(flow, t.cover.heading, S);
@@ -145,7 +150,8 @@ function findings(flow: Flow, t: T, d: AssessmentReportData, S: ReportStyles): v
 export async function renderAssessmentReport(data: AssessmentReportData): Promise<Buffer> {
   const t = loadTemplates().assessmentReport;
   const S = reportStyles(t.page.colours);
-  const running = fillBi(t.footer.running, { code: data.system.code });
+  const base = fillBi(t.footer.running, { code: data.system.code });
+  const running = isApproved(data) ? base : { vi: `${base.vi} (${t.footer.draft.vi})`, en: `${base.en} (${t.footer.draft.en})` };
   const report = startReport(t.page, {
     title: `${t.title.vi} — ${data.system.code}`,
     subject: `${data.system.code} — ${data.system.name}`,
@@ -157,5 +163,6 @@ export async function renderAssessmentReport(data: AssessmentReportData): Promis
   summary(report.flow, t, data, S);
   controls(report.flow, t, data, S);
   findings(report.flow, t, data, S);
+  assessmentApproval(report.flow, t, data, S);
   return report.end({ pageNumber: t.footer.pageNumber, running: `${running.vi} — ${running.en}`, style: S.footer, rule: t.page.colours.rule });
 }

@@ -8,6 +8,7 @@ import { table } from './pdf/table';
 import { drawLines, heightOf, wrapAll, type Para } from './pdf/text';
 import type { Flow } from './pdf/flow';
 import { SEVERITIES } from '../../shared/enums';
+import { programmeApproval } from './approval-block';
 
 type T = ProgrammeReportTemplate;
 type D = ProgrammeReportData;
@@ -80,7 +81,8 @@ function charts(flow: Flow, t: T, d: D, S: ReportStyles): void {
   const grades = Object.keys(d.scanGrades).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   h = 170;
   flow.ensure(h);
-  chart(flow, ch.scanGrades, S, { x: flow.left, y: flow.y, width: half, height: h }, {
+  // the whole width: up to 14 grades, and "Chưa rà quét / Not scanned" must not be cut to "Chư…"
+  chart(flow, ch.scanGrades, S, { x: flow.left, y: flow.y, width: flow.width, height: h }, {
     orientation: 'vertical', categories: grades.map((g) => (g === 'none' ? lines(ch.noGrade) : [g])),
     series: [{ name: '', colour: t.page.grades, values: grades.map((g) => d.scanGrades[g]) }],
   }, c.grid);
@@ -171,5 +173,6 @@ export async function renderProgrammeReport(data: ProgrammeReportData): Promise<
   certificatesAndFindings(flow, t, data, S);
   charts(flow, t, data, S);
   systems(flow, t, data, S);
+  programmeApproval(flow, t, data, S);
   return report.end({ pageNumber: t.footer.pageNumber, running: `${running.vi} — ${running.en}`, style: S.footer, rule: t.page.colours.rule });
 }

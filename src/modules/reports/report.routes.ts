@@ -13,9 +13,9 @@ const send = (res: Response, doc: { pdf: Buffer; filename: string }) => {
 
 export const reportRoutes: RouteDef[] = [
   { method: 'get', path: '/assessments/:id/report.pdf', tag: 'reports', access: 'assessments:read', schema: { params: idParams }, produces: 'application/pdf',
-    summary: 'The assessment report: cover, summary, every control with result, note and evidence, the findings raised',
+    summary: 'The assessment report, signed (PAdES): cover, summary, every control with result, note and evidence, the findings raised, the approval block (a draft when not approved)',
     handler: async (req, res) => send(res, await service.assessmentReport(ctxOf(req), req.valid.params.id)) },
   { method: 'get', path: '/reports/programme.pdf', tag: 'reports', access: 'reports:read', produces: 'application/pdf',
-    summary: 'The whole portfolio on paper: figures, charts by level, organization, findings and scan grades, and every system',
-    handler: async (_req, res) => send(res, await service.programmeReport()) },
+    summary: 'The whole portfolio on paper, signed (PAdES): figures, charts by level, organization, findings and scan grades, every system, who generated it and when',
+    handler: async (req, res) => send(res, await service.programmeReport(ctxOf(req))) },
 ];

@@ -10,15 +10,22 @@ import type { AssessmentReportData, ProgrammeReportData, ResultValue } from './t
 import type { FrozenControl } from '../checklists/checklist.service';
 import type { ResultEntry } from '../assessments/assessment.model';
 import type { Summary } from '../assessments/assessment.workflow';
+import { signDocument, signingAuthority } from './signing';
 import * as cache from '../../db/cache';
+import { displayDateTime, displayIsoDay } from '../../shared/display';
 import type { Ctx } from '../../shared/actor';
 import type { FindingStatus, Severity } from '../../shared/enums';
-import { displayIsoDay } from '../../shared/display';
 
-const nameOf = async (id?: string) => {
+type Role = 'admin' | 'inspector' | 'owner';
+const roleOf = (roles: readonly string[]): Role | undefined => (['admin', 'inspector', 'owner'] as const).find((r) => roles.includes(r));
+const personOf = async (id?: string): Promise<{ name: string; role?: Role } | undefined> => {
   if (!id || id === 'system') return undefined;
-  try { return (await users.get(id)).name; } catch { return undefined; }
+  try {
+    const u = await users.get(id);
+    return { name: u.name, role: roleOf(u.roles) };
+  } catch { return undefined; }
 };
+const nameOf = async (id?: string) => (await personOf(id))?.name;
 
 /** An assessment's report: read with the caller's access (owners: their own systems only). */
 export async function assessmentReport(ctx: Ctx, id: string): Promise<{ pdf: Buffer; filename: string }> {
@@ -32,11 +39,13 @@ export async function assessmentReport(ctx: Ctx, id: string): Promise<{ pdf: Buf
     return { group, met: n('met'), partial: n('partial'), not_met: n('not_met'), not_applicable: n('not_applicable'), unanswered: n(undefined) };
   });
   const raised = await findings.listForAssessment(id, a.system);
+  const approver = await personOf(a.approvedBy);
+  const generatedAt = new Date();
   const data: AssessmentReportData = {
     id, system: { code: a.systemCode, name: a.systemName, level: a.level, organization: { code: org.code, name: org.name } },
     checklist: { framework: a.checklist.framework, version: a.checklist.version }, status: a.status,
     createdAt: new Date(a.createdAt), submittedAt: a.submittedAt && new Date(a.submittedAt), approvedAt: a.approvedAt && new Date(a.approvedAt),
-    inspector: await nameOf(a.submittedBy ?? a.createdBy), approver: await nameOf(a.approvedBy),
+    inspector: await nameOf(a.submittedBy ?? a.createdBy), approver: approver?.name, approverRole: approver?.role, signedBy: signingAuthority(),
     summary: a.summary as Summary, byGroup,
     controls: controls.map((c) => {
       const r = results.get(c.id);
@@ -46,19 +55,24 @@ export async function assessmentReport(ctx: Ctx, id: string): Promise<{ pdf: Buf
       };
     }),
     findings: raised.map((f) => ({ title: f.title, severity: f.severity as Severity, status: f.status as FindingStatus, dueAt: f.dueAt, control: f.control })),
-    // the document reflects the assessment as last changed, so the same assessment renders the same bytes
-    generatedAt: new Date(a.updatedAt),
+    // generated-at is when this document was made; the signature carries the same time
+    generatedAt,
   };
-  return { pdf: await renderAssessmentReport(data), filename: `assessment-${a.systemCode}-${id}.pdf` };
+  const approved = a.status === 'approved' && a.approvedAt;
+  const reason = approved
+    ? `Assessment report ${a.systemCode} (assessment ${id}), approved by ${approver?.name ?? 'unknown'} on ${displayDateTime(new Date(a.approvedAt), 'en')}`
+    : `DRAFT assessment report ${a.systemCode} (assessment ${id}, ${a.status}): not approved`;
+  const pdf = await signDocument(await renderAssessmentReport(data), reason, generatedAt);
+  return { pdf, filename: `assessment-${a.systemCode}-${id}.pdf` };
 }
 
 /** The programme on paper: the dashboard's figures and every system. */
-export async function programmeReport(): Promise<{ pdf: Buffer; filename: string }> {
+export async function programmeReport(ctx: Ctx): Promise<{ pdf: Buffer; filename: string }> {
   const f = await figures();
   const orgCode = new Map(f.byOrganization.map((o) => [o.id, o.code]));
   const systems = (await cache.all<SystemDoc>(System)).filter((s) => s.status === 'active').sort((x, y) => x.code.localeCompare(y.code));
   const data: ProgrammeReportData = {
-    generatedAt: f.generatedAt, totals: { ...f.systems, systems: f.systems.total },
+    generatedAt: f.generatedAt, generatedBy: { name: ctx.actor.name, role: roleOf(ctx.actor.roles) ?? 'admin' }, signedBy: signingAuthority(), totals: { ...f.systems, systems: f.systems.total },
     byLevel: f.byLevel.map((l) => ({ level: l.level, systems: l.systems, evaluated: l.evaluated, metAllCriteria: l.metAllCriteria })),
     byOrganization: f.byOrganization.map((o) => ({ code: o.code, name: o.name, systems: o.systems, evaluated: o.evaluated, metAllCriteria: o.metAllCriteria })),
     certificates: f.certificates, findings: { open: f.findings.open, overdue: f.findings.overdueBySeverity }, scanGrades: f.scanGrades,
@@ -69,5 +83,8 @@ export async function programmeReport(): Promise<{ pdf: Buffer; filename: string
       certificate: s.certificate?.status === 'valid' || s.certificate?.status === 'suspended' ? s.certificate.number : undefined,
     })),
   };
-  return { pdf: await renderProgrammeReport(data), filename: `programme-report-${displayIsoDay(f.generatedAt)}.pdf` };
+  const reason = `Programme report, figures of ${displayDateTime(f.generatedAt, 'en')}, generated by ${ctx.actor.name}`;
+  const pdf = await signDocument(await renderProgrammeReport(data), reason, f.generatedAt);
+  // the file is named after the day its title gives (the display time zone), not the UTC day
+  return { pdf, filename: `programme-report-${displayIsoDay(f.generatedAt)}.pdf` };
 }

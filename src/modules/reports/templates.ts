@@ -40,9 +40,11 @@ export interface CertificateTemplate extends Base<'certificate', 'primary' | 'te
 
 type ReportColour = 'primary' | 'text' | 'muted' | 'rule' | 'headerFill' | 'zebra';
 interface Footer { pageNumber: Bi; running: Bi }
+type Roles = Record<'admin' | 'inspector' | 'owner', Bi>;
 
 export interface AssessmentReportTemplate extends Base<'assessment-report', ReportColour | 'sectionFill', { results: Of<typeof RESULT_KEYS, string> }> {
-  footer: Footer; header: { authority: Bi }; title: Bi; legalBasis: Bi[];
+  footer: Footer & { draft: Bi }; header: { authority: Bi }; title: Bi; legalBasis: Bi[];
+  approval: Record<'heading' | 'approver' | 'role' | 'approvedAt' | 'generatedAt' | 'notApproved' | 'draftNotice' | 'signed', Bi> & { roles: Roles };
   cover: { heading: Bi; fields: Of<typeof COVER_FIELDS>; missing: Bi; levelValue: Bi; frameworkValue: Bi };
   summary: Record<'heading' | 'score' | 'metAllCriteria' | 'yes' | 'no' | 'total' | 'answered' | 'applicable' | 'byResult' | 'byGroup' | 'result' | 'group' | 'count', Bi>;
   controls: { heading: Bi; columns: Of<typeof CONTROL_COLUMNS> };
@@ -57,6 +59,7 @@ export interface AssessmentReportTemplate extends Base<'assessment-report', Repo
 
 export interface ProgrammeReportTemplate extends Base<'programme-report', ReportColour | 'grid', { series: string[]; severities: Of<typeof SEVERITY_KEYS, string>; grades: string }> {
   footer: Footer; header: { authority: Bi }; title: Bi; subtitle: Bi; legalBasis: Bi[];
+  approval: Record<'heading' | 'generatedBy' | 'role' | 'generatedAt' | 'signed', Bi> & { roles: Roles };
   headline: Record<'heading' | 'systems' | 'evaluated' | 'metAllCriteria' | 'certified' | 'sentence', Bi>;
   charts: Record<'heading' | 'byLevel' | 'byOrganization' | 'others' | 'findingsOpen' | 'scanGrades' | 'noGrade' | 'levelValue', Bi> & {
     topOrganizations: number; series: Record<'systems' | 'evaluated' | 'metAllCriteria', Bi>;
@@ -109,7 +112,11 @@ function base(document: string, colourKeys: readonly string[], minBottom: number
   };
 }
 const legalBasis = Joi.array().items(bi()).min(1).max(10).required();
-const footer = (running: string[]) => Joi.object({ pageNumber: bi(['page', 'pages'], ['page', 'pages']).required(), running: bi(running).required() }).required();
+const footer = (running: string[], extra: Joi.PartialSchemaMap = {}) => Joi.object({ pageNumber: bi(['page', 'pages'], ['page', 'pages']).required(), running: bi(running).required(), ...extra }).required();
+/** the approval block's texts: `signed` is given the signing authority and the signature's time */
+const approval = (keys: string[], extra: Joi.PartialSchemaMap = {}) => Joi.object({
+  ...Object.fromEntries(keys.map((k) => [k, bi().required()])), signed: bi(['authority', 'date']).required(), roles: bis(['admin', 'inspector', 'owner']).required(), ...extra,
+}).required();
 const REPORT_COLOURS = ['primary', 'text', 'muted', 'rule', 'headerFill', 'zebra'] as const;
 
 const certificate = Joi.object({
@@ -128,7 +135,8 @@ const certificate = Joi.object({
 
 const assessmentReport = Joi.object({
   ...base('assessment-report', [...REPORT_COLOURS, 'sectionFill'], 36, { results: keyed(RESULT_KEYS, colour).required() }),
-  footer: footer(['code']), header: bis(['authority']).required(), title: bi().required(), legalBasis,
+  footer: footer(['code'], { draft: bi().required() }), header: bis(['authority']).required(), title: bi().required(), legalBasis,
+  approval: approval(['heading', 'approver', 'role', 'approvedAt', 'generatedAt', 'notApproved'], { draftNotice: bi(['status']).required() }),
   cover: Joi.object({
     heading: bi().required(), fields: bis(COVER_FIELDS).required(), missing: bi().required(),
     levelValue: bi(['level'], ['level']).required(), frameworkValue: bi(['framework', 'version'], ['framework']).required(),
@@ -149,6 +157,7 @@ const programmeReport = Joi.object({
     series: Joi.array().items(colour).length(3).required(), severities: keyed(SEVERITY_KEYS, colour).required(), grades: colour.required(),
   }),
   footer: footer(['date']), header: bis(['authority']).required(), title: bi().required(), subtitle: bi(['date', 'time']).required(), legalBasis,
+  approval: approval(['heading', 'generatedBy', 'role', 'generatedAt']),
   headline: Joi.object({
     ...Object.fromEntries(['heading', 'systems', 'evaluated', 'metAllCriteria', 'certified'].map((k) => [k, bi().required()])),
     sentence: bi(['systems', 'evaluated', 'met', 'pct', 'certified']).required(),

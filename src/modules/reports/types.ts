@@ -35,6 +35,10 @@ export interface AssessmentReportData {
   approvedAt?: Date;
   inspector?: string;
   approver?: string;
+  /** the approver's role when the report was approved (admin in practice) */
+  approverRole?: 'admin' | 'inspector' | 'owner';
+  /** the authority that signs the document (SIGNING_AUTHORITY), printed in the approval block */
+  signedBy?: string;
   summary: { total: number; answered: number; applicable: number; met: number; partial: number; not_met: number; not_applicable: number; score: number; metAllCriteria: boolean };
   /** counts by group (management | technical) and result */
   byGroup: { group: 'management' | 'technical'; met: number; partial: number; not_met: number; not_applicable: number; unanswered: number }[];
@@ -49,6 +53,9 @@ export interface AssessmentReportData {
 
 export interface ProgrammeReportData {
   generatedAt: Date;
+  /** the person who asked for the report */
+  generatedBy?: { name: string; role: 'admin' | 'inspector' | 'owner' };
+  signedBy?: string;
   totals: { systems: number; evaluated: number; metAllCriteria: number; metAllCriteriaPct: number; certified: number };
   byLevel: { level: number; systems: number; evaluated: number; metAllCriteria: number }[];
   byOrganization: { code: string; name: string; systems: number; evaluated: number; metAllCriteria: number }[];

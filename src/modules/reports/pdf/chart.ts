@@ -31,24 +31,58 @@ function text(doc: PDFKit.PDFDocument, s: string, style: Style, x: number, y: nu
   drawLine(doc, { text: t, style, width: measure(doc, t, style), height: style.size * 1.2 }, x, y, width, align);
 }
 
-function legend(doc: PDFKit.PDFDocument, c: BarChart, y: number): void {
-  let x = c.box.x + c.box.width;
-  for (const s of [...c.series].reverse()) {
-    const w = measure(doc, s.name, c.style.label);
-    x -= w + 16;
-    rect(doc, x, y + 2, 8, 8, s.colour);
-    text(doc, s.name, c.style.label, x + 11, y, w + 2, 'left');
+/** The legend's entries in rows that fit the box (right-aligned); a narrow chart gets more rows, never a cut name. */
+function legendRows(doc: PDFKit.PDFDocument, c: BarChart): { s: Series; w: number }[][] {
+  if (c.series.length < 2) return [];
+  const rows: { s: Series; w: number }[][] = [[]];
+  let used = 0;
+  for (const s of c.series) {
+    const w = Math.min(measure(doc, s.name, c.style.label), c.box.width - 16);
+    if (used && used + w + 16 > c.box.width) { rows.push([]); used = 0; }
+    rows[rows.length - 1].push({ s, w });
+    used += w + 16;
   }
+  return rows;
+}
+
+/** Draws the legend from `y`; returns the height it took. */
+function legend(doc: PDFKit.PDFDocument, c: BarChart, y: number): number {
+  const lh = c.style.label.size * 1.2;
+  const rows = legendRows(doc, c);
+  rows.forEach((row, r) => {
+    let x = c.box.x + c.box.width;
+    for (const { s, w } of [...row].reverse()) {
+      x -= w + 16;
+      rect(doc, x, y + r * (lh + 2) + 2, 8, 8, s.colour);
+      text(doc, s.name, c.style.label, x + 11, y + r * (lh + 2), w + 2, 'left');
+    }
+  });
+  return rows.length ? rows.length * (lh + 2) + 4 : 0;
 }
 
 const colourOf = (c: BarChart, series: number, category: number) =>
   (c.series.length === 1 && c.categoryColours?.[category]) || c.series[series].colour;
 
+/** A category label's lines, each wrapped at spaces to `width` (a word wider than that is cut by fitLine). */
+function wrapLabel(doc: PDFKit.PDFDocument, lines: string[], style: Style, width: number): string[] {
+  return lines.flatMap((line) => {
+    const out: string[] = [];
+    for (const word of line.split(' ')) {
+      const last = out.length ? `${out[out.length - 1]} ${word}` : word;
+      if (out.length && measure(doc, last, style) <= width) out[out.length - 1] = last;
+      else out.push(word);
+    }
+    return out;
+  });
+}
+
 function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
   const { x, y, width, height } = c.box;
   const lh = c.style.label.size * 1.2;
-  const labelLines = Math.max(1, ...c.categories.map((l) => l.length));
-  const top = y + (c.series.length > 1 ? lh + 6 : 4) + lh;
+  const groupW = (x + width - (x + 28)) / Math.max(1, c.categories.length);
+  const categories = c.categories.map((l) => wrapLabel(doc, l, c.style.label, groupW - 2));
+  const labelLines = Math.max(1, ...categories.map((l) => l.length));
+  const top = y + (legend(doc, c, y) || 4) + lh;
   const bottom = y + height - labelLines * lh - 4;
   const left = x + 28;
   const { step, max } = scale(c.series.flatMap((s) => s.values));
@@ -57,9 +91,8 @@ function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
     doc.save().moveTo(left, gy).lineTo(x + width, gy).lineWidth(0.3).strokeColor(c.style.grid).stroke().restore();
     text(doc, String(v), c.style.value, x, gy - lh / 2, 24, 'right');
   }
-  const groupW = (x + width - left) / Math.max(1, c.categories.length);
   const barW = Math.min(36, (groupW * 0.72) / c.series.length);
-  c.categories.forEach((label, k) => {
+  categories.forEach((label, k) => {
     const gx = left + k * groupW + (groupW - barW * c.series.length) / 2;
     c.series.forEach((s, j) => {
       const v = s.values[k] ?? 0;
@@ -69,13 +102,12 @@ function vertical(doc: PDFKit.PDFDocument, c: BarChart): void {
     });
     label.forEach((line, n) => text(doc, line, c.style.label, left + k * groupW, bottom + 3 + n * lh, groupW, 'center'));
   });
-  if (c.series.length > 1) legend(doc, c, y);
 }
 
 function horizontal(doc: PDFKit.PDFDocument, c: BarChart): void {
   const { x, y, width, height } = c.box;
   const lh = c.style.label.size * 1.2;
-  const top = y + (c.series.length > 1 ? lh + 6 : 0);
+  const top = y + legend(doc, c, y);
   const labelW = Math.min(220, width * 0.38);
   const valueW = 28;
   const left = x + labelW + 6;
@@ -95,7 +127,6 @@ function horizontal(doc: PDFKit.PDFDocument, c: BarChart): void {
       text(doc, String(v), c.style.value, left + w + 3, by + j * barH + (barH - c.style.value.size * 1.2) / 2, valueW, 'left');
     });
   });
-  if (c.series.length > 1) legend(doc, c, y);
 }
 
 /** A bar chart drawn with plain rectangles and lines: nothing rasterised, text stays text. */
