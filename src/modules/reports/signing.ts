@@ -35,12 +35,12 @@ export const signingAuthority = (): string => configured().authority;
  */
 export function signDocument(pdf: Buffer, reason: string, signingTime?: Date): Promise<Buffer> {
   const s = configured();
-  return signPdf(pdf, signingIdentity(), { reason: ascii(reason), location: s.location, name: s.authority, signingTime });
+  return signPdf(pdf, signingIdentity(), { reason: ascii(reason), location: ascii(s.location), name: ascii(s.authority), signingTime });
 }
 
 /*
  * @signpdf/placeholder-plain writes a non-ASCII string as UTF-8 bytes of a UTF-16 text, which
- * readers show as "Ã¾Ã¿…"; the reason (built from people's names) is folded to ASCII instead:
+ * readers show as "Ã¾Ã¿…"; the reason (built from people's names), the location and the signer are folded to ASCII:
  * "Lê Quốc Việt" → "Le Quoc Viet".
  */
 export const ascii = (s: string): string =>
