@@ -78,4 +78,30 @@ describe('web console: the inspector answers a whole assessment with bulk action
     expect(stored.status).to.equal('submitted');
     expect(stored.summary).to.include({ met: asm.controls.length - 2, not_met: 2 });
   });
+
+  it('when the page is in Vietnamese, then the bulk bar, the shortcut legend, the save state and the dialog speak Vietnamese and axe finds nothing serious', async () => {
+    const asm = await startAssessment(a.inspector, (await makeSystem(a.org, { level: 1 })).id);
+    const page = await newPage('vi');
+    await login(page, a.users.inspector.email, PASSWORD);
+    await page.goto(`${baseUrl}/#/assessments/${asm.id}`);
+    const bulk = page.locator('section.bulk');
+    await bulk.getByRole('heading', { name: 'Áp dụng cho nhiều tiêu chí' }).waitFor();
+    await bulk.getByText('Phím tắt', { exact: true }).click();
+    await bulk.getByText(/^j \/ k: tiêu chí sau \/ trước/).waitFor();
+    await page.locator('article.control').first().focus();
+    await page.keyboard.press('1');
+    await bulk.getByText('Đã áp dụng «Đạt» cho 1 tiêu chí.').waitFor();
+    await page.getByText(/^Đã lưu lúc \d\d:\d\d$/).waitFor();
+    await page.getByRole('button', { name: 'Gửi duyệt' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Gửi đợt đánh giá đi phê duyệt?' });
+    await dialog.getByText(/Chưa trả lời \d+$/).waitFor();
+    await dialog.getByText(/^Chưa gửi được/).waitFor();
+    expect(await dialog.getByRole('button', { name: 'Gửi duyệt' }).isDisabled()).to.equal(true);
+    const problems = await axe(page);
+    expect(problems, JSON.stringify(problems)).to.deep.equal([]);
+    await screenshot(page, 'vi-assessment-confirm');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect((await api().get(`/api/v1/assessments/${asm.id}`).set(bearer(a.inspector))).body.status).to.equal('in_progress');
+  });
 });

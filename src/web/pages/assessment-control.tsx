@@ -10,7 +10,7 @@ export type Control = { id: string; group: 'management' | 'technical'; domain?: 
  * One control: result (radio group), note, evidence. A result is saved as soon as it is chosen,
  * a note when the field is left (or after a pause in typing); 409 means someone saved first.
  */
-export function ControlCard({ assessmentId, control, result, editable, onSaved, selected, onSelect, track }: { assessmentId: string; control: Control; result: Result; editable: boolean; onSaved: (r: Result) => void; selected: boolean; onSelect: (id: string, shift: boolean) => void; track: SaveTracker['track'] }) {
+export function ControlCard({ assessmentId, control, result, editable, onSaved, selected, onSelect, track, markDirty }: { assessmentId: string; control: Control; result: Result; editable: boolean; onSaved: (r: Result) => void; selected: boolean; onSelect: (id: string, shift: boolean) => void; track: SaveTracker['track']; markDirty: SaveTracker['markDirty'] }) {
   const [note, setNote] = useState(result.note ?? '');
   // the user's choice shows at once; it is kept when the API refuses it (e.g. a note is needed first)
   const [choice, setChoice] = useState<string | undefined>(undefined);
@@ -20,7 +20,11 @@ export function ControlCard({ assessmentId, control, result, editable, onSaved, 
   const l = lang();
   // a bulk action changed the result: show its note unless the user is typing one
   useEffect(() => { if (!timer.current) setNote(result.note ?? ''); }, [result.version]);
+  // leaving the page (or the group) while a note waits for its pause: it is saved now, not lost
+  const latest = useRef<typeof save>();
+  useEffect(() => () => { if (timer.current) { clearTimeout(timer.current); timer.current = undefined; void latest.current?.({}); } }, []);
   const save = async (patch: { result?: string; note?: string }) => {
+    markDirty(control.id, false);
     if (patch.result) setChoice(patch.result);
     const value = patch.result ?? choice ?? result.result;
     if (!value) return; // nothing chosen yet: the note waits for a result
@@ -38,10 +42,12 @@ export function ControlCard({ assessmentId, control, result, editable, onSaved, 
       setState('idle');
     }
   };
+  latest.current = save;
   const onNote = (v: string) => {
     setNote(v);
     if (timer.current) clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => { void save({ note: v }); }, 1200);
+    markDirty(control.id, true);
+    timer.current = window.setTimeout(() => { timer.current = undefined; void save({ note: v }); }, 1200);
   };
   const upload = async (input: HTMLInputElement) => {
     const file = input.files?.[0];

@@ -23,13 +23,16 @@ export function useSaveTracker() {
       throw error;
     } finally { setInFlight((n) => n - 1); }
   };
-  const unsaved = inFlight > 0 || !!failed;
+  const [dirty, setDirty] = useState<Set<string>>(new Set());
+  /** a control whose note is typed but not yet sent (autosave waits for a pause in typing) */
+  const markDirty = (id: string, on: boolean) => setDirty((d) => { if (d.has(id) === on) return d; const n = new Set(d); if (on) n.add(id); else n.delete(id); return n; });
+  const unsaved = inFlight > 0 || !!failed || dirty.size > 0;
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => { if (unsaved) { e.preventDefault(); e.returnValue = t('save.unsaved'); } };
     addEventListener('beforeunload', warn);
     return () => removeEventListener('beforeunload', warn);
   }, [unsaved]);
-  return { inFlight, savedAt, failed, unsaved, track };
+  return { inFlight, savedAt, failed, unsaved, track, markDirty };
 }
 export type SaveTracker = ReturnType<typeof useSaveTracker>;
 

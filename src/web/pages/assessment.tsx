@@ -116,7 +116,7 @@ export function AssessmentPage({ id }: { id: string }) {
           <h2>{t(`assess.group.${group}`)}</h2>
           {controls.filter((c) => c.group === group).map((c) => {
             const r = byId.get(c.id) ?? { controlId: c.id, evidence: [], version: 0 };
-            return <ControlCard key={c.id} assessmentId={id} control={c} result={r} editable={editable} selected={selected.has(c.id)} onSelect={toggle} track={saves.track}
+            return <ControlCard key={c.id} assessmentId={id} control={c} result={r} editable={editable} selected={selected.has(c.id)} onSelect={toggle} track={saves.track} markDirty={saves.markDirty}
               onSaved={(n) => merge([n])} />;
           })}
         </>
