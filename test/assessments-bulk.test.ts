@@ -18,8 +18,10 @@ describe('assessments: many results in one save (PATCH /assessments/:id/results)
     expect(after.status).to.equal('in_progress');
     expect(after.results.every((r: { result?: string; version: number }) => r.result && r.version === 1)).to.equal(true);
     expect(after.results[0]).to.include({ result: 'partial', note: 'Chỉ có bản nháp' });
-    const audit = await api().get(`/api/v1/audit?entityId=${asm.id}`).set(bearer(a.admin));
-    if (audit.status === 200) expect(JSON.stringify(audit.body)).to.include('assessment.results');
+    const audit = await api().get(`/api/v1/audit?entityId=${asm.id}&action=assessment.results`).set(bearer(a.admin));
+    expect(audit.status, JSON.stringify(audit.body)).to.equal(200);
+    expect(audit.body.items).to.have.length(1);
+    expect(audit.body.items[0].after.results).to.have.length(asm.results.length);
     const submitted = await api().post(`/api/v1/assessments/${asm.id}/submit`).set(bearer(a.inspector)).send({});
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(200);
   });
