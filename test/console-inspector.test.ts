@@ -68,6 +68,7 @@ describe('web console: the inspector assesses a system and scans it', function (
     const [answered, total] = progress.match(/(\d+) of (\d+)/)!.slice(1).map(Number);
     expect(answered).to.equal(total);
     await page.getByRole('button', { name: 'Submit for approval' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Submit for approval' }).click();
     await page.locator('.badge', { hasText: 'Submitted' }).waitFor();
     const stored = (await api().get(`/api/v1/assessments/${assessmentId}`).set(bearer(a.inspector))).body;
     expect(stored.status).to.equal('submitted');

@@ -35,6 +35,21 @@ export const saveResult = {
   }),
 };
 
+/** at most this many results in one bulk save (a level-5 checklist has fewer controls) */
+export const BULK_MAX = 200;
+export const saveResults = {
+  params: Joi.object({ id }),
+  body: Joi.object({
+    results: Joi.array().items(Joi.object({
+      controlId: controlId.required(),
+      result: Joi.string().valid(...RESULTS).required(),
+      /** left out: the control keeps its note */
+      note: Joi.string().trim().max(5000).allow(''),
+      version: Joi.number().integer().min(0).required(),
+    })).min(1).max(BULK_MAX).unique('controlId').required(),
+  }),
+};
+
 export const uploadEvidence = { params: Joi.object({ id, controlId: controlId.required() }) };
 export const evidenceFile = { params: Joi.object({ id, fileId: objectId().required() }) };
 export const submit = { params: Joi.object({ id }), body: Joi.object({ version: Joi.number().integer().min(0) }) };

@@ -18,6 +18,7 @@ import { systemStale } from '../../shared/events';
 import type { AssessmentStatus } from '../../shared/enums';
 
 export { saveResult, addEvidenceFile, openEvidence, removeEvidenceFile } from './assessment.results';
+export { saveResults } from './assessment.bulk';
 
 function scope(actor: Ctx['actor']): Record<string, unknown> {
   const org = scopedOrganization(actor);

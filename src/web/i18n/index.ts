@@ -4,6 +4,7 @@ import { inspector } from './inspector';
 import { owner } from './owner';
 import { admin } from './admin';
 import { dayOf, dayTimeOf } from '../dates';
+import { assessment } from './assessment';
 
 /*
  * Vietnamese first, English second; the choice is remembered in localStorage. Each area of the
@@ -13,8 +14,8 @@ import { dayOf, dayTimeOf } from '../dates';
 export type Lang = 'vi' | 'en';
 type Dict = Record<string, string>;
 const dicts: Record<Lang, Dict> = {
-  vi: { ...common.vi, ...inspector.vi, ...owner.vi, ...admin.vi },
-  en: { ...common.en, ...inspector.en, ...owner.en, ...admin.en },
+  vi: { ...common.vi, ...inspector.vi, ...owner.vi, ...admin.vi, ...assessment.vi },
+  en: { ...common.en, ...inspector.en, ...owner.en, ...admin.en, ...assessment.en },
 };
 
 const KEY = 'attest.lang';

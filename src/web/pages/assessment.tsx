@@ -1,100 +1,12 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
-import { fmtPct, lang, t, useLang } from '../i18n';
+import { fmtPct, t, useLang } from '../i18n';
 import { hasRole, useMe } from '../session';
 import { Badge, ErrorBox, Loaded, useLoad } from '../ui';
+import { ControlCard, type Control } from './assessment-control';
+import { applyResult, BulkBar, RESULTS, SaveStatus, SubmitDialog, useSaveTracker, useShortcuts, type Result } from './assessment-tools';
 
-const RESULTS = ['met', 'partial', 'not_met', 'not_applicable'] as const;
 const EDITABLE = ['draft', 'in_progress', 'returned'];
-type Result = { controlId: string; result?: string | null; note?: string; evidence: any[]; version: number };
-type Control = { id: string; group: 'management' | 'technical'; ref?: string; title: Record<string, string>; requirement: Record<string, string>; severity: string; evidence?: Record<string, string>[] };
-
-/**
- * One control: result (radio group), note, evidence. A result is saved as soon as it is chosen,
- * a note when the field is left (or after a pause in typing); 409 means someone saved first.
- */
-function ControlCard({ assessmentId, control, result, editable, onSaved }: { assessmentId: string; control: Control; result: Result; editable: boolean; onSaved: (r: Result) => void }) {
-  const [note, setNote] = useState(result.note ?? '');
-  // the user's choice shows at once; it is kept when the API refuses it (e.g. a note is needed first)
-  const [choice, setChoice] = useState<string | undefined>(undefined);
-  const [state, setState] = useState<'idle' | 'saving' | 'saved'>('idle');
-  const [error, setError] = useState<unknown>();
-  const timer = useRef<number>();
-  const l = lang();
-  const save = async (patch: { result?: string; note?: string }) => {
-    if (patch.result) setChoice(patch.result);
-    const value = patch.result ?? choice ?? result.result;
-    if (!value) return; // nothing chosen yet: the note waits for a result
-    setState('saving');
-    setError(undefined);
-    try {
-      const saved = await api.put<Result>(`/assessments/${assessmentId}/results/${encodeURIComponent(control.id)}`, {
-        result: value, note: patch.note ?? note, version: result.version,
-      });
-      onSaved({ ...result, ...saved });
-      setChoice(undefined);
-      setState('saved');
-    } catch (err) {
-      setError(err);
-      setState('idle');
-    }
-  };
-  const onNote = (v: string) => {
-    setNote(v);
-    if (timer.current) clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => { void save({ note: v }); }, 1200);
-  };
-  const upload = async (input: HTMLInputElement) => {
-    const file = input.files?.[0];
-    if (!file) return;
-    const form = new FormData();
-    form.append('file', file);
-    setError(undefined);
-    try {
-      const item = await api.upload(`/assessments/${assessmentId}/results/${encodeURIComponent(control.id)}/evidence`, form);
-      onSaved({ ...result, evidence: [...result.evidence, item] });
-      input.value = '';
-    } catch (err) { setError(err); }
-  };
-  const conflict = error instanceof ApiError && error.status === 409;
-  const name = `r-${control.id}`;
-  return (
-    <article class="control" id={`control-${control.id}`} aria-labelledby={`${name}-title`}>
-      <h3 id={`${name}-title`}>{control.id} — {control.title[l] ?? control.title.vi} <Badge kind="severity" value={control.severity} /></h3>
-      <p class="muted">{control.requirement[l] ?? control.requirement.vi}</p>
-      <fieldset disabled={!editable}>
-        <legend>{t('assess.result')}</legend>
-        {RESULTS.map((r) => (
-          <label key={r} class="check">
-            <input type="radio" name={name} value={r} checked={(choice ?? result.result) === r} onChange={() => save({ result: r })} /> {t(`result.${r}`)}
-          </label>
-        ))}
-      </fieldset>
-      <div class={`field${error instanceof ApiError && error.field('note') ? ' invalid' : ''}`}>
-        <label for={`${name}-note`}>{t('assess.note')}{(choice ?? result.result) && (choice ?? result.result) !== 'met' ? ` (${t('assess.noteRequired')})` : ''}</label>
-        <textarea id={`${name}-note`} value={note} disabled={!editable} aria-describedby={error ? `${name}-err` : undefined}
-          onInput={(e) => onNote((e.target as HTMLTextAreaElement).value)} onBlur={() => { if (timer.current) { clearTimeout(timer.current); timer.current = undefined; void save({}); } }} />
-        {error instanceof ApiError && error.field('note') && <small id={`${name}-err`} class="field-error">{error.field('note')}</small>}
-      </div>
-      {result.evidence.length > 0 && (
-        <ul>{result.evidence.map((e: any, i: number) => (
-          <li key={i}>{e.kind === 'file' ? <a href={`/api/v1/assessments/${assessmentId}/evidence/${e.fileId}`}>{e.name ?? e.filename ?? t('assess.file')}</a> : <a href={e.url} rel="noopener noreferrer" target="_blank">{e.title || e.url}</a>}</li>
-        ))}</ul>
-      )}
-      {editable && (
-        <div class="field">
-          <label for={`${name}-file`}>{t('assess.upload')}</label>
-          <input id={`${name}-file`} type="file" onChange={(e) => upload(e.target as HTMLInputElement)} />
-        </div>
-      )}
-      <div aria-live="polite">
-        {state === 'saving' && <small class="muted">{t('assess.saving')}</small>}
-        {state === 'saved' && <small class="saved">{t('assess.saved')}</small>}
-      </div>
-      {conflict ? <p class="error" role="alert">{t('assess.conflict')}</p> : <ErrorBox error={error && !(error instanceof ApiError && error.field('note')) ? error : undefined} />}
-    </article>
-  );
-}
 
 export function AssessmentPage({ id }: { id: string }) {
   useLang();
@@ -105,6 +17,43 @@ export function AssessmentPage({ id }: { id: string }) {
   const [submitted, setSubmitted] = useState(false);
   const [group, setGroup] = useState<'management' | 'technical'>('management');
   useEffect(() => { if (state.data) setResults(state.data.results); }, [state.data]);
+  const saves = useSaveTracker();
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [anchor, setAnchor] = useState<string>();
+  const [bulk, setBulk] = useState<{ message?: string; error?: unknown }>({});
+  const [confirming, setConfirming] = useState(false);
+  const controlsAll: Control[] = state.data?.controls ?? [];
+  const visible = controlsAll.filter((c) => c.group === group).map((c) => c.id);
+  const canEdit = !!state.data && EDITABLE.includes(state.data.status) && hasRole(me, 'inspector') && !submitted;
+  const merge = (saved: Result[]) => setResults((rs) => rs.map((x) => { const n = saved.find((y) => y.controlId === x.controlId); return n ? { ...x, ...n } : x; }));
+  const apply = async (value: string, note: string, ids: string[]) => {
+    const targets = results.filter((r) => ids.includes(r.controlId));
+    if (!targets.length) return;
+    const lacking = value === 'met' || note.trim() ? [] : targets.filter((r) => !(r.note ?? '').trim()).map((r) => r.controlId);
+    if (lacking.length) { setBulk({ message: t('bulk.needNote', { ids: lacking.join(', ') }) }); return; }
+    setBulk({});
+    try {
+      merge(await saves.track(() => applyResult(id, targets, value, note)));
+      setBulk({ message: t('bulk.done', { result: t(`result.${value}`), n: targets.length }) });
+    } catch (err) {
+      const named = err instanceof ApiError && err.status === 422 ? err.details.map((d) => (d as { controlId?: string }).controlId).filter(Boolean) : [];
+      setBulk({ error: err, message: named.length ? t('bulk.needNote', { ids: named.join(', ') }) : undefined });
+    }
+  };
+  const toggle = (cid: string, shift = false) => {
+    setSelected((cur) => {
+      const next = new Set(cur);
+      const range = shift && anchor ? visible.slice(Math.min(visible.indexOf(anchor), visible.indexOf(cid)), Math.max(visible.indexOf(anchor), visible.indexOf(cid)) + 1) : [cid];
+      const on = !cur.has(cid);
+      for (const x of range) { if (on) next.add(x); else next.delete(x); }
+      return next;
+    });
+    setAnchor(cid);
+  };
+  useShortcuts(canEdit ? visible : [], {
+    result: (value, current) => { const ids = selected.size ? [...selected] : current ? [current] : []; void apply(value, '', ids); },
+    toggle: (cid) => toggle(cid),
+  });
 
   return (
     <Loaded state={state}>{(a: any) => {
@@ -114,7 +63,9 @@ export function AssessmentPage({ id }: { id: string }) {
       const answered = results.filter((r) => r.result).length;
       const unanswered = controls.filter((c) => !byId.get(c.id)?.result);
       const missingNotes = controls.filter((c) => { const r = byId.get(c.id); return r?.result && r.result !== 'met' && !(r.note ?? '').trim(); });
+      const counts = { ...Object.fromEntries(RESULTS.map((r) => [r, results.filter((x) => x.result === r).length])), unanswered: unanswered.length };
       const submit = async () => {
+        setConfirming(false);
         setSubmitError(undefined);
         try {
           await api.post(`/assessments/${id}/submit`, {});
@@ -143,7 +94,9 @@ export function AssessmentPage({ id }: { id: string }) {
                     </ul>
                   </div>
                 ) : <p class="ok">{t('assess.ready')}</p>}
-                <button type="button" onClick={submit}>{t('assess.submit')}</button>
+                <SaveStatus s={saves} />
+                <button type="button" onClick={() => setConfirming(true)}>{t('assess.submit')}</button>
+                <SubmitDialog open={confirming} counts={counts} blocked={unanswered.length > 0 || missingNotes.length > 0 || saves.unsaved} onConfirm={submit} onCancel={() => setConfirming(false)} />
                 <ErrorBox error={submitError} />
                 {raw?.unanswered && <p>{t('assess.unanswered', { n: raw.unanswered.length })}: {raw.unanswered.join(', ')}</p>}
               </>
@@ -158,11 +111,13 @@ export function AssessmentPage({ id }: { id: string }) {
               </button>;
             })}
           </div>
+          {editable && <BulkBar selected={selected.size} onSelectAll={() => setSelected(new Set(visible))} onClear={() => setSelected(new Set())}
+            onApply={(value, note) => { void apply(value, note, [...selected]); }} message={bulk.message} error={bulk.error} />}
           <h2>{t(`assess.group.${group}`)}</h2>
           {controls.filter((c) => c.group === group).map((c) => {
             const r = byId.get(c.id) ?? { controlId: c.id, evidence: [], version: 0 };
-            return <ControlCard key={c.id} assessmentId={id} control={c} result={r} editable={editable}
-              onSaved={(n) => setResults((rs) => rs.map((x) => (x.controlId === n.controlId ? { ...x, ...n } : x)))} />;
+            return <ControlCard key={c.id} assessmentId={id} control={c} result={r} editable={editable} selected={selected.has(c.id)} onSelect={toggle} track={saves.track} markDirty={saves.markDirty}
+              onSaved={(n) => merge([n])} />;
           })}
         </>
       );
