@@ -202,7 +202,9 @@ export function createApp(deps: AppDeps): AppHandle {
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    cookie: { httpOnly: true, sameSite: 'strict', secure: config.env === 'production' ? 'auto' : false, maxAge: config.tokenTtlHours * 3600_000 },
+    // Secure whenever the request came over TLS: on this socket, or (X-Forwarded-Proto: https) through a
+    // proxy TRUST_PROXY names; express-session reads req.secure, which follows Express's 'trust proxy'
+    cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: config.tokenTtlHours * 3600_000 },
   })));
   app.use('/api', passport.initialize(), browserOnly(passport.session()));
   app.use('/api/v1', buildRouter(routes, { jsonLimit: config.bodyLimit }));

@@ -37,6 +37,8 @@ async function main() {
   const log = (msg: string) => logger.info(msg);
   if (!config.publicBaseUrlSet) logger.warn(`PUBLIC_BASE_URL is not set: certificates issued now print ${config.publicBaseUrl}/verify/… (set it to the public address; production refuses to start without it)`);
 
+  // this process serves plain HTTP: behind a TLS-terminating proxy only a trusted X-Forwarded-Proto says https
+  if (config.publicBaseUrl.startsWith('https:') && config.trustProxy === false) logger.warn('PUBLIC_BASE_URL is https but TRUST_PROXY is not set: requests arriving through the TLS proxy look like plain HTTP here, so the session cookie goes without the Secure flag (set TRUST_PROXY to the proxy\'s address or hop count)');
   const secrets = config.embedded ? loadOrCreateSecrets(config.dataDir) : undefined;
   const sessionSecret = config.sessionSecret ?? secrets!.sessionSecret;
   const adminPassword = config.adminPassword ?? secrets?.adminPassword;
