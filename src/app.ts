@@ -174,7 +174,7 @@ export function createApp(deps: AppDeps): AppHandle {
   // order matters: the compliance summary first, then the certificate that depends on it
   compliance.subscribe();
   certificates.subscribe();
-  configureCheckpoints(config.auditCheckpointFile);
+  configureCheckpoints(config.auditCheckpointFile, (c) => logger.info({ component: 'audit', anchor: { seq: c.seq, hash: c.hash, at: c.at, reason: c.reason } }, `audit head anchored (${c.reason}): event ${c.seq}, hash ${c.hash}`));
   certificates.configureCertificates({ publicBaseUrl: config.publicBaseUrl });
   configureDisplay(config);
   configureSigning({ p12Path: config.signingP12, passphrase: config.signingP12Password, dataDir: config.dataDir, authority: config.signingAuthority, location: config.signingLocation });
