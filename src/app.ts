@@ -48,6 +48,7 @@ import { configureScanner } from './modules/scans/scan.runner';
 import { configureMailer } from './modules/notifications/notification.service';
 import * as compliance from './modules/compliance/compliance.service';
 import { configureTokenCache } from './modules/auth/token.service';
+import { configureLoginAudit } from './modules/auth/login-audit';
 import { SESSIONS_COLLECTION } from './modules/auth/token.model';
 import { onFault } from './db/faults';
 import { configureUserCache } from './modules/users/user.service';
@@ -57,8 +58,9 @@ export interface AppDeps {
   config: Readonly<Config>;
   logger: Logger;
   sessionSecret: string;
-  /** login attempts per address per 15 minutes (per instance) */
+  /** login attempts per address, and per address range, per 15 minutes (per instance); default LOGIN_RATE_LIMIT, LOGIN_RANGE_RATE_LIMIT */
   loginRateLimit?: number;
+  loginRangeRateLimit?: number;
   /** names this process in scan runs (default host:pid) */
   instanceId?: string;
   /** false while the embedded database is known to be down (being restarted): answer 503 at once */
@@ -141,7 +143,7 @@ export function createApp(deps: AppDeps): AppHandle {
   });
 
   const routes: RouteDef[] = [
-    ...authRoutes({ loginRateLimit: deps.loginRateLimit ?? 100 }),
+    ...authRoutes({ loginLimits: { perAddress: deps.loginRateLimit ?? config.loginRateLimit, perRange: deps.loginRangeRateLimit ?? config.loginRangeRateLimit } }),
     ...organizationRoutes,
     ...userRoutes,
     ...systemRoutes({ importBodyLimit: config.importBodyLimit }),
@@ -174,7 +176,7 @@ export function createApp(deps: AppDeps): AppHandle {
   // order matters: the compliance summary first, then the certificate that depends on it
   compliance.subscribe();
   certificates.subscribe();
-  configureCheckpoints(config.auditCheckpointFile);
+  configureCheckpoints(config.auditCheckpointFile, (c) => logger.info({ component: 'audit', anchor: { seq: c.seq, hash: c.hash, at: c.at, reason: c.reason } }, `audit head anchored (${c.reason}): event ${c.seq}, hash ${c.hash}`));
   certificates.configureCertificates({ publicBaseUrl: config.publicBaseUrl });
   configureDisplay(config);
   configureSigning({ p12Path: config.signingP12, passphrase: config.signingP12Password, dataDir: config.dataDir, authority: config.signingAuthority, location: config.signingLocation });
@@ -189,6 +191,7 @@ export function createApp(deps: AppDeps): AppHandle {
   configureUserCache(config.authCacheSeconds);
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
   configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
+  configureLoginAudit(config.loginLockoutMinutes);
   // API answers carry tokens and personal data: no cache, shared or private, may keep them
   app.use('/api', (_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   // while the embedded database restarts, requests fail fast instead of waiting for a server
@@ -202,7 +205,9 @@ export function createApp(deps: AppDeps): AppHandle {
     resave: false,
     saveUninitialized: false,
     rolling: false,
-    cookie: { httpOnly: true, sameSite: 'strict', secure: config.env === 'production' ? 'auto' : false, maxAge: config.tokenTtlHours * 3600_000 },
+    // Secure whenever the request came over TLS: on this socket, or (X-Forwarded-Proto: https) through a
+    // proxy TRUST_PROXY names; express-session reads req.secure, which follows Express's 'trust proxy'
+    cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: config.tokenTtlHours * 3600_000 },
   })));
   app.use('/api', passport.initialize(), browserOnly(passport.session()));
   app.use('/api/v1', buildRouter(routes, { jsonLimit: config.bodyLimit }));

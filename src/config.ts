@@ -1,8 +1,9 @@
 import Joi from 'joi';
 import path from 'node:path';
-import { validate } from 'node-cron';
 import { parseAllowList } from './modules/scans/targets';
-import { PATCHES } from './db/ferretdb-install';
+import { ConfigError, jobSchedules, ports, trustProxy, withoutPatches, type TrustProxy } from './config.parsers';
+
+export { ConfigError };
 
 /** Typed, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -46,7 +47,13 @@ export interface Config {
   schedulerEnabled: boolean;
   logLevel: string;
   demoData: boolean;
-  trustProxy: boolean;
+  /** Express 'trust proxy': which hops may state the client's address and protocol (X-Forwarded-*) */
+  trustProxy: TrustProxy;
+  /** login attempts per address, and per address range (IPv4 /24, IPv6 /64), per 15 minutes (per instance) */
+  loginRateLimit: number;
+  loginRangeRateLimit: number;
+  /** seconds between anchors of the audit chain's head outside the database (DATA_DIR/audit-anchors.jsonl and the log) */
+  auditAnchorSeconds: number;
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   shutdownTimeoutMs: number;
@@ -69,12 +76,6 @@ export interface Config {
   verifyRateLimit: number;
   /** cron expressions replacing scheduled jobs' defaults, by job name ('*': every job) */
   jobSchedules: Record<string, string>;
-}
-
-export class ConfigError extends Error {
-  constructor(public readonly variable: string, reason: string) {
-    super(`Invalid configuration: ${variable} ${reason}`);
-  }
 }
 
 const bool = Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off');
@@ -109,7 +110,10 @@ const schema = Joi.object({
   SCHEDULER_ENABLED: bool.default(true),
   LOG_LEVEL: Joi.string().valid('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent').default('info'),
   DEMO_DATA: bool,
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: Joi.string().allow('').max(2000),
+  LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100_000).default(100),
+  LOGIN_RANGE_RATE_LIMIT: Joi.number().integer().min(1).max(100_000).default(300),
+  AUDIT_ANCHOR_SECONDS: Joi.number().integer().min(1).max(3600).default(300),
   LOGIN_MAX_FAILURES: Joi.number().integer().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(15),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(120000).default(10000),
@@ -127,35 +131,6 @@ const schema = Joi.object({
   VERIFY_RATE_LIMIT: Joi.number().integer().min(1).max(10_000).default(60),
   JOB_SCHEDULES: Joi.string().allow(''),
 }).unknown(true);
-
-/** `job=cron;job=cron` ('*' names every job); each cron is checked by node-cron, job names when jobs register. */
-function jobSchedules(text: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const part of (text ?? '').split(';').map((p) => p.trim()).filter(Boolean)) {
-    const m = /^([A-Za-z0-9*][A-Za-z0-9._:-]*)\s*=\s*(.+)$/.exec(part);
-    if (!m) throw new ConfigError('JOB_SCHEDULES', `has "${part}": expected job=cron`);
-    if (!validate(m[2].trim())) throw new ConfigError('JOB_SCHEDULES', `has an invalid cron expression for ${m[1]}: "${m[2].trim()}"`);
-    out[m[1]] = m[2].trim();
-  }
-  return out;
-}
-
-function withoutPatches(v: Record<string, unknown>, embeddedDefaultBin: boolean): string[] {
-  const ids = String(v.FERRETDB_WITHOUT_PATCHES ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (!ids.length) return [];
-  const unknown = ids.filter((id) => !PATCHES.some((p) => p.id === id));
-  if (unknown.length) throw new ConfigError('FERRETDB_WITHOUT_PATCHES', `names unknown patches: ${unknown.join(', ')} (patches: ${PATCHES.map((p) => p.id).join(', ')})`);
-  if (v.NODE_ENV === 'production') throw new ConfigError('FERRETDB_WITHOUT_PATCHES', 'is for experiments only, never in production');
-  if (embeddedDefaultBin) throw new ConfigError('FERRETDB_WITHOUT_PATCHES', 'needs FERRETDB_BIN set to a path of its own: the default binary is always fully patched');
-  return ids;
-}
-
-function ports(list: string): number[] {
-  const out = list.split(',').map((p) => Number(p.trim()));
-  const bad = out.find((p) => p < 1 || p > 65535);
-  if (bad !== undefined) throw new ConfigError('SCAN_DEFAULT_PORTS', `has port ${bad} outside 1-65535`);
-  return [...new Set(out)];
-}
 
 /** Validates an environment (process.env by default); throws ConfigError naming the variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Readonly<Config> {
@@ -217,7 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     schedulerEnabled: v.SCHEDULER_ENABLED,
     logLevel: v.LOG_LEVEL,
     demoData: v.DEMO_DATA ?? embedded,
-    trustProxy: v.TRUST_PROXY,
+    trustProxy: trustProxy(v.TRUST_PROXY),
+    loginRateLimit: v.LOGIN_RATE_LIMIT,
+    loginRangeRateLimit: v.LOGIN_RANGE_RATE_LIMIT,
+    auditAnchorSeconds: v.AUDIT_ANCHOR_SECONDS,
     loginMaxFailures: v.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: v.LOGIN_LOCKOUT_MINUTES,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,

@@ -16,6 +16,7 @@ import { migrateScanFindings } from './modules/scans/scan.findings-migrate';
 import { mapping as scanImportMapping } from './modules/scan-imports/mapping';
 import { run as runConsistency } from './consistency/consistency.service';
 import { configureAuditKey } from './modules/audit/audit.key';
+import { startAnchoring } from './modules/audit/audit.anchor';
 import { metricsHandler } from './http/metrics';
 import { loadDemo, type DemoResult } from './demo/load';
 import { randomPassword } from './embedded-secrets';
@@ -37,6 +38,8 @@ async function main() {
   const log = (msg: string) => logger.info(msg);
   if (!config.publicBaseUrlSet) logger.warn(`PUBLIC_BASE_URL is not set: certificates issued now print ${config.publicBaseUrl}/verify/… (set it to the public address; production refuses to start without it)`);
 
+  // this process serves plain HTTP: behind a TLS-terminating proxy only a trusted X-Forwarded-Proto says https
+  if (config.publicBaseUrl.startsWith('https:') && config.trustProxy === false) logger.warn('PUBLIC_BASE_URL is https but TRUST_PROXY is not set: requests arriving through the TLS proxy look like plain HTTP here, so the session cookie goes without the Secure flag (set TRUST_PROXY to the proxy\'s address or hop count)');
   const secrets = config.embedded ? loadOrCreateSecrets(config.dataDir) : undefined;
   const sessionSecret = config.sessionSecret ?? secrets!.sessionSecret;
   const adminPassword = config.adminPassword ?? secrets?.adminPassword;
@@ -61,6 +64,9 @@ async function main() {
   const scheduler = createScheduler({ enabled: config.schedulerEnabled, logger });
   registerJobs(scheduler, config.jobSchedules);
   const handle = createApp({ config, logger, sessionSecret, databaseUp: db.up });
+  // the chain's head outside the database: now (after recovery appended any pending events) and every AUDIT_ANCHOR_SECONDS
+  const anchoring = startAnchoring({ seconds: config.auditAnchorSeconds, onError: (err) => logger.error({ err, component: 'audit' }, 'the audit head could not be anchored') });
+  await anchoring.started;
   // through the finding lifecycle, so after createApp has wired the summaries to finding changes
   const migrated = await migrateScanFindings();
   if (migrated.migrated || migrated.split) logger.info(migrated, `scan findings: ${migrated.migrated} now one per problem, ${migrated.split} split off`);
@@ -113,6 +119,7 @@ async function main() {
     setTimeout(() => { logger.error('forced exit after shutdown timeout'); process.exit(1); }, config.shutdownTimeoutMs).unref();
     // stop accepting; in-flight requests finish, idle keep-alive sockets close now
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections(); });
+    anchoring.stop();
     metricsServer?.close();
     await handle.close();
     await scheduler.stop(); // running jobs finish (bounded) while the database is still open

@@ -39,6 +39,20 @@ describe('import CLI', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('when a CSV cell holds a bidirectional override or a control character, then the CLI names its row and field, exits 1 and writes nothing', async () => {
+    const org = await makeOrg();
+    const p = uniq('CLI-');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-cli-'));
+    const file = path.join(dir, 'bidi.csv');
+    fs.writeFileSync(file, `code,name,organization,level,description\n${p}-1,Một,${org.code},2,ok\n${p}-2,Sys \u202eexe.txt,${org.code},2,\n${p}-3,Ba,${org.code},2,"chuông \u0007"\n`);
+    const r = await runImport([file]);
+    expect(r.code).to.equal(1);
+    expect(r.stderr).to.match(/row 2\s+name: name contains a bidirectional override or isolate \(U\+202E\)/);
+    expect(r.stderr).to.match(/row 3\s+description: description contains a control character \(U\+0007\)/);
+    expect(await System.countDocuments({ code: { $regex: `^${p}-` } })).to.equal(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('when the import is killed (SIGKILL) part-way, then every system it created has its audit event', async () => {
     const org = await makeOrg();
     const p = uniq('KILL-');

@@ -26,7 +26,7 @@ export function configurePassport(policy: authService.LoginPolicy): void {
   configured = true;
   passport.use(new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
     (req, email, password, done) => {
-      authService.login(email, password, currentPolicy, String(req.id ?? '')).then((r) => done(null, r as never), done);
+      authService.login(email, password, currentPolicy, String(req.id ?? ''), req.ip).then((r) => done(null, r as never), done);
     }));
   passport.use(new BearerStrategy((token, done) => {
     tokens.resolve(token)

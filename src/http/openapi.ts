@@ -161,7 +161,7 @@ export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<stri
         NotFound: 'The record, or one the request refers to, does not exist or is not visible to you',
         Conflict: 'A duplicate (e.g. a code in use), a stale version, or a state that does not allow this',
         TooLarge: 'The body is larger than the limit',
-        RuleBroken: 'Well formed, but it breaks a rule no schema can state: a referenced record that does not exist, a date that must lie ahead, a state-dependent rule (details say which field)',
+        RuleBroken: 'Well formed, but it breaks a rule no schema can state: a referenced record that does not exist, a date that must lie ahead, a state-dependent rule, a text field holding a control or bidirectional formatting character (C0 but a multi-line field\'s line breaks and tabs, DEL, C1, U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069, U+2028, U+2029, unpaired surrogates; code string.controlChars) (details say which field)',
         Unavailable: 'The database is restarting; try again shortly',
       }).map(([k, description]) => [k, { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }])),
     },

@@ -1,6 +1,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type Joi from 'joi';
 import { validate, type RequestSchema } from './validate';
+import { textRule } from './text-rule';
 import { permit, type Permission } from './permissions';
 import { authenticate } from './auth';
 import type { Ctx } from '../shared/actor';
@@ -71,7 +72,8 @@ export function buildRouter(defs: RouteDef[], opts: { jsonLimit: string }): Rout
     const chain: RequestHandler[] = [];
     // authenticate first: bodies of anonymous requests are never parsed
     if (d.access !== 'public') chain.push(authenticate, permit(d.access));
-    chain.push(...(d.middleware ?? []), ...(d.parsers ?? [json]), validate(d.schema));
+    const text = textRule(d.schema);
+    chain.push(...(d.middleware ?? []), ...(d.parsers ?? [json]), ...(text ? [text] : []), validate(d.schema));
     chain.push(async (req, res) => {
       const out = await d.handler(req, res);
       if (res.headersSent) return;

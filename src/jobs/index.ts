@@ -2,6 +2,7 @@ import type { JobContext, Scheduler } from './scheduler';
 import * as findingJobs from '../modules/findings/finding.jobs';
 import * as notifications from '../modules/notifications/notification.service';
 import * as tokens from '../modules/auth/token.service';
+import * as loginAudit from '../modules/auth/login-audit';
 import * as scans from '../modules/scans/scan.service';
 import * as certificates from '../modules/certificates/certificate.service';
 import { writeCheckpoint } from '../modules/audit/audit.checkpoint';
@@ -15,6 +16,7 @@ export const JOBS = {
   'notification-delivery': { cron: '* * * * *', run: () => notifications.deliverPending() },
   'outbox-cleanup': { cron: '30 3 * * *', run: () => notifications.purgeSent(90) },
   'auth-cleanup': { cron: '17 * * * *', run: () => tokens.purgeExpired() },
+  'login-audit-sweep': { cron: '*/5 * * * *', run: () => loginAudit.sweep() },
   'scan-dispatch': { cron: '* * * * *', run: (ctx: JobContext) => scans.dispatch(ctx.tick, ctx.progress) },
   'audit-checkpoint': { cron: '0 * * * *', run: async () => ({ checkpoint: await writeCheckpoint() }) },
   'certificate-expiry': { cron: '5 * * * *', run: () => certificates.expireDue() },

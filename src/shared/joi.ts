@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { validateDetailed } from 'node-cron';
+import { TEXT_ERROR, TEXT_MESSAGE, textProblem } from './text';
 
 /** A 24-hex ObjectId, validated before it reaches the database. */
 export const objectId = () =>
@@ -12,6 +13,16 @@ export const pagination = {
   page: Joi.number().integer().min(1).max(100000).default(1),
   limit: Joi.number().integer().min(1).max(MAX_PAGE_SIZE).default(20),
 };
+
+/**
+ * Free text under the text rule (src/shared/text.ts): trimmed, no control or bidirectional
+ * formatting characters; `multiline` fields (notes, descriptions) may hold line breaks and tabs.
+ * A breach is the joi error TEXT_ERROR, which the API answers with 422 naming the field (http/text-rule.ts).
+ */
+export const text = (opts: { multiline?: boolean } = {}) => Joi.string().trim().custom((v: string, h) => {
+  const p = textProblem(v, opts.multiline);
+  return p ? h.error(TEXT_ERROR, { ...p }) : v;
+}, opts.multiline ? 'multi-line plain text' : 'plain text').messages({ [TEXT_ERROR]: `{{#label}} ${TEXT_MESSAGE}` });
 
 /** Free-text search: plain text only, bounded, matched literally (never as a regex); empty = no filter. */
 export const searchText = () => Joi.string().trim().max(100).allow('');
@@ -50,7 +61,7 @@ export const httpUrl = () => Joi.string().trim().max(2048).pattern(new RegExp(`^
 
 export const email = () => Joi.string().trim().lowercase().email({ tlds: { allow: false } }).max(254);
 
-export const bilingual = () => Joi.object({ vi: Joi.string().trim().min(1).max(2000).required(), en: Joi.string().trim().min(1).max(2000).required() });
+export const bilingual = () => Joi.object({ vi: text().min(1).max(2000).required(), en: text().min(1).max(2000).required() });
 
 export function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -55,7 +55,7 @@ export async function startHarness(): Promise<Harness> {
   configureAuditKey(TEST_SECRET);
   await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('checklists') });
   const config = testConfig();
-  const handle = createApp({ config, logger: createLogger(config.logLevel), sessionSecret: TEST_SECRET, loginRateLimit: 1000 });
+  const handle = createApp({ config, logger: createLogger(config.logLevel), sessionSecret: TEST_SECRET, loginRateLimit: 1000, loginRangeRateLimit: 1000 });
   current = { app: handle.app, handle, config, uri };
   return current;
 }

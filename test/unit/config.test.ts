@@ -41,6 +41,16 @@ describe('unit: configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'ftp://attest.example.gov.vn' })).to.throw(ConfigError, 'PUBLIC_BASE_URL');
   });
 
+  it('when TRUST_PROXY is unset, true, a hop count or addresses, then Express gets that; an address it cannot read stops the start-up', () => {
+    expect(loadConfig({}).trustProxy).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).to.equal(true);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).to.equal(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).to.equal(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.1.0.0/16 ,fd00::/8' }).trustProxy).to.deep.equal(['loopback', '10.1.0.0/16', 'fd00::/8']);
+    expect(() => loadConfig({ TRUST_PROXY: '10.0.0.0/33' })).to.throw(ConfigError, 'TRUST_PROXY');
+    expect(() => loadConfig({ TRUST_PROXY: 'proxy.example' })).to.throw(ConfigError, 'TRUST_PROXY');
+  });
+
   it('when MONGODB_URI is set, then production mode needs no embedded database and invents no admin', () => {
     const c = loadConfig({ MONGODB_URI: 'mongodb://db.internal:27017/attest?replicaSet=rs0', SESSION_SECRET: 'x'.repeat(40) });
     expect(c.embedded).to.equal(false);

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { ASSESSMENT_STATUSES, RESULTS } from '../../shared/enums';
-import { httpUrl, objectId, pagination } from '../../shared/joi';
+import { httpUrl, objectId, pagination, text } from '../../shared/joi';
 
 const controlId = Joi.string().pattern(/^[A-Z]{2,5}\.[A-Z]{2,8}\.[0-9]{2,3}$/).messages({ 'string.pattern.base': '{{#label}} is not a control id' });
 const id = objectId().required();
@@ -20,14 +20,14 @@ export const byId = { params: Joi.object({ id }) };
 export const linkEvidence = Joi.object({
   kind: Joi.string().valid('link').default('link'),
   url: httpUrl().required(),
-  title: Joi.string().trim().max(300).allow(''),
+  title: text().max(300).allow(''),
 });
 
 export const saveResult = {
   params: Joi.object({ id, controlId: controlId.required() }),
   body: Joi.object({
     result: Joi.string().valid(...RESULTS).required(),
-    note: Joi.string().trim().max(5000).allow(''),
+    note: text({ multiline: true }).max(5000).allow(''),
     /** links; uploaded files are kept and managed through the evidence endpoints */
     evidence: Joi.array().items(linkEvidence).max(20),
     /** the result's version as last read: a save against a newer version is a conflict (409) */
@@ -44,7 +44,7 @@ export const saveResults = {
       controlId: controlId.required(),
       result: Joi.string().valid(...RESULTS).required(),
       /** left out: the control keeps its note */
-      note: Joi.string().trim().max(5000).allow(''),
+      note: text({ multiline: true }).max(5000).allow(''),
       version: Joi.number().integer().min(0).required(),
     })).min(1).max(BULK_MAX).unique('controlId').required(),
   }),
@@ -54,4 +54,4 @@ export const uploadEvidence = { params: Joi.object({ id, controlId: controlId.re
 export const evidenceFile = { params: Joi.object({ id, fileId: objectId().required() }) };
 export const submit = { params: Joi.object({ id }), body: Joi.object({ version: Joi.number().integer().min(0) }) };
 export const approve = { params: Joi.object({ id }), body: Joi.object({ version: Joi.number().integer().min(0) }) };
-export const returnAssessment = { params: Joi.object({ id }), body: Joi.object({ reason: Joi.string().trim().min(3).max(5000).required(), version: Joi.number().integer().min(0) }) };
+export const returnAssessment = { params: Joi.object({ id }), body: Joi.object({ reason: text({ multiline: true }).min(3).max(5000).required(), version: Joi.number().integer().min(0) }) };

@@ -155,8 +155,8 @@ export async function list(q: AuditQuery) {
 
 export interface VerifyResult {
   ok: boolean; checked: number; headSeq: number; problems: { seq: number; reason: string }[];
-  /** the newest checkpoint outside the database the chain was compared with */
-  checkpoint?: { seq: number; at: string };
+  /** the furthest anchor outside the database (audit.checkpoint.ts) the chain was compared with */
+  checkpoint?: { seq: number; at: string; reason?: string };
 }
 
 interface Ends { seq: number; prevHash: string; hash: string }
@@ -233,7 +233,7 @@ export async function verify(maxProblems = 20): Promise<VerifyResult> {
       if (at?.h !== c.hash) ordered.push({ seq: c.seq, reason: `event ${c.seq} differs from the checkpoint of ${c.at}: the chain was rewritten` });
     }
   }
-  return { ok: ordered.length === 0, checked, headSeq: expected - 1, problems: ordered, ...(cp && { checkpoint: { seq: cp.checkpoint.seq, at: cp.checkpoint.at } }) };
+  return { ok: ordered.length === 0, checked, headSeq: expected - 1, problems: ordered, ...(cp && { checkpoint: { seq: cp.checkpoint.seq, at: cp.checkpoint.at, ...(cp.checkpoint.reason && { reason: cp.checkpoint.reason }) } }) };
 }
 
 /** Partitions scanned at once by verify (the database decodes each scan on its own core). */

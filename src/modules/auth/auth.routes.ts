@@ -1,7 +1,7 @@
 import { displayTimeZone } from '../../shared/display';
-import type { Request, RequestHandler } from 'express';
+import type { Request } from 'express';
 import passport from 'passport';
-import rateLimit from 'express-rate-limit';
+import { loginLimiters, type LoginLimits } from '../../http/login-limits';
 import type { RouteDef } from '../../http/route';
 import { AppError } from '../../http/errors';
 import { bearerToken } from '../../http/auth';
@@ -35,21 +35,15 @@ function endSession(req: Request): Promise<void> {
   return new Promise((resolve) => req.logout(() => req.session.destroy(() => resolve())));
 }
 
-export function authRoutes(opts: { loginRateLimit: number }): RouteDef[] {
-  // per-address limit in front of the per-account lockout; counts are per instance
-  const limiter: RequestHandler = rateLimit({
-    windowMs: 15 * 60_000,
-    limit: opts.loginRateLimit,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(AppError.tooMany('Too many login attempts from this address; try again later')),
-  });
+export function authRoutes(opts: { loginLimits: LoginLimits }): RouteDef[] {
+  // per-address and per-range limits in front of the per-account lockout; counts are per instance
+  const limiters = loginLimiters(opts.loginLimits);
   return [
     {
       method: 'post', path: '/auth/login', tag: 'auth', access: 'public', schema: schemas.login,
       summary: 'Log in with e-mail and password; returns a bearer token and sets a session cookie',
       responses: { 200: '{token, expiresAt, user}', 401: 'invalid e-mail or password', 429: 'locked out or rate limited' },
-      middleware: [limiter],
+      middleware: limiters,
       handler: async (req) => {
         const r = await localLogin(req);
         await startSession(req, r);

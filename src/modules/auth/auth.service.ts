@@ -1,6 +1,7 @@
 import * as tokens from './token.service';
 import * as users from '../users/user.service';
 import * as audit from '../audit/audit.service';
+import * as loginAudit from './login-audit';
 import { verifyPassword } from '../users/password';
 import { AppError } from '../../http/errors';
 import type { Actor } from '../../shared/actor';
@@ -12,14 +13,13 @@ export interface LoginPolicy extends tokens.ThrottlePolicy { tokenTtlHours: numb
  * answer in about the same time; every attempt is counted before the password is checked, and
  * past the limit the e-mail is locked (429) whether it exists or not.
  */
-export async function login(email: string, password: string, policy: LoginPolicy, requestId?: string) {
+export async function login(email: string, password: string, policy: LoginPolicy, requestId?: string, address?: string) {
   const key = email.trim().toLowerCase();
   if (!(await tokens.admitAttempt(key, policy))) throw AppError.tooMany('Too many failed login attempts; try again later');
   const user = await users.findForLogin(key);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok || !user.active) {
-    const ctx = { actor: { id: 'system' as const, name: 'auth', roles: [] }, requestId };
-    await audit.record(ctx, { action: 'auth.login_failed', entity: 'auth', after: { email: key } });
+    await loginAudit.failed({ address: address ?? '', email: key, requestId, windowMinutes: policy.lockoutMinutes });
     throw AppError.unauthorized('Invalid email or password');
   }
   await tokens.clearAttempts(key);

@@ -3,7 +3,7 @@ import type { RouteDef } from '../../http/route';
 import { ctxOf } from '../../http/route';
 import * as service from './certificate.service';
 import { CERTIFICATE_STATUSES } from './certificate.model';
-import { objectId, pagination } from '../../shared/joi';
+import { objectId, pagination, text } from '../../shared/joi';
 
 const id = objectId().required();
 
@@ -34,7 +34,7 @@ export const certificateRoutes: RouteDef[] = [
       });
     } },
   { method: 'post', path: '/certificates/:id/revoke', tag: 'certificates', access: 'certificates:issue',
-    schema: { params: Joi.object({ id }), body: Joi.object({ reason: Joi.string().trim().min(3).max(2000).required() }) },
+    schema: { params: Joi.object({ id }), body: Joi.object({ reason: text({ multiline: true }).min(3).max(2000).required() }) },
     summary: 'Revoke a valid or suspended certificate (a reason is required)', responses: { 409: 'already revoked or expired' },
     handler: (req) => service.revoke(ctxOf(req), req.valid.params.id, req.valid.body.reason) },
 ];

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { LEVELS, SEVERITIES, type Severity } from '../../shared/enums';
-import { idParams } from '../../shared/joi';
+import { idParams, text as plainText } from '../../shared/joi';
 
 /** Enumerations of the checklist format (checklists/README.md), shared by joi, mongoose and OpenAPI. */
 export const GROUPS = ['management', 'technical'] as const;
@@ -50,7 +50,7 @@ export interface ChecklistFile {
 // The file is validated without conversion: what is hashed and stored is exactly what was written.
 export const FILE_VALIDATION: Joi.ValidationOptions = { abortEarly: false, convert: false, allowUnknown: false, errors: { label: false } };
 
-const text = Joi.string().trim().min(1).max(4000);
+const text = plainText({ multiline: true }).min(1).max(4000);
 const bilingual = Joi.object({ vi: text.required(), en: text.required() });
 const level = Joi.number().integer().valid(...LEVELS);
 const levelKey = /^[1-5]$/;

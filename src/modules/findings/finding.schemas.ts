@@ -1,12 +1,12 @@
 import Joi from 'joi';
 import { FINDING_SOURCES, FINDING_STATUSES, SEVERITIES } from '../../shared/enums';
-import { httpUrl, objectId, pagination, searchText } from '../../shared/joi';
+import { httpUrl, objectId, pagination, searchText, text } from '../../shared/joi';
 
 const id = objectId().required();
-const comment = Joi.string().trim().max(5000);
+const comment = text({ multiline: true }).max(5000);
 const evidence = Joi.array().items(Joi.object({
   url: httpUrl().required(),
-  title: Joi.string().trim().max(300).allow(''),
+  title: text().max(300).allow(''),
 })).max(20);
 
 export const filters = {
@@ -29,8 +29,8 @@ export const byId = { params: Joi.object({ id }) };
 export const createFinding = {
   body: Joi.object({
     system: objectId().required(),
-    title: Joi.string().trim().min(3).max(300).required(),
-    description: Joi.string().trim().max(10000).allow(''),
+    title: text().min(3).max(300).required(),
+    description: text({ multiline: true }).max(10000).allow(''),
     severity: Joi.string().valid(...SEVERITIES).required(),
     control: Joi.string().pattern(/^[A-Z]{2,5}\.[A-Z]{2,8}\.[0-9]{2,3}$/),
     assignee: objectId(),
@@ -52,15 +52,15 @@ export const addComment = { params: Joi.object({ id }), body: Joi.object({ comme
 export const requestRiskAcceptance = {
   params: Joi.object({ id }),
   body: Joi.object({
-    justification: Joi.string().trim().min(10).max(5000).required(),
-    compensatingControls: Joi.string().trim().min(3).max(5000).required(),
+    justification: text({ multiline: true }).min(10).max(5000).required(),
+    compensatingControls: text({ multiline: true }).min(3).max(5000).required(),
     expiresAt: Joi.date().iso().required().description('when the acceptance ends; must lie in the future (422 otherwise)'),
   }),
 };
 
 export const requestExtension = {
   params: Joi.object({ id }),
-  body: Joi.object({ dueAt: Joi.date().iso().required().description('the new deadline: in the future and later than the current one (422 otherwise)'), reason: Joi.string().trim().min(10).max(5000).required() }),
+  body: Joi.object({ dueAt: Joi.date().iso().required().description('the new deadline: in the future and later than the current one (422 otherwise)'), reason: text({ multiline: true }).min(10).max(5000).required() }),
 };
 
 export const decideExtension = {

@@ -1,6 +1,6 @@
 import Joi from 'joi';
 import { COMPLIANCE_STATES, GRADES, HOSTING_TYPES, LEVELS, SYSTEM_STATUSES } from '../../shared/enums';
-import { HOST_PORT, HTTP_URL, idParams, objectId, pagination, searchText } from '../../shared/joi';
+import { HOST_PORT, HTTP_URL, idParams, objectId, pagination, searchText, text } from '../../shared/joi';
 
 export const systemCode = () => Joi.string().trim().uppercase().pattern(/^[A-Z0-9][A-Z0-9_-]{1,31}$/)
   .messages({ 'string.pattern.base': '{{#label}} must be 2–32 letters, digits, - or _ (e.g. HT-001)' });
@@ -16,12 +16,12 @@ const tag = Joi.string().trim().pattern(/^[\p{L}\p{N} _.:-]{1,40}$/u)
 /** Fields an admin sets on a system (compliance is derived and never written from outside). */
 export const systemFields = {
   code: systemCode(),
-  name: Joi.string().trim().min(2).max(300),
+  name: text().min(2).max(300),
   organization: objectId(),
   level: Joi.number().integer().valid(...LEVELS),
-  levelApproval: Joi.object({ reference: Joi.string().trim().max(200).allow(''), date: Joi.date().iso() }),
-  description: Joi.string().trim().max(5000).allow(''),
-  category: Joi.string().trim().max(100).allow(''),
+  levelApproval: Joi.object({ reference: text().max(200).allow(''), date: Joi.date().iso() }),
+  description: text({ multiline: true }).max(5000).allow(''),
+  category: text().max(100).allow(''),
   hosting: Joi.string().valid(...HOSTING_TYPES),
   endpoints: Joi.array().items(endpoint()).max(50).unique(),
   scanPorts: Joi.array().items(port).max(200).unique(),

@@ -1,10 +1,10 @@
 import Joi from 'joi';
 import { ROLES } from '../../shared/enums';
-import { email, idParams, objectId, pagination, searchText } from '../../shared/joi';
+import { email, idParams, objectId, pagination, searchText, text } from '../../shared/joi';
 import { PASSWORD_MAX, PASSWORD_MIN } from './password';
 
 const roles = Joi.array().items(Joi.string().valid(...ROLES)).min(1).unique();
-const name = Joi.string().trim().min(2).max(200);
+const name = text().min(2).max(200);
 // letters and digits: checked here (400) with Unicode classes; documented with ASCII ones, which
 // every regex dialect reads alike (a stricter promise than the check). The e-mail rule is 422.
 const password = Joi.string().min(PASSWORD_MIN).max(PASSWORD_MAX).pattern(/^(?=[\s\S]*\p{L})(?=[\s\S]*\p{N})/u)
