@@ -60,9 +60,9 @@ export async function startTotp(actor: Actor) {
   return { secret, otpauthUri, qr: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, scale: 5 }) };
 }
 
-/** The time-step a code matches, later than `after`; undefined when it matches none. */
-async function matchStep(secret: string, code: string, after: number): Promise<number | undefined> {
-  const r = await verifyTotp({ secret, token: code, epochTolerance: TOLERANCE_SECONDS, afterTimeStep: after });
+/** The time-step a code matches, later than `after` (when given); undefined when it matches none. */
+async function matchStep(secret: string, code: string, after?: number): Promise<number | undefined> {
+  const r = await verifyTotp({ secret, token: code, epochTolerance: TOLERANCE_SECONDS, ...(after !== undefined && { afterTimeStep: after }) });
   return r.valid && 'timeStep' in r && Number.isSafeInteger(r.timeStep) ? r.timeStep : undefined;
 }
 
@@ -75,7 +75,7 @@ export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Pr
   const pending = f?.pendingTotp;
   if (!pending || Date.now() - new Date(pending.createdAt).getTime() > PENDING_TOTP_MS) throw AppError.conflict('No authenticator set-up is under way (or it expired): start again');
   const secret = open(pending.secret);
-  const step = secret ? await matchStep(secret, code, -1) : undefined;
+  const step = secret ? await matchStep(secret, code) : undefined;
   if (step === undefined) throw AppError.rule('code', 'is not the current code of this authenticator');
   const codes = recoveryCodes();
   let issued = false;
