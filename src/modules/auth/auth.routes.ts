@@ -77,6 +77,8 @@ export function authRoutes(opts: { loginRateLimit: number }): RouteDef[] {
       handler: async (req) => ({
         displayTimeZone: displayTimeZone(),
         ...(req.user ? { authenticated: true, user: await users.me(req.user.id) } : { authenticated: false }),
+        // this login may only set up a second factor before anything else (mfa.login.ts)
+        ...(req.user?.credential?.scope === 'enrol' && { mfaEnrolmentRequired: true }),
       }),
     },
   ];
