@@ -62,6 +62,15 @@ describe('second factor: TOTP and recovery codes', () => {
     expect(events.find((e) => e.action === 'auth.mfa_failed')).to.not.equal(undefined);
   });
 
+  it('when two logins race with the same code, then exactly one gets a token', async () => {
+    const u = await makeUser('inspector');
+    const { secret } = await enrolTotp(await tokenFor(u));
+    const handles = [(await login(u.email, PASSWORD)).body.mfaToken, (await login(u.email, PASSWORD)).body.mfaToken];
+    const code = await totp(secret, 1);
+    const results = await Promise.all(handles.map((mfaToken) => api().post('/api/v1/auth/mfa/verify').send({ mfaToken, code })));
+    expect(results.map((r) => r.status).sort()).to.deep.equal([200, 401]);
+  });
+
   it('when wrong codes are sent, then each is refused, and past the limit even the right code is throttled (429)', async () => {
     const u = await makeUser('inspector');
     const { secret } = await enrolTotp(await tokenFor(u));
