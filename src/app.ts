@@ -23,6 +23,12 @@ import { allowOnly, buildRouter, type RouteDef } from './http/route';
 import { buildOpenApi } from './http/openapi';
 import { pingDatabase } from './db/connection';
 import { authRoutes } from './modules/auth/auth.routes';
+import { mfaRoutes } from './modules/auth/mfa.routes';
+import { passkeyRoutes } from './modules/auth/passkey.routes';
+import { sessionRoutes } from './modules/auth/sessions.routes';
+import { configureMfaKey } from './modules/auth/mfa.crypto';
+import { configureWebAuthn } from './modules/auth/passkey.service';
+import { configureSettingsDefaults } from './modules/settings/settings.service';
 import { organizationRoutes } from './modules/organizations/organization.routes';
 import { userRoutes } from './modules/users/user.routes';
 import { systemRoutes } from './modules/systems/system.routes';
@@ -142,8 +148,10 @@ export function createApp(deps: AppDeps): AppHandle {
     res.status(up ? 200 : 503).json({ status: up ? 'ready' : 'unavailable', database: up ? 'up' : 'down' });
   });
 
+  const loginPolicy = { maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours };
   const routes: RouteDef[] = [
     ...authRoutes({ loginLimits: { perAddress: deps.loginRateLimit ?? config.loginRateLimit, perRange: deps.loginRangeRateLimit ?? config.loginRangeRateLimit } }),
+    ...mfaRoutes(loginPolicy), ...passkeyRoutes(loginPolicy), ...sessionRoutes({ apiTokenMaxDays: config.apiTokenMaxDays }),
     ...organizationRoutes,
     ...userRoutes,
     ...systemRoutes({ importBodyLimit: config.importBodyLimit }),
@@ -190,8 +198,12 @@ export function createApp(deps: AppDeps): AppHandle {
   configureTokenCache(config.authCacheSeconds);
   configureUserCache(config.authCacheSeconds);
   configureMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, maxAttempts: config.notifyMaxAttempts });
-  configurePassport({ maxFailures: config.loginMaxFailures, lockoutMinutes: config.loginLockoutMinutes, tokenTtlHours: config.tokenTtlHours });
+  configurePassport(loginPolicy);
   configureLoginAudit(config.loginLockoutMinutes);
+  // second factors: TOTP secrets sealed under a key from the session secret; passkeys bound to PUBLIC_BASE_URL
+  configureMfaKey(deps.sessionSecret);
+  configureWebAuthn({ publicBaseUrl: config.publicBaseUrl });
+  configureSettingsDefaults({ mfaRequiredRoles: config.mfaRequiredRolesDefault });
   // API answers carry tokens and personal data: no cache, shared or private, may keep them
   app.use('/api', (_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   // while the embedded database restarts, requests fail fast instead of waiting for a server

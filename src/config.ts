@@ -4,6 +4,7 @@ import { parseAllowList } from './modules/scans/targets';
 import { ConfigError, jobSchedules, ports, trustProxy, withoutPatches, type TrustProxy } from './config.parsers';
 
 export { ConfigError };
+import type { Role } from './shared/enums';
 
 /** Typed, frozen configuration. The only module that reads process.env. */
 export interface Config {
@@ -27,6 +28,10 @@ export interface Config {
   tokenTtlHours: number;
   /** how long a process may trust a token and its user without reading them again (revocation delay across instances) */
   authCacheSeconds: number;
+  /** roles that must use a second factor until an admin sets the mfaRequiredRoles setting (MFA_REQUIRED_ROLES) */
+  mfaRequiredRolesDefault: Role[];
+  /** the longest lifetime an API token may be given, in days */
+  apiTokenMaxDays: number;
   publicBaseUrl: string;
   /** false when PUBLIC_BASE_URL was not set and the localhost default is used (start-up warns) */
   publicBaseUrlSet: boolean;
@@ -96,6 +101,9 @@ const schema = Joi.object({
   AUDIT_CHECKPOINT_FILE: Joi.string(),
   TOKEN_TTL_HOURS: Joi.number().integer().min(1).max(24 * 30).default(12),
   AUTH_CACHE_SECONDS: Joi.number().integer().min(0).max(300).default(15),
+  MFA_REQUIRED_ROLES: Joi.string().trim().pattern(/^(none|(admin|inspector|owner)(\s*,\s*(admin|inspector|owner))*)$/).default('admin')
+    .messages({ 'string.pattern.base': 'must be "none" or a comma-separated list of admin, inspector, owner' }),
+  API_TOKEN_MAX_DAYS: Joi.number().integer().min(1).max(366).default(90),
   PUBLIC_BASE_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
   DISPLAY_TIME_ZONE: Joi.string().default('Asia/Ho_Chi_Minh').custom((v: string, h) => {
     try { new Intl.DateTimeFormat('en', { timeZone: v }); return v; } catch { return h.message({ custom: 'must be an IANA time zone such as Asia/Ho_Chi_Minh' }); }
@@ -179,6 +187,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auditCheckpointFile: path.resolve(cwd, v.AUDIT_CHECKPOINT_FILE ?? path.join(v.DATA_DIR, 'audit-checkpoints.jsonl')),
     tokenTtlHours: v.TOKEN_TTL_HOURS,
     authCacheSeconds: v.AUTH_CACHE_SECONDS,
+    mfaRequiredRolesDefault: v.MFA_REQUIRED_ROLES === 'none' ? [] : [...new Set(String(v.MFA_REQUIRED_ROLES).split(',').map((r) => r.trim() as Role))],
+    apiTokenMaxDays: v.API_TOKEN_MAX_DAYS,
     publicBaseUrl: (v.PUBLIC_BASE_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     publicBaseUrlSet: !!v.PUBLIC_BASE_URL,
     displayTimeZone: v.DISPLAY_TIME_ZONE,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { createApp } from './app';
+import { getSettings } from './modules/settings/settings.service';
 import { openDatabase } from './db/database';
 import { loadOrCreateSecrets } from './embedded-secrets';
 import { ensureAdmin } from './modules/users/bootstrap';
@@ -108,6 +109,8 @@ async function main() {
     process.stdout.write(`Demo portfolio (fictional, 124 systems)${demo.loaded ? ' loaded now' : ''}; demo logins at ${url}/ :\n`);
     for (const a of demo.accounts) process.stdout.write(`  ${a.role.padEnd(17)} ${a.email.padEnd(26)} password: ${pw[a.email]}\n`);
   }
+  const mfaRoles = (await getSettings()).mfaRequiredRoles;
+  if (mfaRoles.length) process.stdout.write(`Second factor required for: ${mfaRoles.join(', ')} (set up an authenticator app or a passkey at the first login; setting mfaRequiredRoles)\n`);
   process.stdout.write('\n');
 
   let stopping = false;

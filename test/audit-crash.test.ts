@@ -15,7 +15,7 @@ const PASSWORD = 'Crash-Test-Pass-2468';
 async function startService(dataDir: string, port: number): Promise<ChildProcess> {
   const { MONGODB_URI: _external, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    env: { ...env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'error', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', ADMIN_EMAIL: 'admin@attest.example', ADMIN_PASSWORD: PASSWORD },
+    env: { ...env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'error', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', MFA_REQUIRED_ROLES: 'none', ADMIN_EMAIL: 'admin@attest.example', ADMIN_PASSWORD: PASSWORD },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

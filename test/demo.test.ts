@@ -3,7 +3,37 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { generate } from 'otplib';
 import { freePort } from '../src/db/ferretdb';
+
+const post = async (base: string, path: string, body: unknown, token?: string) => {
+  const r = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
+  return { status: r.status, body: (await r.json()) as Record<string, any> };
+};
+const code = (secret: string, steps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + steps * 30 });
+
+/**
+ * Logs in as the README says: an administrator (a second factor is mandatory for admins by
+ * default) sets up an authenticator app at the first login, and gives its code at the next.
+ */
+async function logIn(base: string, acc: { email: string; password: string }, secrets: Map<string, string>): Promise<string> {
+  const r = await post(base, '/auth/login', acc);
+  expect(r.status, `${acc.email}: ${JSON.stringify(r.body)}`).to.equal(200);
+  if (r.body.mfaEnrolmentRequired) {
+    const start = await post(base, '/auth/mfa/totp', {}, r.body.token);
+    const done = await post(base, '/auth/mfa/totp/confirm', { code: await code(start.body.secret) }, r.body.token);
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body.recoveryCodes).to.have.length(10);
+    secrets.set(acc.email, start.body.secret);
+    return done.body.token;
+  }
+  if (r.body.mfaRequired) {
+    const done = await post(base, '/auth/mfa/verify', { mfaToken: r.body.mfaToken, code: await code(secrets.get(acc.email)!, 1) });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    return done.body.token;
+  }
+  return r.body.token;
+}
 
 /** `npm start` on a fresh data directory, as a newcomer runs it. */
 async function start(dataDir: string, port: number): Promise<{ child: ChildProcess; out: () => string }> {
@@ -39,6 +69,7 @@ describe('the first-run demo (npm start on an empty data directory)', function (
     const base = `http://127.0.0.1:${port}`;
     const first = await start(dir, port);
     let figures: unknown;
+    const secrets = new Map<string, string>();
     try {
       const out = first.out();
       const loaded = /"msg":"demo portfolio loaded in (\d+) ms"/.exec(out);
@@ -47,12 +78,9 @@ describe('the first-run demo (npm start on an empty data directory)', function (
       process.stdout.write(`      (demo loaded in ${loaded![1]} ms)\n`);
       const accounts = [...out.matchAll(/^\s*(?:Admin login: |\S.*?\s{2,})(\S+@attest\.example)\s+password: (\S+)/gm)].map((m) => ({ email: m[1], password: m[2] }));
       expect(accounts.map((x) => x.email)).to.include.members(['admin@attest.example', 'inspector@attest.example', 'owner@attest.example', 'approver@attest.example']);
+      expect(out).to.match(/Second factor required for: admin/);
       const tokens: Record<string, string> = {};
-      for (const acc of accounts) {
-        const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(acc) });
-        expect(r.status, `${acc.email}: ${await r.clone().text()}`).to.equal(200);
-        tokens[acc.email] = ((await r.json()) as { token: string }).token;
-      }
+      for (const acc of accounts) tokens[acc.email] = await logIn(base, acc, secrets);
       const dash = await fetch(`${base}/api/v1/dashboard`, { headers: { Authorization: `Bearer ${tokens['admin@attest.example']}` } });
       figures = ((await dash.json()) as { systems: unknown }).systems;
       expect(figures).to.deep.include({ total: 124, evaluated: 103, metAllCriteria: 96, metAllCriteriaPct: 77.4 });
@@ -100,8 +128,7 @@ describe('the first-run demo (npm start on an empty data directory)', function (
     try {
       expect(second.out()).to.not.match(/demo portfolio loaded in/);
       const admin = /Admin login: admin@attest\.example\s+password: (\S+)/.exec(second.out())![1];
-      const r = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@attest.example', password: admin }) });
-      const { token } = (await r.json()) as { token: string };
+      const token = await logIn(base, { email: 'admin@attest.example', password: admin }, secrets);
       const dash = await fetch(`${base}/api/v1/dashboard`, { headers: { Authorization: `Bearer ${token}` } });
       expect(((await dash.json()) as { systems: unknown }).systems).to.deep.equal(figures);
     } finally {

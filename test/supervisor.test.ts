@@ -10,7 +10,7 @@ async function startService(dataDir: string, port: number): Promise<{ child: Chi
   const logs: string[] = [];
   const { MONGODB_URI: _external, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    env: { ...env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', ADMIN_EMAIL: 'admin@attest.example', ADMIN_PASSWORD: 'Supervised-Pass-2468' },
+    env: { ...env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', MFA_REQUIRED_ROLES: 'none', ADMIN_EMAIL: 'admin@attest.example', ADMIN_PASSWORD: 'Supervised-Pass-2468' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (b: Buffer) => logs.push(b.toString()));

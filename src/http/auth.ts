@@ -4,6 +4,7 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
 import * as authService from '../modules/auth/auth.service';
 import type { Actor } from '../shared/actor';
+import { sha256 } from '../shared/canonical';
 import * as tokens from '../modules/auth/token.service';
 import * as users from '../modules/users/user.service';
 import { AppError } from './errors';
@@ -26,11 +27,11 @@ export function configurePassport(policy: authService.LoginPolicy): void {
   configured = true;
   passport.use(new LocalStrategy({ usernameField: 'email', passwordField: 'password', passReqToCallback: true, session: false },
     (req, email, password, done) => {
-      authService.login(email, password, currentPolicy, String(req.id ?? ''), req.ip).then((r) => done(null, r as never), done);
+      authService.login(email, password, currentPolicy, String(req.id ?? ''), { ip: req.ip, userAgent: req.get('user-agent') }).then((r) => done(null, r as never), done);
     }));
   passport.use(new BearerStrategy((token, done) => {
     tokens.resolve(token)
-      .then(async (userId) => (userId ? users.activeActor(userId) : undefined))
+      .then(async (c) => (c ? actorOf(c, sha256(token)) : undefined))
       .then((actor) => done(null, actor ?? false), done);
   }));
   // a session is bound to the token its login issued: revoking that token (logout, a new password,
@@ -39,9 +40,26 @@ export function configurePassport(policy: authService.LoginPolicy): void {
   passport.deserializeUser((key: string, done) => {
     const [id, token] = String(key).split('.');
     tokens.resolveHash(token ?? '')
-      .then(async (owner) => (owner === id ? users.activeActor(id) : undefined))
+      .then(async (c) => (c?.user === id ? actorOf(c, token!) : undefined))
       .then((actor) => done(null, actor ? { ...actor, sessionToken: token } : false), done);
   });
+}
+
+/**
+ * The user behind a live token, with what the token allows: a token scoped to a role acts with
+ * that role only (and with none once the user no longer holds it).
+ */
+async function actorOf(c: tokens.Credential, key: string): Promise<Actor | undefined> {
+  const actor = await users.activeActor(c.user);
+  if (!actor) return undefined;
+  const roles = c.scope === 'full' || c.scope === 'enrol' || c.scope === 'read-only' ? actor.roles : actor.roles.filter((r) => r === c.scope);
+  return { ...actor, roles, credential: { key, kind: c.kind, scope: c.scope, mfa: c.mfa } };
+}
+
+/** Marks the request's token used (lazily: at most once a minute per token, see tokens.touch). */
+async function touchCredential(req: Parameters<RequestHandler>[0]): Promise<void> {
+  const key = req.user?.credential?.key;
+  if (key) await tokens.touch(key, { ip: req.ip, userAgent: req.get('user-agent') });
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -53,7 +71,7 @@ export const authenticate: RequestHandler = (req, res, next) => {
       if (err) return next(err);
       if (!user) return next(AppError.unauthorized('Invalid or expired token'));
       req.user = user;
-      next();
+      touchCredential(req).then(() => next(), next);
     })(req, res, next);
   }
   if (req.user) {
@@ -62,7 +80,7 @@ export const authenticate: RequestHandler = (req, res, next) => {
     if (!SAFE_METHODS.has(req.method) && req.get('x-requested-with') !== 'attest') {
       return next(AppError.forbidden('A browser session write needs the X-Requested-With: attest header (cross-site request refused)'));
     }
-    return next();
+    return touchCredential(req).then(() => next(), next);
   }
   next(AppError.unauthorized());
 };

@@ -41,9 +41,21 @@ export function can(roles: readonly Role[], permission: Permission): boolean {
   return roles.some((r) => (PERMISSIONS[permission] as Role[]).includes(r));
 }
 
-export function permit(permission: Permission): RequestHandler {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The role check, and what the request's token allows, for every authenticated route in one place:
+ * an `enrol` token (a user who must set up a second factor first) reaches only routes marked
+ * `enrolment`; a `read-only` token never writes.
+ */
+export function permit(permission: Permission, opts: { enrolment?: boolean } = {}): RequestHandler {
   return (req, _res, next) => {
     if (!req.user) return next(AppError.unauthorized());
+    const scope = req.user.credential?.scope;
+    if (scope === 'enrol' && !opts.enrolment) {
+      return next(new AppError(403, 'mfa_enrolment_required', 'Your role requires a second factor: set up an authenticator app or a passkey first (GET /auth/mfa)'));
+    }
+    if (scope === 'read-only' && !SAFE_METHODS.has(req.method)) return next(new AppError(403, 'read_only_token', 'This token is read-only'));
     if (!can(req.user.roles, permission)) return next(AppError.forbidden());
     next();
   };

@@ -18,6 +18,8 @@ export interface RouteDef {
   tag: string;
   /** 'public' needs no login; 'self' any logged-in user; otherwise a permission */
   access: 'public' | Permission;
+  /** reachable with a token restricted to second-factor enrolment (the enrolment endpoints, logout) */
+  enrolment?: boolean;
   schema?: RequestSchema;
   /** the body as the OpenAPI document describes it, when the validator checks less (rows checked one by one) */
   bodyDoc?: Joi.Schema;
@@ -71,7 +73,7 @@ export function buildRouter(defs: RouteDef[], opts: { jsonLimit: string }): Rout
   for (const d of defs) {
     const chain: RequestHandler[] = [];
     // authenticate first: bodies of anonymous requests are never parsed
-    if (d.access !== 'public') chain.push(authenticate, permit(d.access));
+    if (d.access !== 'public') chain.push(authenticate, permit(d.access, { enrolment: d.enrolment }));
     const text = textRule(d.schema);
     chain.push(...(d.middleware ?? []), ...(d.parsers ?? [json]), ...(text ? [text] : []), validate(d.schema));
     chain.push(async (req, res) => {

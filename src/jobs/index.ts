@@ -3,6 +3,7 @@ import * as findingJobs from '../modules/findings/finding.jobs';
 import * as notifications from '../modules/notifications/notification.service';
 import * as tokens from '../modules/auth/token.service';
 import * as loginAudit from '../modules/auth/login-audit';
+import { purgePending as purgePendingLogins } from '../modules/auth/mfa.login';
 import * as scans from '../modules/scans/scan.service';
 import * as certificates from '../modules/certificates/certificate.service';
 import { writeCheckpoint } from '../modules/audit/audit.checkpoint';
@@ -15,7 +16,7 @@ export const JOBS = {
   'finding-reminders': { cron: '0 7 * * *', run: (ctx: JobContext) => findingJobs.remind(new Date(), ctx.progress) },
   'notification-delivery': { cron: '* * * * *', run: () => notifications.deliverPending() },
   'outbox-cleanup': { cron: '30 3 * * *', run: () => notifications.purgeSent(90) },
-  'auth-cleanup': { cron: '17 * * * *', run: () => tokens.purgeExpired() },
+  'auth-cleanup': { cron: '17 * * * *', run: async () => ({ ...(await tokens.purgeExpired()), pendingLogins: await purgePendingLogins() }) },
   'login-audit-sweep': { cron: '*/5 * * * *', run: () => loginAudit.sweep() },
   'scan-dispatch': { cron: '* * * * *', run: (ctx: JobContext) => scans.dispatch(ctx.tick, ctx.progress) },
   'audit-checkpoint': { cron: '0 * * * *', run: async () => ({ checkpoint: await writeCheckpoint() }) },

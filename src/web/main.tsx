@@ -1,10 +1,11 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, fieldError, onSessionExpired } from './api';
-import { setLang, t, useLang, type Lang } from './i18n';
+import { api, onSessionExpired } from './api';
+import { t, useLang } from './i18n';
+import { LangSwitch, Login } from './login';
 import { match, navigate, useRoute } from './router';
 import { hasRole, SessionContext, type Me } from './session';
-import { ErrorBox, Field, Loading } from './ui';
+import { Loading } from './ui';
 import { setDisplayZone } from './dates';
 import { stackTables } from './stack-tables';
 import { PortfolioPage } from './pages/portfolio';
@@ -19,59 +20,7 @@ import { UsersPage } from './pages/users';
 import { ApprovalsPage } from './pages/approvals';
 import { CertificatesPage } from './pages/certificates';
 import { AuditPage } from './pages/audit';
-
-function LangSwitch() {
-  const l = useLang();
-  return (
-    <label class="lang">
-      <span class="visually-hidden">{t('lang.switch')} </span>
-      <select aria-label={t('lang.switch')} value={l} onChange={(e) => setLang((e.target as HTMLSelectElement).value as Lang)}>
-        <option value="vi">{t('lang.vi')}</option>
-        <option value="en">{t('lang.en')}</option>
-      </select>
-    </label>
-  );
-}
-
-function Login({ notice, onDone }: { notice?: string; onDone: (me: Me) => void }) {
-  useLang();
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const r = await api.post<{ user: Me }>('/auth/login', { email, password });
-      onDone(r.user);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const message = error instanceof ApiError && error.status === 401 ? t('login.failed') : error instanceof ApiError && error.status === 429 ? t('login.locked') : undefined;
-  return (
-    <main class="page login" id="main">
-      <div class="actions" style="justify-content: flex-end"><LangSwitch /></div>
-      <h1>{t('app.name')} — {t('login.title')}</h1>
-      <p class="muted">{t('app.tagline')}</p>
-      {notice && <p class="notice" role="status">{notice}</p>}
-      {message ? <p class="error" role="alert">{message}</p> : error ? <ErrorBox error={error} /> : null}
-      <form class="card" onSubmit={submit}>
-        <Field label={t('login.email')} error={fieldError(error, 'email')}>
-          {(id, d) => <input id={id} aria-describedby={d} type="email" autoComplete="username" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />}
-        </Field>
-        <Field label={t('login.password')} error={fieldError(error, 'password')}>
-          {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword((e.target as HTMLInputElement).value)} />}
-        </Field>
-        <button type="submit" disabled={busy}>{t('login.submit')}</button>
-      </form>
-    </main>
-  );
-}
+import { SecurityPage } from './pages/security';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => { navigate(to); }, [to]);
@@ -91,6 +40,7 @@ const NAV: NavItem[] = [
   { path: '/inventory', key: 'nav.inventory', show: (me) => hasRole(me, 'admin') },
   { path: '/users', key: 'nav.users', show: (me) => hasRole(me, 'admin') },
   { path: '/audit', key: 'nav.audit', show: (me) => hasRole(me, 'admin') },
+  { path: '/security', key: 'nav.security', show: () => true },
 ];
 
 const home = (me: Me) => (hasRole(me, 'admin') ? '/dashboard' : hasRole(me, 'inspector') ? '/systems' : '/findings');
@@ -112,6 +62,7 @@ function Routes({ path, me }: { path: string; me: Me }) {
     case '/approvals': return <ApprovalsPage />;
     case '/certificates': return <CertificatesPage />;
     case '/audit': return <AuditPage />;
+    case '/security': return <SecurityPage />;
     default:
       return <Redirect to={home(me)} />;
   }
@@ -156,23 +107,44 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   );
 }
 
+/** Until a second factor is set up, the only page: its enrolment (the server refuses everything else). */
+function EnrolOnly({ onLogout, onEnrolled }: { onLogout: () => void; onEnrolled: () => void }) {
+  useLang();
+  const logout = async () => {
+    try { await api.post('/auth/logout'); } catch { /* already ended */ }
+    onLogout();
+  };
+  return (
+    <main class="page" id="main" tabIndex={-1}>
+      <div class="actions" style="justify-content: flex-end"><LangSwitch /><button type="button" class="secondary" onClick={logout}>{t('nav.logout')}</button></div>
+      <p class="notice" role="status">{t('mfa.enrolRequired')}</p>
+      <SecurityPage restricted onEnrolled={onEnrolled} />
+    </main>
+  );
+}
+
 function App() {
   useLang();
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [notice, setNotice] = useState<string>();
+  // a login whose role must have a second factor and has none may only set one up
+  const [enrolOnly, setEnrolOnly] = useState(false);
   // asking whether a session exists is not an error: /auth/session answers 200 either way
-  const load = () => api.get<{ authenticated: boolean; user?: Me; displayTimeZone?: string }>('/auth/session').then((s) => {
+  const load = () => api.get<{ authenticated: boolean; user?: Me; displayTimeZone?: string; mfaEnrolmentRequired?: boolean }>('/auth/session').then((s) => {
     setDisplayZone(s.displayTimeZone);
+    setEnrolOnly(!!s.mfaEnrolmentRequired);
     setMe(s.authenticated && s.user ? s.user : null);
   }, () => setMe(null));
   useEffect(() => { void load(); }, []);
   // a 401 on any call: back to the login page, saying why
   useEffect(() => onSessionExpired(() => { setMe(null); setNotice('login.expired'); }), []);
   if (me === undefined) return <main class="page"><Loading /></main>;
-  if (me === null) return <Login notice={notice ? t(notice) : undefined} onDone={(u) => { setNotice(undefined); setMe(u); void load(); }} />;
+  if (me === null) return <Login notice={notice ? t(notice) : undefined} onDone={() => { setNotice(undefined); void load(); }} />;
+  const loggedOut = () => { setMe(null); setNotice('login.loggedOut'); };
+  if (enrolOnly) return <SessionContext.Provider value={{ me, refresh: () => void load() }}><EnrolOnly onLogout={loggedOut} onEnrolled={() => void load()} /></SessionContext.Provider>;
   return (
     <SessionContext.Provider value={{ me, refresh: () => void load() }}>
-      <Shell me={me} onLogout={() => { setMe(null); setNotice('login.loggedOut'); }} />
+      <Shell me={me} onLogout={loggedOut} />
     </SessionContext.Provider>
   );
 }

@@ -23,7 +23,7 @@ password="Schemathesis-run-$(node -e "console.log(require('crypto').randomBytes(
 npm run build --silent
 log="$out/service.log"
 PORT=$port HOST=127.0.0.1 DATA_DIR="$data" ADMIN_EMAIL=fuzz-admin@attest.example ADMIN_PASSWORD="$password" \
-  DEMO_DATA=true SCHEDULER_ENABLED=false LOG_LEVEL=warn VERIFY_RATE_LIMIT=10000 NODE_ENV=development \
+  DEMO_DATA=true SCHEDULER_ENABLED=false LOG_LEVEL=warn VERIFY_RATE_LIMIT=10000 NODE_ENV=development MFA_REQUIRED_ROLES=none \
   node dist/src/index.js >"$log" 2>&1 &
 pid=$!
 cleanup() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"; }

@@ -33,7 +33,9 @@ let tmpDir: string | undefined;
 export const TEST_SECRET = 'test-session-secret-that-is-long-enough-0123';
 
 export function testConfig(extra: Record<string, string> = {}): Readonly<Config> {
-  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: tmpDir ?? os.tmpdir(), SCHEDULER_ENABLED: 'false', ...extra });
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', DATA_DIR: tmpDir ?? os.tmpdir(), SCHEDULER_ENABLED: 'false',
+    // the suite's users log in with a password alone; test/mfa.test.ts sets the setting itself
+    MFA_REQUIRED_ROLES: 'none', ...extra });
 }
 
 export async function startHarness(): Promise<Harness> {

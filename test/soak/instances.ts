@@ -32,6 +32,8 @@ function envFor(dataDir: string, port: number): NodeJS.ProcessEnv {
     PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG ?? 'C.UTF-8',
     DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'true', SCHEDULER_ENABLED: 'true', LOG_LEVEL: 'warn',
     ADMIN_PASSWORD, JOB_SCHEDULES: '*=*/15 * * * * *', AUTH_CACHE_SECONDS: '15', TOKEN_TTL_HOURS: '1',
+    // the soak's simulated users log in with passwords alone (second factors: test/mfa.test.ts)
+    MFA_REQUIRED_ROLES: 'none',
   };
   for (const k of ['FERRETDB_BIN', 'FERRETDB_WITHOUT_PATCHES', 'TMPDIR'] as const) if (process.env[k]) env[k] = process.env[k];
   return env;

@@ -10,6 +10,7 @@ import * as authService from './auth.service';
 import * as users from '../users/user.service';
 import { ctxOf } from '../../http/route';
 import { sha256 } from '../../shared/canonical';
+import type { Actor } from '../../shared/actor';
 
 type LoginResult = Awaited<ReturnType<typeof authService.login>>;
 
@@ -23,7 +24,8 @@ function localLogin(req: Request): Promise<LoginResult> {
   });
 }
 
-function startSession(req: Request, result: LoginResult): Promise<void> {
+/** Binds the browser session (when there is one) to a token a login issued. */
+export function startSession(req: Request, result: { actor: Actor; token: string }): Promise<void> {
   if (!req.session) return Promise.resolve();
   // a fresh session id on login prevents session fixation
   const actor = { ...result.actor, sessionToken: sha256(result.token) };
@@ -41,17 +43,18 @@ export function authRoutes(opts: { loginLimits: LoginLimits }): RouteDef[] {
   return [
     {
       method: 'post', path: '/auth/login', tag: 'auth', access: 'public', schema: schemas.login,
-      summary: 'Log in with e-mail and password; returns a bearer token and sets a session cookie',
-      responses: { 200: '{token, expiresAt, user}', 401: 'invalid e-mail or password', 429: 'locked out or rate limited' },
+      summary: 'Log in with e-mail and password; returns a bearer token and sets a session cookie, or asks for the second factor (POST /auth/mfa/verify)',
+      responses: { 200: '{token, expiresAt, user, mfaEnrolmentRequired?} (mfaEnrolmentRequired: the token reaches only the second-factor enrolment until one is set up), or {mfaRequired: true, mfaToken, expiresAt, methods} (no token yet)', 401: 'invalid e-mail or password', 429: 'locked out or rate limited' },
       middleware: limiters,
       handler: async (req) => {
         const r = await localLogin(req);
+        if ('mfaRequired' in r) return { mfaRequired: true, mfaToken: r.mfaToken, expiresAt: r.expiresAt, methods: r.methods };
         await startSession(req, r);
-        return { token: r.token, expiresAt: r.expiresAt, user: r.user };
+        return { token: r.token, expiresAt: r.expiresAt, user: r.user, ...(r.mfaEnrolmentRequired && { mfaEnrolmentRequired: true }) };
       },
     },
     {
-      method: 'post', path: '/auth/logout', tag: 'auth', access: 'self',
+      method: 'post', path: '/auth/logout', tag: 'auth', access: 'self', enrolment: true,
       summary: 'Revoke the bearer token used and end the browser session',
       handler: async (req) => {
         await authService.logout(req.user!, bearerToken(req.headers.authorization), String(req.id));
@@ -68,6 +71,8 @@ export function authRoutes(opts: { loginLimits: LoginLimits }): RouteDef[] {
       handler: async (req) => ({
         displayTimeZone: displayTimeZone(),
         ...(req.user ? { authenticated: true, user: await users.me(req.user.id) } : { authenticated: false }),
+        // this login may only set up a second factor before anything else (mfa.login.ts)
+        ...(req.user?.credential?.scope === 'enrol' && { mfaEnrolmentRequired: true }),
       }),
     },
   ];

@@ -1,4 +1,9 @@
 import { Schema, Types, model } from 'mongoose';
+import { ROLES } from '../../shared/enums';
+import type { TokenKind, TokenScope } from '../../shared/actor';
+
+export type { TokenKind, TokenScope };
+export const TOKEN_SCOPES = ['full', 'enrol', 'read-only', ...ROLES] as const;
 
 /** A bearer token, stored as the SHA-256 of its value, which is also the key (read by _id). */
 export interface TokenDoc {
@@ -7,6 +12,16 @@ export interface TokenDoc {
   expiresAt: Date;
   revokedAt?: Date;
   createdAt: Date;
+  /** absent on tokens from before these fields: a full session token without second factor */
+  kind?: TokenKind;
+  scope?: TokenScope;
+  /** the login that issued it passed a second factor */
+  mfa?: boolean;
+  name?: string;
+  /** updated lazily: at most once a minute per token and instance */
+  lastUsedAt?: Date;
+  ip?: string;
+  userAgent?: string;
 }
 
 const tokenSchema = new Schema<TokenDoc>(
@@ -15,6 +30,13 @@ const tokenSchema = new Schema<TokenDoc>(
     user: { type: Schema.Types.ObjectId, required: true },
     expiresAt: { type: Date, required: true },
     revokedAt: Date,
+    kind: { type: String, enum: ['session', 'api'] },
+    scope: { type: String, enum: TOKEN_SCOPES },
+    mfa: Boolean,
+    name: String,
+    lastUsedAt: Date,
+    ip: String,
+    userAgent: String,
   },
   { timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { Types } from 'mongoose';
-import { LoginThrottle, Session, ThrottleDoc, Token } from './token.model';
+import { LoginThrottle, Session, ThrottleDoc, Token, type TokenDoc, type TokenKind, type TokenScope } from './token.model';
 import { sha256 } from '../../shared/canonical';
 import * as store from '../../db/store';
 import { TtlCache } from '../../shared/ttl-cache';
@@ -13,37 +13,71 @@ import { registerDerived, type Difference } from '../../db/derived';
  * drops them from this instance's cache at once; other instances stop accepting them within
  * AUTH_CACHE_SECONDS.
  */
-const live = new TtlCache<string, { user: string; expiresAt: number }>(15_000);
+/** A live token as a request sees it: whose, until when, what it may do. */
+export interface Credential { user: string; expiresAt: number; kind: TokenKind; scope: TokenScope; mfa: boolean }
+const live = new TtlCache<string, Credential>(15_000);
 
 export function configureTokenCache(seconds: number): void {
   live.ttlMs = seconds * 1000;
   live.clear();
 }
 
-export async function issue(userId: Types.ObjectId | string, ttlHours: number): Promise<{ token: string; expiresAt: Date }> {
+export interface IssueOptions { kind?: TokenKind; scope?: TokenScope; mfa?: boolean; name?: string; ip?: string; userAgent?: string }
+
+/** A new token (by default a full session token); only its SHA-256 is stored. */
+export async function issue(userId: Types.ObjectId | string, ttlHours: number, opts: IssueOptions = {}): Promise<{ token: string; expiresAt: Date; id: string }> {
   const token = `att_${crypto.randomBytes(32).toString('base64url')}`;
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
-  await store.insertOne(Token, { _id: sha256(token), user: new Types.ObjectId(String(userId)), expiresAt });
-  return { token, expiresAt };
+  const key = sha256(token);
+  await store.insertOne(Token, {
+    _id: key, user: new Types.ObjectId(String(userId)), expiresAt,
+    kind: opts.kind ?? 'session', scope: opts.scope ?? 'full', mfa: !!opts.mfa,
+    ...(opts.name && { name: opts.name }),
+    ...(opts.ip && { ip: opts.ip.slice(0, 64) }),
+    ...(opts.userAgent && { userAgent: opts.userAgent.slice(0, 300) }),
+  });
+  return { token, expiresAt, id: publicId(key) };
 }
 
-/** The user id a live token belongs to, or undefined. */
-export async function resolve(token: string): Promise<string | undefined> {
+/** The id a token is shown and ended by: a prefix of its SHA-256 (never the token, never the whole key). */
+export const publicId = (key: string) => key.slice(0, 16);
+
+const credentialOf = (t: TokenDoc): Credential => ({
+  user: t.user.toString(), expiresAt: t.expiresAt.getTime(), kind: t.kind ?? 'session', scope: t.scope ?? 'full', mfa: !!t.mfa,
+});
+
+/** The live token's credential, or undefined. */
+export async function resolve(token: string): Promise<Credential | undefined> {
   if (!/^att_[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   return resolveHash(sha256(token));
 }
 
-/** The user id of a live token given by its SHA-256 (what a browser session keeps). */
-export async function resolveHash(key: string): Promise<string | undefined> {
+/** The credential of a live token given by its SHA-256 (what a browser session keeps). */
+export async function resolveHash(key: string): Promise<Credential | undefined> {
   if (!/^[0-9a-f]{64}$/.test(key)) return undefined;
   const hit = live.get(key);
-  if (hit) return hit.expiresAt > Date.now() ? hit.user : undefined;
+  if (hit) return hit.expiresAt > Date.now() ? hit : undefined;
   // a revocation that completes while this lookup is under way must not be undone by it
   const mark = live.mark();
   const t = await Token.findById(key).lean(); // a document with another _id is a DatabaseFault (db/guard.ts)
   if (!t || t.revokedAt || t.expiresAt.getTime() <= Date.now()) return undefined;
-  live.set(key, { user: t.user.toString(), expiresAt: t.expiresAt.getTime() }, t.expiresAt.getTime() - Date.now(), mark);
-  return t.user.toString();
+  const credential = credentialOf(t);
+  live.set(key, credential, t.expiresAt.getTime() - Date.now(), mark);
+  return credential;
+}
+
+// when each token was last marked used by this process: the write happens at most once a minute
+const touched = new TtlCache<string, true>(60_000);
+
+/** Records that a token was used (time, address, user agent), lazily: at most once a minute per token. */
+export async function touch(key: string, client: { ip?: string; userAgent?: string }): Promise<void> {
+  if (touched.get(key)) return;
+  touched.set(key, true);
+  await store.updateById(Token, key, { $set: {
+    lastUsedAt: new Date(),
+    ...(client.ip && { ip: client.ip.slice(0, 64) }),
+    ...(client.userAgent && { userAgent: client.userAgent.slice(0, 300) }),
+  } });
 }
 
 export const revoke = (token: string) => revokeHash(sha256(token));
@@ -54,9 +88,11 @@ export async function revokeHash(key: string): Promise<void> {
   live.delete(key);
 }
 
-export async function revokeAllFor(userId: string): Promise<void> {
-  await store.updateMany(Token, { user: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
+/** Revokes every token (login sessions and API tokens) of a user; how many were live. */
+export async function revokeAllFor(userId: string): Promise<number> {
+  const n = await store.updateMany(Token, { user: new Types.ObjectId(userId), revokedAt: { $exists: false } }, { $set: { revokedAt: new Date() } });
   live.deleteWhere((t) => t.user === userId);
+  return n;
 }
 
 /** The live tokens this process holds (the consistency check compares them with the database). */

@@ -17,6 +17,8 @@ export interface SettingsDoc {
   slaDaysByLevel: Record<string, Record<string, number>>;
   scanCron?: Record<string, string>;
   activeChecklist: { framework: string; version: string } | null;
+  /** roles that must log in with a second factor; absent = the deployment's MFA_REQUIRED_ROLES */
+  mfaRequiredRoles?: string[];
   updatedAt?: Date;
   updatedBy?: string;
 }
@@ -33,6 +35,7 @@ const schema = new Schema<SettingsDoc>(
     slaDaysByLevel: { type: Schema.Types.Mixed, default: () => ({}) },
     scanCron: { type: Schema.Types.Mixed },
     activeChecklist: { type: new Schema({ framework: String, version: String }, { _id: false }), default: null },
+    mfaRequiredRoles: { type: [String], default: undefined },
     updatedAt: Date,
     updatedBy: String,
   },

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { LEVELS, SEVERITIES } from '../../shared/enums';
+import { LEVELS, ROLES, SEVERITIES } from '../../shared/enums';
 import { FRAMEWORK_ID } from '../checklists/checklist.schemas';
 import { cronExpression } from '../../shared/joi';
 
@@ -20,10 +20,12 @@ export const settingsPatch = Joi.object({
   slaDaysByLevel: Joi.object(perLevel(Joi.object(perSeverity(days)))).description('per-level overrides of slaDays; replaces the whole map'),
   scanCron: Joi.object(perLevel(cronExpression())).min(1).description('when systems without a schedule of their own are scanned, per level'),
   activeChecklist,
+  mfaRequiredRoles: Joi.array().items(Joi.string().valid(...ROLES)).unique().max(ROLES.length)
+    .description('roles whose users must log in with a second factor (TOTP or a passkey); [] = none'),
 });
 
 export const getSettings = {};
 export const updateSettings = {
   body: settingsPatch.keys({ version: Joi.number().integer().min(0).required().description('the version last read; 409 if it changed') })
-    .or('reassessmentMonths', 'slaDays', 'slaDaysByLevel', 'scanCron', 'activeChecklist'),
+    .or('reassessmentMonths', 'slaDays', 'slaDaysByLevel', 'scanCron', 'activeChecklist', 'mfaRequiredRoles'),
 };

@@ -6,7 +6,7 @@ import { cronProblem } from '../../shared/joi';
 import { AppError, joiDetails } from '../../http/errors';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
-import { LEVELS, type Severity } from '../../shared/enums';
+import { LEVELS, ROLES, type Role, type Severity } from '../../shared/enums';
 import { systemActor, type Ctx } from '../../shared/actor';
 
 type LevelKey = '1' | '2' | '3' | '4' | '5';
@@ -20,12 +20,14 @@ export interface Settings {
   scanCron: Record<LevelKey, string>;
   /** which checklist version new assessments use; null = the latest imported DEFAULT_FRAMEWORK */
   activeChecklist: { framework: string; version: string } | null;
+  /** roles whose users must log in with a second factor */
+  mfaRequiredRoles: Role[];
   version: number;
   updatedAt?: Date;
   updatedBy?: string;
 }
 
-export type SettingsPatch = Partial<Pick<Settings, 'reassessmentMonths' | 'slaDays' | 'slaDaysByLevel' | 'scanCron' | 'activeChecklist'>>;
+export type SettingsPatch = Partial<Pick<Settings, 'reassessmentMonths' | 'slaDays' | 'slaDaysByLevel' | 'scanCron' | 'activeChecklist' | 'mfaRequiredRoles'>>;
 
 export const DEFAULT_FRAMEWORK = 'TCVN-11930';
 
@@ -33,7 +35,7 @@ export const DEFAULT_FRAMEWORK = 'TCVN-11930';
  * Levels 1–2 every 3 years, 3 every 2 years, 4 yearly, 5 every 6 months; SLA days per severity;
  * scans weekly for levels 1–2, daily for 3, twice a day for 4, every 6 hours for 5.
  */
-export const DEFAULT_SETTINGS: Omit<Settings, 'updatedAt' | 'updatedBy'> = Object.freeze({
+export const DEFAULT_SETTINGS: Omit<Settings, 'updatedAt' | 'updatedBy' | 'mfaRequiredRoles'> = Object.freeze({
   reassessmentMonths: { 1: 36, 2: 36, 3: 24, 4: 12, 5: 6 },
   slaDays: { critical: 7, high: 30, medium: 90, low: 180 },
   slaDaysByLevel: {},
@@ -42,6 +44,12 @@ export const DEFAULT_SETTINGS: Omit<Settings, 'updatedAt' | 'updatedBy'> = Objec
   version: 1,
 });
 
+/** Until an admin sets mfaRequiredRoles, the deployment's MFA_REQUIRED_ROLES applies (default: admins). */
+let mfaRequiredRolesDefault: Role[] = ['admin'];
+export function configureSettingsDefaults(opts: { mfaRequiredRoles: Role[] }): void {
+  mfaRequiredRolesDefault = [...opts.mfaRequiredRoles];
+}
+
 function view(d: SettingsDoc): Settings {
   return {
     reassessmentMonths: { ...DEFAULT_SETTINGS.reassessmentMonths, ...d.reassessmentMonths },
@@ -49,6 +57,7 @@ function view(d: SettingsDoc): Settings {
     slaDaysByLevel: d.slaDaysByLevel ?? {},
     scanCron: { ...DEFAULT_SETTINGS.scanCron, ...d.scanCron },
     activeChecklist: d.activeChecklist?.framework ? { framework: d.activeChecklist.framework, version: d.activeChecklist.version } : null,
+    mfaRequiredRoles: d.mfaRequiredRoles ? ROLES.filter((r) => d.mfaRequiredRoles!.includes(r)) : [...mfaRequiredRolesDefault],
     version: d.version,
     ...(d.updatedAt && { updatedAt: d.updatedAt }),
     ...(d.updatedBy && { updatedBy: d.updatedBy }),
@@ -105,6 +114,7 @@ export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVer
   const before = await getSettings();
   const stale = () => AppError.conflict(`The settings were changed by someone else since version ${expectedVersion}; reload and try again`, [{ field: 'version', reason: `${expectedVersion} is not the current version` }]);
   if (before.version !== expectedVersion) throw stale();
+  const mfaRequiredRoles = patch.mfaRequiredRoles ?? (await current())?.mfaRequiredRoles;
   const next = {
     key: SETTINGS_KEY,
     version: expectedVersion + 1,
@@ -113,6 +123,8 @@ export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVer
     slaDaysByLevel: patch.slaDaysByLevel ?? before.slaDaysByLevel,
     scanCron: { ...before.scanCron, ...patch.scanCron },
     activeChecklist: patch.activeChecklist === undefined ? before.activeChecklist : patch.activeChecklist,
+    // stored only once an admin sets it: until then the deployment's default applies
+    ...(mfaRequiredRoles && { mfaRequiredRoles }),
     updatedAt: new Date(),
     updatedBy: ctx.actor.id,
   };

@@ -5,6 +5,7 @@ import { owner } from './owner';
 import { admin } from './admin';
 import { dayOf, dayTimeOf } from '../dates';
 import { assessment } from './assessment';
+import { security } from './security';
 
 /*
  * Vietnamese first, English second; the choice is remembered in localStorage. Each area of the
@@ -14,8 +15,8 @@ import { assessment } from './assessment';
 export type Lang = 'vi' | 'en';
 type Dict = Record<string, string>;
 const dicts: Record<Lang, Dict> = {
-  vi: { ...common.vi, ...inspector.vi, ...owner.vi, ...admin.vi, ...assessment.vi },
-  en: { ...common.en, ...inspector.en, ...owner.en, ...admin.en, ...assessment.en },
+  vi: { ...common.vi, ...inspector.vi, ...owner.vi, ...admin.vi, ...assessment.vi, ...security.vi },
+  en: { ...common.en, ...inspector.en, ...owner.en, ...admin.en, ...assessment.en, ...security.en },
 };
 
 const KEY = 'attest.lang';
