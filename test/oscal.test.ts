@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { expect } from 'chai';
-import { api, bearer, makeActors, type Actors } from './helpers/factories';
+import { makeActors, type Actors } from './helpers/factories';
 import { certified } from './helpers/certificates';
 import { makeUser, tokenFor } from './helpers/factories';
 import { activeChecklist, assessedSystem, expectValid, get, schemaErrors } from './helpers/oscal';
