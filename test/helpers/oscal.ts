@@ -84,3 +84,26 @@ export async function assessedSystem(a: Actors) {
   expect(risk.status, JSON.stringify(risk.body)).to.equal(200);
   return { system, assessmentId: assessment.id as string, controls: [first, second], findings: [f1, f2], evidence: file };
 }
+
+/**
+ * Every system of a running instance exported over HTTP — SSP, POA&M, and the assessment results of
+ * its newest approved (else open) assessment — each checked against its schema. Returns the count.
+ */
+export async function exportPortfolio(base: string, token: string, systems: { id: string; code: string; lastApprovedAssessment?: string; activeAssessment?: string | null }[]): Promise<number> {
+  const fetchDoc = async (p: string) => {
+    const r = await fetch(`${base}/api/v1${p}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(r.status, `${p}: ${r.status === 200 ? '' : await r.clone().text()}`).to.equal(200);
+    return (await r.json()) as Record<string, unknown>;
+  };
+  let n = 0;
+  for (const s of systems) {
+    const paths = [`/systems/${s.id}/oscal/ssp`, `/systems/${s.id}/oscal/poam`];
+    const assessment = s.lastApprovedAssessment ?? s.activeAssessment;
+    if (assessment) paths.push(`/assessments/${assessment}/oscal/assessment-results`);
+    for (const p of paths) {
+      expect(schemaErrors(await fetchDoc(p)), `${s.code} ${p}`).to.deep.equal([]);
+      n++;
+    }
+  }
+  return n;
+}
