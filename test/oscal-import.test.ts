@@ -61,7 +61,7 @@ describe('OSCAL exchange: catalog import', () => {
     controls[5].props.find((p: { name: string; value: string }) => p.name === 'level').value = '7';
     controls[100].props = controls[100].props.filter((p: { name: string }) => p.name !== 'control-id');
     const res = await post(a.admin, doc);
-    expect(res.status, JSON.stringify(res.body)).to.equal(400);
+    expect(res.status, JSON.stringify(res.body)).to.equal(422);
     const fields = res.body.error.details.map((d: { field: string }) => d.field);
     expect(fields).to.include(`control ${controls[1].id}: requirement.vi`);
     expect(fields.some((f: string) => f.startsWith(`control ${controls[5].id}: levels`))).to.equal(true);

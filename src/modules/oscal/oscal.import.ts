@@ -16,6 +16,8 @@ interface OGroup { id?: unknown; groups?: unknown; controls?: unknown }
 
 const MAX_DEPTH = 6;
 const MAX_NODES = 5000;
+/** A level as a key; anything else is reported as a bad level (and never becomes a key such as __proto__). */
+const LEVEL_KEY = /^[0-9]{1,2}$/;
 
 const arr = <T>(v: unknown): T[] => (Array.isArray(v) ? v as T[] : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -35,13 +37,15 @@ function controlOf(c: OControl, group: string | undefined): Record<string, unkno
   const refs: Record<string, string> = {};
   for (const p of arr<OProp>(c.props)) {
     const m = p && p.ns === NS && p.name === 'ref' && typeof p.class === 'string' ? /^level-(.+)$/.exec(p.class) : null;
-    if (m && typeof p.value === 'string') refs[m[1]] = p.value;
+    if (m && typeof p.value === 'string' && LEVEL_KEY.test(m[1])) refs[m[1]] = p.value;
+    else if (m) levels.push(m[1]);
   }
   const levelText: Record<string, Bilingual> = {};
   for (const cls of ['en', 'vi'] as const) {
     for (const p of partsOf(c.parts, 'level-statement', cls)) {
       const l = one(p.props, 'level');
       if (l === undefined || typeof p.prose !== 'string') continue;
+      if (!LEVEL_KEY.test(l)) { levels.push(l); continue; }
       levelText[l] = { ...(levelText[l] ?? {}), [cls]: p.prose } as Bilingual;
     }
   }

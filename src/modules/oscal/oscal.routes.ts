@@ -19,7 +19,7 @@ export const oscalRoutes: RouteDef[] = [
   { method: 'post', path: '/checklists/oscal', tag: 'oscal', access: 'settings:write', schema: schemas.importCatalog,
     parsers: [express.json({ limit: schemas.IMPORT_BODY_LIMIT, strict: true })], response: schemas.importResult,
     summary: `Import an ${v} catalog (as exported by Attest) as a new checklist version: the same validation as a YAML checklist, all or nothing`,
-    responses: { 409: 'this framework version is already imported with different content' },
+    responses: { 409: 'this framework version is already imported with different content', 422: 'the catalog breaks the checklist rules (details name each control and field); nothing was imported' },
     handler: (req) => service.importCatalog(ctxOf(req), req.valid.body) },
   { method: 'get', path: '/systems/:id/oscal/ssp', tag: 'oscal', access: 'systems:read', schema: schemas.byId,
     summary: `A system security plan skeleton (${v}): system characteristics, level, owner organization, endpoints as components, the profile of its level (owners: their organization)`,

@@ -21,7 +21,8 @@ export const importCatalog = {
   body: Joi.object({
     $schema: Joi.string().max(2048),
     catalog: Joi.object({
-      uuid: Joi.string().guid().required(),
+      // the OSCAL uuid datatype (version 4 or 5)
+      uuid: Joi.string().pattern(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[45][0-9A-Fa-f]{3}-[89ABab][0-9A-Fa-f]{3}-[0-9A-Fa-f]{12}$/).required(),
       metadata: anyObject().required(),
       params: Joi.array().max(1000).items(anyObject()),
       controls: Joi.array().max(1000).items(anyObject()),

@@ -60,7 +60,8 @@ export async function importCatalog(ctx: Ctx, doc: { catalog: Record<string, unk
     if (err.issues.some((i) => i.path === 'version' && /already imported with different content/.test(i.reason))) {
       throw AppError.conflict(`${parsed?.content.framework} ${parsed?.content.version} is already imported with different content; give the catalog a new metadata.version`, details);
     }
-    throw AppError.badRequest('The OSCAL catalog is not a valid checklist; nothing was imported', details);
+    // well formed (the request schema holds) but against the checklist rules: 422, as for a bad row of an import
+    throw AppError.unprocessable('The OSCAL catalog is not a valid checklist; nothing was imported', details);
   }
 }
 
