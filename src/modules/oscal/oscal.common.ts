@@ -10,18 +10,21 @@ export const NS = 'urn:attest:oscal';
 /** Fixed namespace of every derived UUID; never change it, or every exported UUID changes. */
 const UUID_NAMESPACE = Buffer.from('5c965f28fa9d48468201ea90e641d4a6', 'hex');
 
-/**
- * A name-based (version 5, SHA-1) UUID of `name` in Attest's namespace, RFC 9562 §5.5. The name is
- * `<kind>:<object id>:<role>`, so the same object in the same role gets the same UUID in every export.
- */
-export function uuidFor(...name: (string | number)[]): string {
-  const hash = crypto.createHash('sha1').update(UUID_NAMESPACE).update(name.join(':'), 'utf8').digest();
+/** A name-based UUID (version 5, SHA-1) of `name` in `namespace` (16 bytes), RFC 9562 §5.5. */
+export function uuidV5(namespace: Buffer, name: string): string {
+  const hash = crypto.createHash('sha1').update(namespace).update(name, 'utf8').digest();
   const b = Buffer.from(hash.subarray(0, 16));
   b[6] = (b[6] & 0x0f) | 0x50;
   b[8] = (b[8] & 0x3f) | 0x80;
   const h = b.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+/**
+ * The UUID of an object in one role: `<kind>:<object id>:<role>` in Attest's namespace, so the same
+ * object in the same role gets the same UUID in every export.
+ */
+export const uuidFor = (...name: (string | number)[]): string => uuidV5(UUID_NAMESPACE, name.join(':'));
 
 /** OSCAL date-time-with-timezone (UTC). */
 export const iso = (d: Date | string): string => new Date(d).toISOString();
@@ -45,12 +48,6 @@ export const viTitle = (t: Bilingual): Prop => prop('title', t.vi, { class: 'vi'
 
 /** OSCAL markup-line: one line of text (no line breaks). */
 export const line = (s: string): string => s.replace(/\s+/g, ' ').trim() || '-';
-
-/** The token a part id or control id may use: letters, digits, '.', '-', '_', starting with a letter or '_'. */
-export const token = (s: string): string => {
-  const t = s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z_]+/, '');
-  return t || '_';
-};
 
 /** Media types of OSCAL JSON documents (IANA registrations of NIST). */
 export const MEDIA = {
