@@ -3,6 +3,7 @@
 Usage: python trestle_load.py FILE...   (the document type is read from the file's root key)
 Prints one line per file: "ok <file> <model>" or "fail <file> <error>"; exits 1 when any fails.
 """
+import json
 import pathlib
 import sys
 
@@ -26,7 +27,6 @@ def main(files):
     for name in files:
         path = pathlib.Path(name)
         try:
-            import json
             root = next(iter(json.loads(path.read_text(encoding='utf-8'))))
             model = MODELS[root]
             loaded = model.oscal_read(path)
