@@ -45,6 +45,7 @@ import { certificateRoutes } from './modules/certificates/certificate.routes';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes';
 import { reportRoutes } from './modules/reports/report.routes';
 import { consistencyRoutes } from './consistency/consistency.routes';
+import { oscalRoutes } from './modules/oscal/oscal.routes';
 import { configureConsistencyLog } from './consistency/consistency.service';
 import { verifyRouter } from './modules/certificates/verify.routes';
 import * as certificates from './modules/certificates/certificate.service';
@@ -166,6 +167,7 @@ export function createApp(deps: AppDeps): AppHandle {
     ...dashboardRoutes,
     ...reportRoutes,
     ...consistencyRoutes,
+    ...oscalRoutes,
   ];
   const openapi = buildOpenApi(routes, outsidePaths, { version });
   app.get('/api/v1/openapi.json', (_req, res) => { res.json(openapi); });

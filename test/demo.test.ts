@@ -5,6 +5,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import { generate } from 'otplib';
 import { freePort } from '../src/db/ferretdb';
+import { exportPortfolio } from './helpers/oscal';
 
 const post = async (base: string, path: string, body: unknown, token?: string) => {
   const r = await fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token && { Authorization: `Bearer ${token}` }) }, body: JSON.stringify(body) });
@@ -121,6 +122,11 @@ describe('the first-run demo (npm start on an empty data directory)', function (
       const one = (await get(`/findings/${scanned.items[0].id}`, 'inspector@attest.example')) as unknown as { description: string; descriptionVi: string };
       expect(one.description).to.match(/\n\nSeen at https:\/\/ht\d{3}\.demo\.example:443:\n- .+\n\nControl /);
       expect(one.descriptionVi).to.match(/\n\nPhát hiện tại https:\/\/ht\d{3}\.demo\.example:443:\n- .+\n\nBiện pháp /);
+      // the whole portfolio exports as OSCAL (SSP, POA&M, the latest assessment's results), each valid against its schema
+      const started = Date.now();
+      const exported = await exportPortfolio(base, tokens['inspector@attest.example'], all as never);
+      expect(exported).to.be.greaterThan(2 * 124 + 103);
+      process.stdout.write(`      (${exported} OSCAL documents of the demo portfolio exported and validated in ${Date.now() - started} ms)\n`);
     } finally {
       await stop(first.child);
     }
