@@ -1,14 +1,18 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from './api';
-import { t } from './i18n';
+import { ApiError, messageOf } from './api';
+import { lang, t } from './i18n';
 
 /** An error in words: what happened and what to do, with the server's reason when it gave one. */
 export function explain(err: unknown): string {
   if (!(err instanceof ApiError)) return t('err.unexpected');
   const known = [0, 400, 401, 403, 404, 405, 409, 413, 422, 429, 503];
   const base = t(`err.${known.includes(err.status) ? err.status : 'other'}`);
-  return err.status === 422 || err.status === 409 ? `${base} ${err.message}` : base;
+  if (err.status !== 422 && err.status !== 409) return base;
+  // the API's words in the chosen language; its English message only in English
+  const said = err.words() ?? (err.details.some((d) => d.message) ? err.details.filter((d) => d.row === undefined).map(messageOf).join('; ') : undefined);
+  const extra = said ?? (lang() === 'en' ? err.message : '');
+  return extra ? `${base} ${extra}` : base;
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
@@ -22,7 +26,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
         <table class="table compact">
           <caption>{t('err.rows')}</caption>
           <thead><tr><th scope="col">{t('col.row')}</th><th scope="col">{t('col.field')}</th><th scope="col">{t('col.reason')}</th></tr></thead>
-          <tbody>{rows.map((d, i) => <tr key={i}><td>{d.row}</td><td>{d.field}</td><td>{d.reason}</td></tr>)}</tbody>
+          <tbody>{rows.map((d, i) => <tr key={i}><td>{d.row}</td><td>{d.label?.[lang()] ?? d.field}</td><td>{messageOf(d)}</td></tr>)}</tbody>
         </table>
       )}
       {network && onRetry && <button type="button" onClick={onRetry}>{t('action.retry')}</button>}

@@ -138,7 +138,7 @@ function findings(flow: Flow, t: T, d: AssessmentReportData, S: ReportStyles): v
     ],
     rows: d.findings.map((f) => ({
       cells: [
-        plain(f.title, S.cell), plain(f.control ?? '—', S.cell), bi(label(t.severities, f.severity), S.cellStrong, S.cellEn),
+        f.titleVi && f.titleVi !== f.title ? bi({ vi: f.titleVi, en: f.title }, S.cell, S.cellEn) : plain(f.title, S.cell), plain(f.control ?? '—', S.cell), bi(label(t.severities, f.severity), S.cellStrong, S.cellEn),
         bi(label(t.findingStatuses, f.status), S.cell, S.cellEn), plain(date(f.dueAt, t.locale), S.cell),
       ],
     })),
