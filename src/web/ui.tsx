@@ -120,3 +120,29 @@ export function Pager({ page, limit, total, onPage }: { page: number; limit: num
     </nav>
   );
 }
+
+const VI_DATE = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A day (`YYYY-MM-DD` in and out). In Vietnamese it is typed as dd/mm/yyyy: a browser's own date
+ * picker writes the browser's convention (mm/dd/yyyy in an English browser), not the console's.
+ * What cannot be read as a day is passed on as typed, so the API names the field that is wrong.
+ */
+export function DateInput({ id, describedBy, value, onChange }: { id: string; describedBy?: string; value: string; onChange: (v: string) => void }) {
+  const [typed, setTyped] = useState<string | undefined>();
+  // a form that clears the field (after sending it) clears what was typed too
+  useEffect(() => { if (!value) setTyped(undefined); }, [value]);
+  if (lang() !== 'vi') return <input id={id} aria-describedby={describedBy} type="date" value={value} onInput={(e) => onChange(e.currentTarget.value)} />;
+  const iso = ISO_DATE.exec(value);
+  const shown = typed ?? (iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : value);
+  return (
+    <input id={id} aria-describedby={describedBy} type="text" inputMode="numeric" placeholder="dd/mm/yyyy" autoComplete="off" value={shown}
+      onInput={(e) => {
+        const v = e.currentTarget.value;
+        setTyped(v);
+        const m = VI_DATE.exec(v);
+        onChange(m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : v.trim());
+      }} />
+  );
+}

@@ -111,10 +111,14 @@ const UNTIL = / \(until (\d{4}-\d{2}-\d{2}T[\d:.]+Z)\)$/;
  */
 export function HistoryWords({ h, me, people }: { h: HistoryEvent; me: Me; people?: Record<string, string> }) {
   const line = { margin: '.2rem 0' };
-  const own = h.comment && h.comment !== h.text?.en ? h.comment : undefined;
+  // an assignment's comment is the assignee's id, a severity change's the two values: never a person's words
+  const coded = h.action === 'assigned' || h.action === 'severity_changed';
+  const own = h.comment && h.comment !== h.text?.en && !coded ? h.comment : undefined;
   if (!h.text && h.action === 'assigned' && h.comment && (ID.test(h.comment) || h.comment === 'unassigned')) {
     return <p style={line}>{h.comment === 'unassigned' ? t('finding.page.unassigned') : <Who id={h.comment} me={me} people={people} />}</p>;
   }
+  const severities = !h.text && h.action === 'severity_changed' ? /^(\w+) → (\w+)$/.exec(h.comment ?? '') : null;
+  if (severities) return <p style={line}>{t(`severity.${severities[1]}`)} → {t(`severity.${severities[2]}`)}</p>;
   const until = !h.text && h.action === 'extension_requested' && own ? UNTIL.exec(own) : null;
   return (
     <>
