@@ -14,6 +14,7 @@ import { createScheduler } from './jobs/scheduler';
 import { checkJobSchedules, registerJobs } from './jobs';
 import { reconcile } from './reconcile';
 import { migrateScanFindings } from './modules/scans/scan.findings-migrate';
+import { migrateFindingsToBilingual } from './modules/findings/finding.migrate-vi';
 import { mapping as scanImportMapping } from './modules/scan-imports/mapping';
 import { run as runConsistency } from './consistency/consistency.service';
 import { configureAuditKey } from './modules/audit/audit.key';
@@ -71,6 +72,8 @@ async function main() {
   // through the finding lifecycle, so after createApp has wired the summaries to finding changes
   const migrated = await migrateScanFindings();
   if (migrated.migrated || migrated.split) logger.info(migrated, `scan findings: ${migrated.migrated} now one per problem, ${migrated.split} split off`);
+  const bilingual = await migrateFindingsToBilingual();
+  if (bilingual.migrated || bilingual.skipped) logger.info(bilingual, `assessment findings: ${bilingual.migrated} given the control's Vietnamese and English words, ${bilingual.skipped} without a control to take them from`);
   // the demo portfolio goes into a fresh database through the services (createApp wired their events)
   let demo: DemoResult | undefined;
   const demoPasswords = secrets?.demo ?? { inspector: randomPassword('Insp3ctor'), owner: randomPassword('0wner'), approver: randomPassword('Appr0ver') };

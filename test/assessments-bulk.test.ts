@@ -32,7 +32,11 @@ describe('assessments: many results in one save (PATCH /assessments/:id/results)
     const noNote = await api().patch(`/api/v1/assessments/${asm.id}/results`).set(bearer(a.inspector))
       .send({ results: [{ controlId: c0.controlId, result: 'met', version: 0 }, { controlId: c1.controlId, result: 'not_met', version: 0 }] });
     expect(noNote.status).to.equal(422);
-    expect(noNote.body.error.details).to.deep.equal([{ field: 'results.1.note', in: 'body', reason: 'is required when the result is not_met', controlId: c1.controlId }]);
+    expect(noNote.body.error.details).to.have.length(1);
+    expect(noNote.body.error.details[0]).to.deep.include({ field: 'results.1.note', in: 'body', reason: 'is required when the result is not_met', controlId: c1.controlId });
+    expect(noNote.body.error.details[0].message).to.deep.equal({
+      vi: 'Ghi chú của người đánh giá (mục 2) là bắt buộc khi kết quả là “Không đạt”', en: 'Inspector\'s note (item 2) is required when the result is “not met”',
+    });
     const stale = await api().patch(`/api/v1/assessments/${asm.id}/results`).set(bearer(a.inspector))
       .send({ results: [{ controlId: c0.controlId, result: 'met', version: 0 }, { controlId: c2.controlId, result: 'met', version: 3 }] });
     expect(stale.status).to.equal(409);

@@ -104,6 +104,13 @@ describe('the first-run demo (npm start on an empty data directory)', function (
           expect(`${f.title} | ${f.titleVi}`).not.to.match(/\b(http\.headers|csp-|hsts-|failed on)|https?:\/\//);
         }
       }
+      // findings raised from the catalogue carry the control's Vietnamese words, and their history names the assessment and the inspector
+      const assessed = (await get('/findings?source=assessment&limit=100', 'inspector@attest.example')) as unknown as { total: number; items: F[] };
+      expect(assessed.total).to.be.greaterThan(5);
+      for (const f of assessed.items) expect(f.titleVi, f.title).to.be.a('string').and.not.equal(f.title);
+      const raised = (await get(`/findings/${assessed.items[0].id}`, 'inspector@attest.example')) as unknown as { descriptionVi: string; history: { text?: { vi: string } }[] };
+      expect(raised.descriptionVi).to.match(/^(Đạt một phần|Không đạt): /);
+      expect(raised.history[0].text?.vi).to.match(/^Phát sinh từ Đánh giá HT-\d{3} ngày \d{2}\/\d{2}\/\d{4}, người đánh giá: \S/);
       // a portfolio a reviewer believes: a valid certificate goes with a good web grade and no open critical or high finding;
       // the one certified system whose site regressed has its certificate suspended, and its open findings say why
       type S = { id: string; code: string; level: number; certificate?: { status: string }; lastScan?: { grade?: string }; compliance?: { openFindings?: Record<string, number> } };

@@ -21,6 +21,10 @@ describe('names are text: control and bidirectional characters are refused', () 
     const s = await makeSystem(a.org);
     const res = await api().patch(`/api/v1/systems/${s.id}`).set(bearer(a.admin)).send({ name: 'Sys \u202eexe.txt' });
     expectTextRule(res, 'name', 'U+202E');
+    // the user reads it in their language, the field named as people call it (http/messages.ts)
+    const d = res.body.error.details[0] as { label: { vi: string; en: string }; message: { vi: string; en: string } };
+    expect(d.message.vi).to.match(/^Tên .*ký tự điều khiển hoặc ký tự định hướng văn bản \(U\+202E\)/);
+    expect(d.message.en).to.match(/U\+202E/);
     const after = await api().get(`/api/v1/systems/${s.id}`).set(bearer(a.admin));
     expect(after.body.name).to.equal(s.name);
     expect(after.body.updatedAt).to.equal(new Date((s as unknown as { updatedAt: Date }).updatedAt).toISOString());

@@ -97,10 +97,10 @@ export async function loadDemo(passwords: DemoPasswords, now = new Date()): Prom
     const controls = byLevel.get(s.level)!.controls;
     const failures = a.results.filter((r) => r.result === 'partial' || r.result === 'not_met').map((r) => {
       const k = controls.find((x) => x.id === r.controlId)!;
-      return { controlId: k.id, ref: k.ref, title: k.title.en, requirement: k.requirement.en, severity: k.severity, result: r.result as 'partial' | 'not_met', note: r.note };
+      return { controlId: k.id, ref: k.ref, title: k.title, requirement: k.requirement, severity: k.severity, result: r.result as 'partial' | 'not_met', note: r.note };
     });
     await findings.syncFromAssessment(ctx, {
-      assessmentId: a._id.toString(), system: sysIds.get(s.code)!.toString(), organization: orgIds.get(s.org)!.toString(), systemCode: s.code, level: s.level,
+      assessmentId: a._id.toString(), system: sysIds.get(s.code)!.toString(), organization: orgIds.get(s.org)!.toString(), systemCode: s.code, level: s.level, inspector: inspector.name,
       at: a.approvedAt, controls: controls.map((k) => k.id), slaDays: (sev) => settings.slaDaysFor(s0, sev, s.level),
     }, failures);
   }

@@ -2,6 +2,8 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import Joi from 'joi';
 import mongoose from 'mongoose';
 import { DatabaseFault } from '../db/faults';
+import { isBilingual, type Bilingual } from '../shared/bilingual';
+import { bilingualDetail, joiReason, localizeDetails } from './messages';
 
 export interface ErrorDetail {
   field?: string;
@@ -10,37 +12,43 @@ export interface ErrorDetail {
   [key: string]: unknown;
 }
 
-/** The one error type services throw; the handler turns it into {error:{code,message,details}}. */
+/**
+ * The one error type services throw; the handler turns it into {error:{code,message,text?,details}}.
+ * A message given in both languages is sent as `message` (English, as always) and `text: {vi, en}`.
+ */
 export class AppError extends Error {
+  public readonly text?: Bilingual;
   constructor(
     public readonly status: number,
     public readonly code: string,
-    message: string,
+    message: string | Bilingual,
     public readonly details?: unknown,
   ) {
-    super(message);
+    super(isBilingual(message) ? message.en : message);
+    if (isBilingual(message)) this.text = message;
   }
-  static badRequest(message: string, details?: unknown) { return new AppError(400, 'validation_error', message, details); }
+  static badRequest(message: string | Bilingual, details?: unknown) { return new AppError(400, 'validation_error', message, details); }
   static unauthorized(message = 'Authentication required') { return new AppError(401, 'unauthorized', message); }
-  static forbidden(message = 'You do not have permission to do this') { return new AppError(403, 'forbidden', message); }
+  static forbidden(message: string | Bilingual = 'You do not have permission to do this') { return new AppError(403, 'forbidden', message); }
   static notFound(what = 'Resource') { return new AppError(404, 'not_found', `${what} not found`); }
-  static conflict(message: string, details?: unknown) { return new AppError(409, 'conflict', message, details); }
-  static unprocessable(message: string, details?: unknown) { return new AppError(422, 'unprocessable', message, details); }
+  static conflict(message: string | Bilingual, details?: unknown) { return new AppError(409, 'conflict', message, details); }
+  static unprocessable(message: string | Bilingual, details?: unknown) { return new AppError(422, 'unprocessable', message, details); }
   /**
    * 422: the request is well formed (it matches the schema) but breaks a rule no schema can state —
    * a referenced record that does not exist, a date that must lie ahead, a state-dependent rule.
    */
   static rule(field: string, reason: string, message = 'The request breaks a rule') {
-    return new AppError(422, 'unprocessable', `${message}: ${field} ${reason}`, [{ field, in: 'body', reason }]);
+    const d = bilingualDetail({ field, in: 'body', reason });
+    return new AppError(422, 'unprocessable', { en: `${message}: ${field} ${reason}`, vi: `Yêu cầu vi phạm một quy tắc: ${d.message.vi}` }, [d]);
   }
   static tooMany(message: string) { return new AppError(429, 'rate_limited', message); }
 }
 
 export function joiDetails(error: Joi.ValidationError, prefix?: string): ErrorDetail[] {
-  return error.details.map((d) => ({
+  return error.details.map((d) => bilingualDetail({
     field: [prefix, ...d.path].filter((p) => p !== undefined && p !== '').join('.'),
     reason: d.message.replace(/"/g, ''),
-  }));
+  }, joiReason(d)));
 }
 
 function isDatabaseDown(err: unknown): boolean {
@@ -81,7 +89,8 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (appErr.status >= 500) log?.error({ err }, 'request failed');
   else log?.info({ code: appErr.code, status: appErr.status }, appErr.message);
   if (res.headersSent) return;
-  const body: { code: string; message: string; details?: unknown } = { code: appErr.code, message: appErr.message };
-  if (appErr.details !== undefined) body.details = appErr.details;
+  const body: { code: string; message: string; text?: Bilingual; details?: unknown } = { code: appErr.code, message: appErr.message };
+  if (appErr.text) body.text = appErr.text;
+  if (appErr.details !== undefined) body.details = localizeDetails(appErr.details);
   res.status(appErr.status).json({ error: body });
 };

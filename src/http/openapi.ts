@@ -85,6 +85,8 @@ export function joiToSchema(d: Description): JsonSchema {
   return s;
 }
 
+const bilingual = { type: 'object', required: ['vi', 'en'], properties: { vi: { type: 'string' }, en: { type: 'string' } } };
+
 const toOpenApiPath = (p: string) => p.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 
 
@@ -150,7 +152,11 @@ export function buildOpenApi(defs: RouteDef[], extra: Record<string, Record<stri
       schemas: {
         Error: {
           type: 'object', required: ['error'],
-          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, details: {} } } },
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: {
+            code: { type: 'string' }, message: { type: 'string', description: 'in English' },
+            text: { ...bilingual, description: 'the message in both languages, where the service words it so' },
+            details: { description: 'for 400/422: an array of {field, in, reason, label: {vi, en}, message: {vi, en}} (label: the field as people call it; message: a sentence naming it); other shapes for other errors' },
+          } } },
         },
       },
       responses: Object.fromEntries(Object.entries({

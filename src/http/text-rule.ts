@@ -3,6 +3,7 @@ import type Joi from 'joi';
 import type { RequestSchema } from './validate';
 import { AppError, type ErrorDetail } from './errors';
 import { TEXT_ERROR } from '../shared/text';
+import { bilingualDetail, joiReason } from './messages';
 
 const options: Joi.ValidationOptions = { abortEarly: false, convert: true, allowUnknown: false, stripUnknown: false, errors: { wrap: { label: false } } };
 
@@ -26,7 +27,7 @@ export function textRule(schema: RequestSchema = {}): RequestHandler | undefined
       const { error } = schema[part]!.validate(input, options);
       for (const d of error?.details ?? []) {
         if (d.type !== TEXT_ERROR) return next(); // another problem: validate() answers 400
-        details.push({ field: d.path.join('.'), in: part, reason: d.message, code: TEXT_ERROR });
+        details.push(bilingualDetail({ field: d.path.join('.'), in: part, reason: d.message, code: TEXT_ERROR }, joiReason(d)));
       }
     }
     if (!details.length) return next();

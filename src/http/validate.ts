@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import Joi from 'joi';
 import { AppError, ErrorDetail } from './errors';
+import { bilingualDetail, joiReason } from './messages';
 
 export interface RequestSchema {
   params?: Joi.ObjectSchema;
@@ -44,10 +45,10 @@ export function validate(schema: RequestSchema = {}): RequestHandler {
       const input = part === 'body' ? (req.body === undefined ? {} : req.body) : { ...(req[part] as object) };
       const { value, error } = s.validate(input, options);
       if (error) {
-        for (const d of error.details) details.push({ field: d.path.join('.'), in: part, reason: d.message });
+        for (const d of error.details) details.push(bilingualDetail({ field: d.path.join('.'), in: part, reason: d.message }, joiReason(d)));
       } else valid[part] = value;
     }
-    if (details.length) return next(AppError.badRequest('Invalid input', details));
+    if (details.length) return next(AppError.badRequest({ en: 'Invalid input', vi: 'Dữ liệu không hợp lệ' }, details));
     req.valid = valid as ValidInput;
     next();
   };

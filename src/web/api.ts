@@ -4,13 +4,25 @@
  * cannot forge one). Reads are retried on network failures; an expired session sends the user to
  * the login page with a message.
  */
-export interface Detail { field?: string; in?: string; reason: string; row?: number }
+import { lang } from './i18n';
+
+export interface Bilingual { vi: string; en: string }
+/** `label` and `message` name the field as people call it, in both languages (the API's `field` is its path) */
+export interface Detail { field?: string; in?: string; reason: string; row?: number; label?: Bilingual; message?: Bilingual }
+
+/** A detail's message in the console's language (the English reason when the API gave no message). */
+export const messageOf = (d: Detail): string => d.message?.[lang()] ?? d.reason;
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Detail[] = [], readonly raw?: unknown) { super(message); }
-  /** the reason given for one field, to show next to it */
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Detail[] = [], readonly raw?: unknown, readonly text?: Bilingual) { super(message); }
+  /** the message given for one field, in the console's language, to show next to it */
   field(name: string): string | undefined {
-    return this.details.find((d) => d.field === name || d.field?.startsWith(`${name}.`))?.reason;
+    const d = this.details.find((x) => x.field === name || x.field?.startsWith(`${name}.`));
+    return d && messageOf(d);
+  }
+  /** the API's own words about the error in the console's language, if it gave them in both */
+  words(): string | undefined {
+    return this.text?.[lang()];
   }
 }
 
@@ -46,7 +58,8 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   if (!res.ok) {
     if (res.status === 401 && !opts.quiet401) expiredListeners.forEach((l) => l());
     const e = data?.error ?? {};
-    throw new ApiError(res.status, e.code ?? 'error', e.message ?? res.statusText, Array.isArray(e.details) ? e.details : [], e.details);
+    const text = e.text && typeof e.text.vi === 'string' && typeof e.text.en === 'string' ? e.text as Bilingual : undefined;
+    throw new ApiError(res.status, e.code ?? 'error', e.message ?? res.statusText, Array.isArray(e.details) ? e.details : [], e.details, text);
   }
   return data as T;
 }

@@ -1,14 +1,18 @@
 import type { ComponentChildren, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError } from './api';
-import { t } from './i18n';
+import { ApiError, messageOf } from './api';
+import { lang, t } from './i18n';
 
 /** An error in words: what happened and what to do, with the server's reason when it gave one. */
 export function explain(err: unknown): string {
   if (!(err instanceof ApiError)) return t('err.unexpected');
   const known = [0, 400, 401, 403, 404, 405, 409, 413, 422, 429, 503];
   const base = t(`err.${known.includes(err.status) ? err.status : 'other'}`);
-  return err.status === 422 || err.status === 409 ? `${base} ${err.message}` : base;
+  if (err.status !== 422 && err.status !== 409) return base;
+  // the API's words in the chosen language; its English message only in English
+  const said = err.words() ?? (err.details.some((d) => d.message) ? err.details.filter((d) => d.row === undefined).map(messageOf).join('; ') : undefined);
+  const extra = said ?? (lang() === 'en' ? err.message : '');
+  return extra ? `${base} ${extra}` : base;
 }
 
 export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
@@ -22,7 +26,7 @@ export function ErrorBox({ error, onRetry }: { error: unknown; onRetry?: () => v
         <table class="table compact">
           <caption>{t('err.rows')}</caption>
           <thead><tr><th scope="col">{t('col.row')}</th><th scope="col">{t('col.field')}</th><th scope="col">{t('col.reason')}</th></tr></thead>
-          <tbody>{rows.map((d, i) => <tr key={i}><td>{d.row}</td><td>{d.field}</td><td>{d.reason}</td></tr>)}</tbody>
+          <tbody>{rows.map((d, i) => <tr key={i}><td>{d.row}</td><td>{d.label?.[lang()] ?? d.field}</td><td>{messageOf(d)}</td></tr>)}</tbody>
         </table>
       )}
       {network && onRetry && <button type="button" onClick={onRetry}>{t('action.retry')}</button>}
@@ -114,5 +118,31 @@ export function Pager({ page, limit, total, onPage }: { page: number; limit: num
       <span class="muted" aria-live="polite">{t('pager.status', { page, pages, total })}</span>
       <button type="button" class="secondary" disabled={page >= pages} onClick={() => onPage(page + 1)}>{t('pager.next')}</button>
     </nav>
+  );
+}
+
+const VI_DATE = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})\s*$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A day (`YYYY-MM-DD` in and out). In Vietnamese it is typed as dd/mm/yyyy: a browser's own date
+ * picker writes the browser's convention (mm/dd/yyyy in an English browser), not the console's.
+ * What cannot be read as a day is passed on as typed, so the API names the field that is wrong.
+ */
+export function DateInput({ id, describedBy, value, onChange }: { id: string; describedBy?: string; value: string; onChange: (v: string) => void }) {
+  const [typed, setTyped] = useState<string | undefined>();
+  // a form that clears the field (after sending it) clears what was typed too
+  useEffect(() => { if (!value) setTyped(undefined); }, [value]);
+  if (lang() !== 'vi') return <input id={id} aria-describedby={describedBy} type="date" value={value} onInput={(e) => onChange(e.currentTarget.value)} />;
+  const iso = ISO_DATE.exec(value);
+  const shown = typed ?? (iso ? `${iso[3]}/${iso[2]}/${iso[1]}` : value);
+  return (
+    <input id={id} aria-describedby={describedBy} type="text" inputMode="numeric" placeholder="dd/mm/yyyy" autoComplete="off" value={shown}
+      onInput={(e) => {
+        const v = e.currentTarget.value;
+        setTyped(v);
+        const m = VI_DATE.exec(v);
+        onChange(m ? `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}` : v.trim());
+      }} />
   );
 }

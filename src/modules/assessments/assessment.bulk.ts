@@ -21,18 +21,21 @@ export async function saveResults(ctx: Ctx, id: string, entries: BulkEntry[]) {
     const index = new Map(a.results.map((r, i) => [r.controlId, i]));
     const unknown = entries.map((e, n) => ({ e, n })).filter(({ e }) => !index.has(e.controlId));
     if (unknown.length) {
-      throw AppError.unprocessable(`Not controls of this assessment: ${unknown.map(({ e }) => e.controlId).join(', ')}`,
+      const ids = unknown.map(({ e }) => e.controlId).join(', ');
+      throw AppError.unprocessable({ en: `Not controls of this assessment: ${ids}`, vi: `Không phải biện pháp của lần đánh giá này: ${ids}` },
         unknown.map(({ e, n }) => ({ field: `results.${n}.controlId`, in: 'body', reason: 'is not a control of this assessment', controlId: e.controlId })));
     }
     const stale = entries.filter((e) => a.results[index.get(e.controlId)!].version !== e.version);
     if (stale.length) {
-      throw AppError.conflict(`Saved by someone else meanwhile: ${stale.map((e) => e.controlId).join(', ')}; reload them and try again`,
+      const ids = stale.map((e) => e.controlId).join(', ');
+      throw AppError.conflict({ en: `Saved by someone else meanwhile: ${ids}; reload them and try again`, vi: `Đã được người khác lưu trong lúc này: ${ids}; hãy tải lại rồi thử lại` },
         { conflicts: stale.map((e) => ({ controlId: e.controlId, currentVersion: a.results[index.get(e.controlId)!].version })) });
     }
     const notes = entries.map((e) => (e.note === undefined ? a.results[index.get(e.controlId)!].note ?? '' : e.note).trim());
     const missing = entries.map((e, n) => ({ e, n })).filter(({ e, n }) => noteRequired(e.result) && !notes[n]);
     if (missing.length) {
-      throw AppError.unprocessable(`A note is required for: ${missing.map(({ e }) => e.controlId).join(', ')}`,
+      const ids = missing.map(({ e }) => e.controlId).join(', ');
+      throw AppError.unprocessable({ en: `A note is required for: ${ids}`, vi: `Cần ghi chú của người đánh giá cho: ${ids}` },
         missing.map(({ e, n }) => ({ field: `results.${n}.note`, in: 'body', reason: `is required when the result is ${e.result}`, controlId: e.controlId })));
     }
     before = entries.map((e) => a.results[index.get(e.controlId)!]);

@@ -5,11 +5,15 @@ import { AppError } from '../../http/errors';
 import * as store from '../../db/store';
 import { Ctx, canSee } from '../../shared/actor';
 import type { AssessmentStatus } from '../../shared/enums';
+import { ASSESSMENT_STATUS_TEXT } from '../../shared/words';
+
+const ACTION_VI: Record<string, string> = { submit: 'gửi duyệt', approve: 'phê duyệt', return: 'trả lại', change: 'thay đổi', delete: 'xóa' };
 
 export const illegal = (a: Pick<AssessmentDoc, 'status'>, action: string) =>
-  AppError.conflict(`Cannot ${action} an assessment that is ${a.status}`, { status: a.status, allowedTransitions: TRANSITIONS[a.status] });
+  AppError.conflict({ en: `Cannot ${action} an assessment that is ${a.status}`, vi: `Không thể ${ACTION_VI[action] ?? action} lần đánh giá ở trạng thái “${ASSESSMENT_STATUS_TEXT[a.status].vi}”` },
+    { status: a.status, allowedTransitions: TRANSITIONS[a.status] });
 
-export const changedConcurrently = () => AppError.conflict('The assessment was changed by someone else; reload it and try again');
+export const changedConcurrently = () => AppError.conflict({ en: 'The assessment was changed by someone else; reload it and try again', vi: 'Lần đánh giá đã được người khác thay đổi; hãy tải lại rồi thử lại' });
 
 /** Read by _id; scope checked on the record (owners: their organization). */
 export async function load(ctx: Ctx, id: string): Promise<AssessmentDoc> {
@@ -45,7 +49,7 @@ export function move(ctx: Ctx, a: AssessmentDoc, to: AssessmentStatus, extra: Re
   const check = checkTransition({ from: a.status, to, actorId: ctx.actor.id, submittedBy: a.submittedBy });
   if (!check.ok) {
     if (check.status === 403) throw new AppError(403, check.code ?? 'forbidden', check.reason);
-    throw AppError.conflict(check.reason, { status: a.status, allowedTransitions: TRANSITIONS[a.status] });
+    throw AppError.conflict({ en: check.reason, vi: `Không thể chuyển lần đánh giá từ “${ASSESSMENT_STATUS_TEXT[a.status].vi}” sang “${ASSESSMENT_STATUS_TEXT[to].vi}”` }, { status: a.status, allowedTransitions: TRANSITIONS[a.status] });
   }
   return { $set: { status: to, ...extra }, $push: { history: historyOf(ctx, a.status, to, reason) } };
 }
@@ -60,7 +64,7 @@ export async function transition(ctx: Ctx, id: string, input: TransitionInput) {
     if (input.expectedVersion !== undefined && input.expectedVersion !== a.version) throw changedConcurrently();
     if (input.to === 'submitted') {
       const unanswered = a.results.filter((r) => !r.result).map((r) => r.controlId);
-      if (unanswered.length) throw AppError.unprocessable(`${unanswered.length} of ${a.results.length} controls are not answered`, { unanswered });
+      if (unanswered.length) throw AppError.unprocessable({ en: `${unanswered.length} of ${a.results.length} controls are not answered`, vi: `Còn ${unanswered.length}/${a.results.length} biện pháp chưa có kết quả` }, { unanswered });
       return move(ctx, a, 'submitted', { submittedBy: ctx.actor.id, submittedAt: now, summary: summarize(a.results) });
     }
     if (input.to === 'approved') return move(ctx, a, 'approved', { approvedBy: ctx.actor.id, approvedAt: now });

@@ -33,7 +33,7 @@ export async function saveResult(ctx: Ctx, id: string, controlId: string, input:
     const i = indexOf(a, controlId);
     before = a.results[i];
     if (before.version !== input.version) {
-      throw AppError.conflict('This result was saved by someone else meanwhile; reload it and try again', { currentVersion: before.version });
+      throw AppError.conflict({ en: 'This result was saved by someone else meanwhile; reload it and try again', vi: 'Kết quả này đã được người khác lưu trong lúc này; hãy tải lại rồi thử lại' }, { currentVersion: before.version });
     }
     const now = new Date();
     const links = input.evidence?.map((e) => ({ ...e, kind: 'link' as const, addedBy: ctx.actor.id, addedAt: now }));

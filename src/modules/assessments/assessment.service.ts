@@ -9,6 +9,7 @@ import * as audit from '../audit/audit.service';
 import * as checklists from '../checklists/checklist.service';
 import * as settings from '../settings/settings.service';
 import * as systems from '../systems/system.service';
+import * as users from '../users/user.service';
 import * as findings from '../findings/finding.service';
 import { AppError } from '../../http/errors';
 import { serialize } from '../../db/serialize';
@@ -40,7 +41,7 @@ const isFinished = async (holder: string) => {
 
 export async function create(ctx: Ctx, input: { system: string; basedOn?: string }) {
   const system = await systems.get(ctx, input.system);
-  if (system.status !== 'active') throw AppError.unprocessable('A decommissioned system cannot be assessed');
+  if (system.status !== 'active') throw AppError.unprocessable({ en: 'A decommissioned system cannot be assessed', vi: 'Không thể đánh giá hệ thống đã ngừng hoạt động' });
   const { checklist, controls } = await checklists.controlsFor(await settings.activeChecklistId(), system.level);
   let previous: AssessmentDoc | undefined;
   if (input.basedOn) {
@@ -51,7 +52,7 @@ export async function create(ctx: Ctx, input: { system: string; basedOn?: string
   const prevById = new Map((previous?.results ?? []).map((r) => [r.controlId, r]));
   const _id = new Types.ObjectId();
   const holder = await systems.claimAssessmentSlot(system.id, _id, isFinished);
-  if (holder) throw AppError.conflict('The system already has an assessment in progress', { assessment: holder });
+  if (holder) throw AppError.conflict({ en: 'The system already has an assessment in progress', vi: 'Hệ thống đang có một lần đánh giá chưa hoàn tất' }, { assessment: holder });
   const now = new Date();
   try {
     await store.insertOne(AssessmentControls, { _id, controls });
@@ -88,7 +89,8 @@ export async function list(ctx: Ctx, q: { page: number; limit: number; system?: 
   return { items: items.map((i) => serialize(i)), total, page: q.page, limit: q.limit };
 }
 
-async function controlsOf(id: Types.ObjectId | string): Promise<FrozenControl[]> {
+/** The controls of an assessment as they were when it started (titles and requirements in vi / en). */
+export async function controlsOf(id: Types.ObjectId | string): Promise<FrozenControl[]> {
   return (await AssessmentControls.findById(id).lean())?.controls ?? [];
 }
 
@@ -104,10 +106,11 @@ async function raiseFindings(ctx: Ctx, a: AssessmentDoc, at: Date) {
   const byId = new Map(controls.map((c) => [c.id, c]));
   const failures = a.results.filter((r) => r.result && FAILING.includes(r.result)).map((r) => {
     const c = byId.get(r.controlId)!;
-    return { controlId: c.id, ref: c.ref, title: c.title.en, requirement: c.requirement.en, severity: c.severity, result: r.result as 'partial' | 'not_met', note: r.note };
+    return { controlId: c.id, ref: c.ref, title: c.title, requirement: c.requirement, severity: c.severity, result: r.result as 'partial' | 'not_met', note: r.note };
   });
+  const inspector = a.submittedBy ? (await users.namesOf([a.submittedBy]))[a.submittedBy] : undefined;
   return findings.syncFromAssessment(ctx, {
-    assessmentId: a._id.toString(), system: a.system.toString(), organization: a.organization.toString(), systemCode: a.systemCode,
+    assessmentId: a._id.toString(), system: a.system.toString(), organization: a.organization.toString(), systemCode: a.systemCode, inspector,
     level: a.level, at, controls: controls.map((c) => c.id), slaDays: (sev) => settings.slaDaysFor(s, sev, a.level),
   }, failures);
 }

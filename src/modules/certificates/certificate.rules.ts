@@ -1,4 +1,6 @@
 import type { Severity } from '../../shared/enums';
+import type { Bilingual } from '../../shared/bilingual';
+import { displayDate } from '../../shared/display';
 
 /** What issuing a certificate depends on, gathered by the service. */
 export interface IssueFacts {
@@ -13,7 +15,10 @@ export interface IssueFacts {
   current?: { number: string; assessment: string; status: string };
 }
 
-export interface Unmet { code: string; message: string }
+/** `message` in English (as the API always said it), `text` in both languages with dates in the display zone */
+export interface Unmet { code: string; message: string; text: Bilingual }
+
+const unmet = (code: string, vi: string, en: string): Unmet => ({ code, message: en, text: { vi, en } });
 
 /**
  * DESIGN §2: a certificate is issued for a system whose latest approved assessment met all
@@ -22,21 +27,30 @@ export interface Unmet { code: string; message: string }
  */
 export function unmetConditions(f: IssueFacts): Unmet[] {
   const out: Unmet[] = [];
-  if (f.system.status !== 'active') out.push({ code: 'system_decommissioned', message: 'The system is decommissioned' });
+  if (f.system.status !== 'active') out.push(unmet('system_decommissioned', 'Hệ thống đã ngừng hoạt động', 'The system is decommissioned'));
   const a = f.approved;
   if (!a) {
-    out.push({ code: 'no_approved_assessment', message: 'The system has no approved assessment' });
+    out.push(unmet('no_approved_assessment', 'Hệ thống chưa có lần đánh giá nào được phê duyệt', 'The system has no approved assessment'));
   } else {
-    if (!a.metAllCriteria) out.push({ code: 'criteria_not_met', message: `The latest approved assessment did not meet all criteria (${a.partial} partially met, ${a.notMet} not met)` });
-    if (a.level !== f.system.level) out.push({ code: 'level_changed', message: `The latest approved assessment was made at level ${a.level}; the system is now level ${f.system.level}` });
+    if (!a.metAllCriteria) {
+      out.push(unmet('criteria_not_met', `Lần đánh giá được phê duyệt gần nhất chưa đạt mọi tiêu chí (${a.partial} đạt một phần, ${a.notMet} không đạt)`,
+        `The latest approved assessment did not meet all criteria (${a.partial} partially met, ${a.notMet} not met)`));
+    }
+    if (a.level !== f.system.level) {
+      out.push(unmet('level_changed', `Lần đánh giá được phê duyệt gần nhất thực hiện ở cấp độ ${a.level}; hệ thống hiện ở cấp độ ${f.system.level}`,
+        `The latest approved assessment was made at level ${a.level}; the system is now level ${f.system.level}`));
+    }
     if (f.reassessmentDue && f.reassessmentDue.getTime() <= f.now.getTime()) {
-      out.push({ code: 'reassessment_overdue', message: `The re-assessment was due on ${f.reassessmentDue.toISOString().slice(0, 10)}` });
+      out.push(unmet('reassessment_overdue', `Đã quá hạn đánh giá lại (hạn ngày ${displayDate(f.reassessmentDue, 'vi')})`, `The re-assessment was due on ${displayDate(f.reassessmentDue, 'en')}`));
     }
   }
   const blocking = f.openFindings.critical + f.openFindings.high;
-  if (blocking > 0) out.push({ code: 'open_critical_or_high_findings', message: `${f.openFindings.critical} critical and ${f.openFindings.high} high findings are open` });
+  if (blocking > 0) {
+    out.push(unmet('open_critical_or_high_findings', `Còn ${f.openFindings.critical} phát hiện nghiêm trọng và ${f.openFindings.high} phát hiện mức cao chưa xử lý`,
+      `${f.openFindings.critical} critical and ${f.openFindings.high} high findings are open`));
+  }
   if (a && f.current && f.current.assessment === a.id && ['valid', 'suspended'].includes(f.current.status)) {
-    out.push({ code: 'already_certified', message: `Certificate ${f.current.number} was issued on this assessment` });
+    out.push(unmet('already_certified', `Chứng nhận ${f.current.number} đã được cấp theo lần đánh giá này`, `Certificate ${f.current.number} was issued on this assessment`));
   }
   return out;
 }

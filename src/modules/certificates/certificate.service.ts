@@ -58,7 +58,9 @@ export async function issue(ctx: Ctx, systemId: string) {
     approved: ok && { id: ok._id.toString(), level: ok.level, metAllCriteria: !!ok.summary?.metAllCriteria, partial: ok.summary?.partial ?? 0, notMet: ok.summary?.not_met ?? 0, approvedAt: ok.approvedAt! },
     current: current && { number: current.number, assessment: current.assessment.id.toString(), status: current.status },
   });
-  if (unmet.length || !ok) throw AppError.unprocessable(`A certificate cannot be issued: ${unmet.map((u) => u.message).join('; ')}`, unmet);
+  if (unmet.length || !ok) {
+    throw AppError.unprocessable({ en: `A certificate cannot be issued: ${unmet.map((u) => u.text.en).join('; ')}`, vi: `Chưa thể cấp chứng nhận: ${unmet.map((u) => u.text.vi).join('; ')}` }, unmet);
+  }
 
   const org = await organizations.byId(system.organization);
   const checklist = await checklists.get(ok.checklist.id.toString());

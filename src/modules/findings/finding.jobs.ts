@@ -32,7 +32,7 @@ export async function expireRiskAcceptances(now = new Date(), progress: Progress
   let reopened = 0;
   for (const [i, f] of due.entries()) {
     await progress(i, due.length);
-    if (await lifecycle.autoTransition(ctx, f._id.toString(), 'reopened', 'The risk acceptance expired')) reopened++;
+    if (await lifecycle.autoTransition(ctx, f._id.toString(), 'reopened', { vi: 'Thời hạn chấp nhận rủi ro đã hết', en: 'The risk acceptance expired' })) reopened++;
   }
   await progress(due.length, due.length);
   return { reopened };

@@ -1,4 +1,5 @@
 import { Schema, Types, model } from 'mongoose';
+import type { Bilingual } from '../../shared/bilingual';
 import { FINDING_SOURCES, FINDING_STATUSES, FindingSource, FindingStatus, SEVERITIES, Severity } from '../../shared/enums';
 
 export interface FindingEvent {
@@ -8,6 +9,8 @@ export interface FindingEvent {
   from?: FindingStatus;
   to?: FindingStatus;
   comment?: string;
+  /** the service's line about the event, naming documents and people, in both languages (its English is also `comment`) */
+  text?: Bilingual;
   evidence?: { url?: string; title?: string }[];
 }
 
@@ -30,7 +33,7 @@ export interface FindingDoc {
   /** `problem`: for scan findings, the distinct problem at the target (scans/problems) */
   source: { type: FindingSource; assessment?: Types.ObjectId; scanRun?: Types.ObjectId; check?: string; target?: string; problem?: string; scanImport?: Types.ObjectId; tool?: string; rule?: string };
   control?: string;
-  /** in English; `titleVi` / `descriptionVi` carry the Vietnamese words where the source has them (scan findings) */
+  /** in English; `titleVi` / `descriptionVi` carry the Vietnamese words (the checklist control's for assessment findings, the problem's for scan findings; manual findings have the inspector's words only) */
   title: string;
   description?: string;
   titleVi?: string;
@@ -86,6 +89,7 @@ const schema = new Schema<FindingDoc>(
     lastSeenAt: Date,
     history: [new Schema<FindingEvent>({
       at: Date, by: String, action: String, from: String, to: String, comment: String,
+      text: new Schema({ vi: String, en: String }, { _id: false }),
       evidence: [new Schema({ url: String, title: String }, { _id: false })],
     }, { _id: false })],
     riskAcceptance: new Schema<RiskAcceptance>({

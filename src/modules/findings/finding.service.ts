@@ -6,15 +6,18 @@ import * as store from '../../db/store';
 import { OPEN_FINDING_STATUSES, Severity } from '../../shared/enums';
 import type { Ctx } from '../../shared/actor';
 import { dependsOnSystems } from '../../shared/events';
+import { controlFindingTexts, metOnResubmission, raisedByAssessment, type FailingControl } from './finding.texts';
 
 const DAY = 86_400_000;
 
-export interface AssessmentFailure {
-  controlId: string; ref: string; title: string; requirement: string; severity: Severity; result: 'partial' | 'not_met'; note?: string;
+export interface AssessmentFailure extends FailingControl {
+  controlId: string; severity: Severity;
 }
 
 export interface AssessmentContext {
   assessmentId: string; system: string; organization: string; systemCode: string; level: number; at: Date;
+  /** the name of the inspector who submitted it (history lines name people, not ids) */
+  inspector?: string;
   /** every control of the assessment: those not failing any more close their open findings */
   controls: string[];
   slaDays: (severity: Severity) => number;
@@ -33,17 +36,17 @@ export async function syncFromAssessment(ctx: Ctx, a: AssessmentContext, failure
   for (const f of failures) {
     const dedupeKey = keyOf(a.assessmentId, f.controlId);
     const _id = lifecycle.idFor(dedupeKey);
-    const description = `${f.result === 'partial' ? 'Partially met' : 'Not met'}: ${f.requirement}${f.note ? `\nInspector's note: ${f.note}` : ''}`;
+    const { description, ...texts } = controlFindingTexts(f);
     if (await Finding.exists({ _id })) {
-      await lifecycle.sightedAgain(_id.toString(), { at: a.at, description });
+      await lifecycle.sightedAgain(_id.toString(), { at: a.at, description, texts });
       continue;
     }
     const raised = await lifecycle.raise(ctx, {
       _id, system: new Types.ObjectId(a.system), organization: new Types.ObjectId(a.organization), systemCode: a.systemCode, level: a.level,
       source: { type: 'assessment', assessment: new Types.ObjectId(a.assessmentId) }, control: f.controlId,
-      title: `${f.ref} ${f.title}`, description, severity: f.severity,
+      ...texts, description, severity: f.severity,
       dueAt: new Date(a.at.getTime() + a.slaDays(f.severity) * DAY), dedupeKey, firstSeenAt: a.at, lastSeenAt: a.at, createdBy: ctx.actor.id,
-    }, `Raised by assessment ${a.assessmentId}`);
+    }, raisedByAssessment(a.systemCode, a.at, a.inspector));
     if (raised) created++;
   }
   const failing = new Set(failures.map((f) => f.controlId));
@@ -51,7 +54,7 @@ export async function syncFromAssessment(ctx: Ctx, a: AssessmentContext, failure
   let closed = 0;
   for (const f of await store.findByIds<FindingDoc>(Finding, candidates, { _id: 1, status: 1 })) {
     if (!OPEN_FINDING_STATUSES.includes(f.status)) continue;
-    if (await lifecycle.autoTransition(ctx, f._id.toString(), 'verified', 'Control met when the assessment was resubmitted')) closed++;
+    if (await lifecycle.autoTransition(ctx, f._id.toString(), 'verified', metOnResubmission(a.systemCode, a.at))) closed++;
   }
   return { created, closed };
 }

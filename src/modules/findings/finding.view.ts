@@ -21,7 +21,9 @@ export const view = (f: FindingDoc, roles?: Ctx['actor']['roles']) => ({
 
 /** The finding with the names of the people on it (assignee, history, requests) as `people`. */
 export async function withPeople(ctx: Ctx, f: FindingDoc) {
-  const ids = [f.assignee, f.riskAcceptance?.requestedBy, f.riskAcceptance?.approvedBy, f.extension?.requestedBy, f.extension?.decidedBy, ...f.history.map((h) => h.by)]
+  const ids = [f.assignee, f.riskAcceptance?.requestedBy, f.riskAcceptance?.approvedBy, f.extension?.requestedBy, f.extension?.decidedBy, ...f.history.map((h) => h.by),
+    // an assignment recorded before history lines named people kept the assignee's id as its comment
+    ...f.history.filter((h) => h.action === 'assigned' && !h.text).map((h) => h.comment)]
     .filter(Boolean).map(String);
   return { ...view(f, ctx.actor.roles), people: await users.namesOf(ids) };
 }

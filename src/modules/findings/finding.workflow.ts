@@ -1,4 +1,5 @@
 import type { FindingStatus, Role } from '../../shared/enums';
+import { FINDING_STATUS_TEXT } from '../../shared/words';
 
 /** The finding lifecycle (DESIGN §2): who may move a finding from where to where. */
 export const FINDING_TRANSITIONS: Record<FindingStatus, FindingStatus[]> = {
@@ -36,7 +37,7 @@ export const SYSTEM_TRANSITIONS: Partial<Record<FindingStatus, FindingStatus[]>>
 
 export type TransitionCheck =
   | { ok: true }
-  | { ok: false; status: 403 | 409 | 422; reason: string };
+  | { ok: false; status: 403 | 409 | 422; reason: string; vi: string };
 
 export interface TransitionInput {
   from: FindingStatus;
@@ -46,23 +47,25 @@ export interface TransitionInput {
   evidenceCount: number;
 }
 
+const S = (s: FindingStatus) => FINDING_STATUS_TEXT[s].vi;
+
 /** Pure rule check; the service adds scope, separation of duties and the write. */
 export function checkTransition(t: TransitionInput): TransitionCheck {
   if (t.roles.includes('system')) {
-    return SYSTEM_TRANSITIONS[t.from]?.includes(t.to) ? { ok: true } : { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to} automatically` };
+    return SYSTEM_TRANSITIONS[t.from]?.includes(t.to) ? { ok: true } : { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to} automatically`, vi: `Phát hiện ở trạng thái “${S(t.from)}” không thể tự động chuyển sang “${S(t.to)}”` };
   }
   if (!FINDING_TRANSITIONS[t.from].includes(t.to)) {
-    return { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to}` };
+    return { ok: false, status: 409, reason: `A finding that is ${t.from} cannot become ${t.to}`, vi: `Phát hiện ở trạng thái “${S(t.from)}” không thể chuyển sang “${S(t.to)}”` };
   }
   const role = TRANSITION_ROLE[t.to];
   if (!t.roles.includes(role) && !(t.to === 'reopened' && t.from === 'risk_accepted' && t.roles.includes('admin'))) {
-    return { ok: false, status: 403, reason: `Only ${role === 'owner' ? 'the system owner' : `an ${role}`} may move a finding to ${t.to}` };
+    return { ok: false, status: 403, reason: `Only ${role === 'owner' ? 'the system owner' : `an ${role}`} may move a finding to ${t.to}`, vi: `Chỉ ${role === 'owner' ? 'chủ quản hệ thống' : role === 'admin' ? 'quản trị viên' : 'thanh tra viên'} mới được chuyển phát hiện sang “${S(t.to)}”` };
   }
   if (t.to === 'resolved' && (!t.comment?.trim() || t.evidenceCount < 1)) {
-    return { ok: false, status: 422, reason: 'Marking a finding resolved needs a comment and at least one evidence item' };
+    return { ok: false, status: 422, reason: 'Marking a finding resolved needs a comment and at least one evidence item', vi: 'Cần ghi chú và ít nhất một minh chứng để đánh dấu phát hiện đã khắc phục' };
   }
   if ((t.to === 'reopened' || t.to === 'risk_accepted') && !t.comment?.trim()) {
-    return { ok: false, status: 422, reason: `Moving a finding to ${t.to} needs a comment` };
+    return { ok: false, status: 422, reason: `Moving a finding to ${t.to} needs a comment`, vi: `Cần ghi chú khi chuyển phát hiện sang “${S(t.to)}”` };
   }
   return { ok: true };
 }

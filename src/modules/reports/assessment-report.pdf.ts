@@ -7,6 +7,7 @@ import { table, type Row } from './pdf/table';
 import type { Para } from './pdf/text';
 import type { Flow } from './pdf/flow';
 import { assessmentApproval, draftNotice, isApproved } from './approval-block';
+import { assessmentName } from '../findings/finding.texts';
 
 type T = AssessmentReportTemplate;
 type Control = AssessmentReportData['controls'][number];
@@ -36,7 +37,8 @@ function cover(flow: Flow, t: T, d: AssessmentReportData, S: ReportStyles): void
     { label: f.organization, value: plain(`${d.system.organization.name} (${d.system.organization.code})`, S.body) },
     { label: f.level, value: plain(slash(fillBi(t.cover.levelValue, { level: d.system.level })), S.body) },
     { label: f.framework, value: bi(framework, S.body, S.bodyEn) },
-    { label: f.assessment, value: plain(d.id, S.mono) },
+    // the document by its name, as history lines name it; its id is for machines, not for the paper
+    { label: f.assessment, value: bi(assessmentName(d.system.code, d.submittedAt ?? d.createdAt), S.body, S.bodyEn) },
     { label: f.status, value: bi(label(t.assessmentStatuses, d.status), S.strong, S.bodyEn) },
     { label: f.createdAt, value: when(d.createdAt) },
     { label: f.submittedAt, value: when(d.submittedAt) },
@@ -138,7 +140,7 @@ function findings(flow: Flow, t: T, d: AssessmentReportData, S: ReportStyles): v
     ],
     rows: d.findings.map((f) => ({
       cells: [
-        plain(f.title, S.cell), plain(f.control ?? '—', S.cell), bi(label(t.severities, f.severity), S.cellStrong, S.cellEn),
+        f.titleVi && f.titleVi !== f.title ? bi({ vi: f.titleVi, en: f.title }, S.cell, S.cellEn) : plain(f.title, S.cell), plain(f.control ?? '—', S.cell), bi(label(t.severities, f.severity), S.cellStrong, S.cellEn),
         bi(label(t.findingStatuses, f.status), S.cell, S.cellEn), plain(date(f.dueAt, t.locale), S.cell),
       ],
     })),

@@ -54,7 +54,7 @@ export async function assessmentReport(ctx: Ctx, id: string): Promise<{ pdf: Buf
         evidence: (r?.evidence ?? []).map((e) => ({ kind: e.kind, title: e.title, url: e.url, name: e.name, sha256: e.sha256 })),
       };
     }),
-    findings: raised.map((f) => ({ title: f.title, severity: f.severity as Severity, status: f.status as FindingStatus, dueAt: f.dueAt, control: f.control })),
+    findings: raised.map((f) => ({ title: f.title, titleVi: f.titleVi, severity: f.severity as Severity, status: f.status as FindingStatus, dueAt: f.dueAt, control: f.control })),
     // generated-at is when this document was made; the signature carries the same time
     generatedAt,
   };

@@ -47,7 +47,8 @@ export interface AssessmentReportData {
     result?: ResultValue; note?: string;
     evidence: { kind: 'link' | 'file' | 'scan'; title?: string; url?: string; name?: string; sha256?: string }[];
   }[];
-  findings: { title: string; severity: Severity; status: string; dueAt: Date; control?: string }[];
+  /** `titleVi`: the finding's Vietnamese title where it has one (catalogue and scan findings; a manual finding has the inspector's words only) */
+  findings: { title: string; titleVi?: string; severity: Severity; status: string; dueAt: Date; control?: string }[];
   generatedAt: Date;
 }
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { Transform } from 'node:stream';
 import { Types } from 'mongoose';
 import * as lifecycle from '../findings/finding.lifecycle';
+import { importName, seenBy } from '../findings/finding.texts';
 import { dueFrom } from '../findings/finding.workflow';
 import * as checklists from '../checklists/checklist.service';
 import type { FrozenControl } from '../checklists/checklist.service';
@@ -136,17 +137,17 @@ async function write(ctx: Ctx, importId: Types.ObjectId, tool: ImportTool, plan:
         _id, system: a.system._id, organization: a.system.organization, systemCode: a.system.code, level: a.system.level,
         source: { type: 'import', scanImport: importId, tool, rule: a.rule, target: a.target }, control: a.control, ...a.texts, severity: a.severity,
         dueAt: dueFrom(now, settings.slaDaysFor(s, a.severity, a.system.level)), dedupeKey: a.dedupeKey, firstSeenAt: seenAt, lastSeenAt: seenAt, createdBy: ctx.actor.id,
-      }, `Raised by the ${TOOL_NAMES[tool]} report of import ${importId}`);
+      }, seenBy('raised', importName(TOOL_NAMES[tool], now)));
       if (raised) { counts.opened++; continue; }
     }
     const id = a.existing ?? _id.toString();
-    if (a.action === 'reopen' && await lifecycle.autoTransition(ctx, id, 'reopened', `Listed again by the ${TOOL_NAMES[tool]} report of import ${importId}`, evidence)) counts.reopened++;
+    if (a.action === 'reopen' && await lifecycle.autoTransition(ctx, id, 'reopened', seenBy('again', importName(TOOL_NAMES[tool], now)), evidence)) counts.reopened++;
     else if (a.action !== 'reopen') counts.refreshed++;
     const { description, ...texts } = a.texts;
     await lifecycle.sightedAgain(id, { at: seenAt, description, texts });
   }
   for (const v of plan.verify) {
-    if (await lifecycle.autoTransition(ctx, v.id, 'verified', `No longer listed by the ${TOOL_NAMES[tool]} report of import ${importId}, which covered ${v.target}`, evidence)) counts.verified++;
+    if (await lifecycle.autoTransition(ctx, v.id, 'verified', seenBy('gone', importName(TOOL_NAMES[tool], now), `, which covered ${v.target}`), evidence)) counts.verified++;
   }
   return counts;
 }

@@ -1,6 +1,7 @@
 import { Types } from 'mongoose';
 import { Finding, type FindingDoc } from '../findings/finding.model';
 import * as lifecycle from '../findings/finding.lifecycle';
+import { scanName, seenBy } from '../findings/finding.texts';
 import { dueFrom } from '../findings/finding.workflow';
 import * as checklists from '../checklists/checklist.service';
 import * as settings from '../settings/settings.service';
@@ -89,13 +90,13 @@ export async function applyResults(system: SystemDoc, runId: Types.ObjectId, res
             _id: lifecycle.idFor(dedupeKey), system: system._id, organization: system.organization, systemCode: system.code, level: system.level,
             source: { type: 'scan', scanRun: runId, check: scanCheck, target: r.target, problem: p.key }, control: control?.id, ...texts, severity,
             dueAt: dueFrom(now, settings.slaDaysFor(s, severity, system.level)), dedupeKey, firstSeenAt: now, lastSeenAt: now, createdBy: 'scanner',
-          }, `Raised by scan run ${runId}`);
+          }, seenBy('raised', scanName(system.code, now)));
           if (raised) counts.opened++;
           continue;
         }
         const fid = existing._id.toString();
         if (['resolved', 'verified'].includes(existing.status)) {
-          if (await lifecycle.autoTransition(ctx, fid, 'reopened', `Still seen by scan run ${runId}:\n${p.failures.map((f) => `- ${f.message}`).join('\n')}`, evidence)) counts.reopened++;
+          if (await lifecycle.autoTransition(ctx, fid, 'reopened', seenBy('again', scanName(system.code, now), `:\n${p.failures.map((f) => `- ${f.message}`).join('\n')}`), evidence)) counts.reopened++;
         } else if (STILL_OPEN.includes(existing.status)) counts.refreshed++;
         const { description, ...rest } = texts;
         await lifecycle.sightedAgain(fid, { at: now, description, scanRun: runId, texts: rest });
@@ -104,7 +105,7 @@ export async function applyResults(system: SystemDoc, runId: Types.ObjectId, res
       const prefix = `${legacyScanKey(id, scanCheck, r.target)}#`;
       for (const [key, f] of known) {
         if (!key.startsWith(prefix) || seenKeys.has(key) || !CAN_VERIFY.includes(f.status)) continue;
-        if (await lifecycle.autoTransition(ctx, f._id.toString(), 'verified', `No longer seen by scan run ${runId}`, evidence)) counts.verified++;
+        if (await lifecycle.autoTransition(ctx, f._id.toString(), 'verified', seenBy('gone', scanName(system.code, now)), evidence)) counts.verified++;
       }
     }
   }

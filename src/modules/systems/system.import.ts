@@ -8,6 +8,7 @@ import * as audit from '../audit/audit.service';
 import * as organizations from '../organizations/organization.service';
 import { User } from '../users/user.model';
 import { AppError } from '../../http/errors';
+import { bilingualDetail, joiReason } from '../../http/messages';
 import { serialize } from '../../db/serialize';
 import { canonicalJson, sha256 } from '../../shared/canonical';
 import type { Ctx } from '../../shared/actor';
@@ -83,7 +84,7 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
   let schemaErrors = false;
   input.forEach((raw, i) => {
     const { value, error } = importRow.validate(raw, { abortEarly: false, convert: true, errors: { wrap: { label: false } } });
-    if (error) error.details.forEach((d) => errors.push({ row: i + 1, field: d.path.join('.') || 'row', reason: d.message }));
+    if (error) error.details.forEach((d) => errors.push(bilingualDetail({ row: i + 1, field: d.path.join('.') || 'row', reason: d.message }, joiReason(d))));
     // the text rule is 422 in a JSON row too, as in a request (http/text-rule.ts)
     if (error?.details.some((d) => d.type !== TEXT_ERROR)) schemaErrors = true;
     rows.push(value ?? {});

@@ -83,6 +83,7 @@ export const owner: { vi: Record<string, string>; en: Record<string, string> } =
     'finding.page.risk.submit': 'Gửi đề nghị chấp nhận rủi ro',
     'finding.page.risk.approvalNote': 'Ý kiến phê duyệt',
 
+    'finding.page.ext.until': 'Đề nghị gia hạn đến ngày {date}',
     'finding.page.ext.heading': 'Gia hạn xử lý',
     'finding.page.ext.pending': 'Đề nghị gia hạn đến {date} đang chờ quyết định.',
     'finding.page.ext.approved': 'Đã chấp thuận gia hạn đến {date}.',
@@ -191,6 +192,7 @@ export const owner: { vi: Record<string, string>; en: Record<string, string> } =
     'finding.page.risk.submit': 'Request risk acceptance',
     'finding.page.risk.approvalNote': 'Approval note',
 
+    'finding.page.ext.until': 'Asks for a new deadline of {date}',
     'finding.page.ext.heading': 'Deadline extension',
     'finding.page.ext.pending': 'An extension to {date} is awaiting a decision.',
     'finding.page.ext.approved': 'Extension to {date} approved.',

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, fieldError, type Page, qs } from '../api';
-import { ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
+import { ErrorBox, DateInput, Field, Loaded, Pager, useLoad } from '../ui';
 import { fmtTime, t, useLang } from '../i18n';
 import { zonedInstant } from '../dates';
 
@@ -62,10 +62,10 @@ export function AuditPage() {
             {(id, d) => <input id={id} aria-describedby={d} value={draft.actor} maxLength={24} onInput={set('actor')} />}
           </Field>
           <Field label={t('admin.audit.from')} error={fieldErr('from')}>
-            {(id, d) => <input id={id} type="date" aria-describedby={d} value={draft.from} onInput={set('from')} />}
+            {(id, d) => <DateInput id={id} describedBy={d} value={draft.from} onChange={(v) => setDraft((x) => ({ ...x, from: v }))} />}
           </Field>
           <Field label={t('admin.audit.to')} error={fieldErr('to')}>
-            {(id, d) => <input id={id} type="date" aria-describedby={d} value={draft.to} onInput={set('to')} />}
+            {(id, d) => <DateInput id={id} describedBy={d} value={draft.to} onChange={(v) => setDraft((x) => ({ ...x, to: v }))} />}
           </Field>
           <div class="actions">
             <button type="submit">{t('admin.audit.apply')}</button>

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { allPages, api, ApiError, fieldError, type Page, qs } from '../api';
 import { Badge, DownloadLink, ErrorBox, Field, Loaded, Pager, useLoad } from '../ui';
-import { fmtDate, t, useLang } from '../i18n';
+import { fmtDate, lang, t, useLang } from '../i18n';
 import { hasRole, useMe } from '../session';
 import { type SystemItem } from './inventory';
 
@@ -15,7 +15,7 @@ interface Certificate {
   revocation?: { at: string; reason: string };
 }
 /** a 422 of the issue: each condition not met */
-interface Unmet { code?: string; message?: string; reason?: string }
+interface Unmet { code?: string; message?: string; reason?: string; text?: { vi: string; en: string } }
 
 export function CertificatesPage() {
   useLang();
@@ -148,7 +148,7 @@ function IssueCertificate({ onIssued }: { onIssued: () => void }) {
       setIssued(c); onIssued();
     } catch (err) { setError(err); } finally { setBusy(false); }
   };
-  const unmet = error instanceof ApiError && error.status === 422 ? (error.details as Unmet[]).map((d) => d.message ?? d.reason ?? d.code ?? '') : [];
+  const unmet = error instanceof ApiError && error.status === 422 ? (error.details as Unmet[]).map((d) => d.text?.[lang()] ?? (lang() === 'en' ? d.message ?? d.reason : undefined) ?? t('err.422')) : [];
   const needle = filter.trim().toLowerCase();
 
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, fieldError } from '../api';
-import { Field } from '../ui';
+import { DateInput, Field } from '../ui';
 import { fmtDate, fmtTime, t } from '../i18n';
 import { hasRole, type Me } from '../session';
 import { Finding, endOfDay, Ctl, useAction, ActionError, Who } from './finding-shared';
@@ -58,7 +58,7 @@ function RiskRequest({ f, ctl }: { f: Finding; ctl: Ctl }) {
         {(id, d) => <textarea id={id} aria-describedby={d} value={controls} onInput={(e) => setControls(e.currentTarget.value)} />}
       </Field>
       <Field label={t('finding.page.risk.expiresAt')} error={fieldError(a.error, 'expiresAt')}>
-        {(id, d) => <input id={id} aria-describedby={d} type="date" value={expiresAt} onInput={(e) => setExpiresAt(e.currentTarget.value)} />}
+        {(id, d) => <DateInput id={id} describedBy={d} value={expiresAt} onChange={setExpiresAt} />}
       </Field>
       <div class="actions"><button type="submit" disabled={a.busy}>{t('finding.page.risk.submit')}</button></div>
       <ActionError error={a.error} reload={ctl.reload} />
@@ -122,7 +122,7 @@ function ExtensionRequest({ f, ctl }: { f: Finding; ctl: Ctl }) {
     }}>
       {f.extension && <h3>{t('finding.page.ext.requestHeading')}</h3>}
       <Field label={t('finding.page.ext.dueAt')} error={fieldError(a.error, 'dueAt')} hint={t('finding.page.ext.current', { date: fmtDate(f.dueAt) })}>
-        {(id, d) => <input id={id} aria-describedby={d} type="date" value={dueAt} onInput={(e) => setDueAt(e.currentTarget.value)} />}
+        {(id, d) => <DateInput id={id} describedBy={d} value={dueAt} onChange={setDueAt} />}
       </Field>
       <Field label={t('finding.page.ext.reason')} error={fieldError(a.error, 'reason')}>
         {(id, d) => <textarea id={id} aria-describedby={d} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}

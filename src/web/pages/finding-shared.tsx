@@ -1,14 +1,15 @@
 import { useState } from 'preact/hooks';
 import { ApiError } from '../api';
 import { ErrorBox } from '../ui';
-import { t } from '../i18n';
+import { fmtDate, lang, t } from '../i18n';
 import { type Me } from '../session';
 import { type FindingItem } from './findings';
 import { zonedInstant } from '../dates';
 
 /* Types and helpers the finding page and its request forms share. */
 export interface Evidence { url?: string; title?: string }
-export interface HistoryEvent { at: string; by: string; action: string; from?: string; to?: string; comment?: string; evidence?: Evidence[] }
+/** `text`: the service's line naming documents and people (vi / en); `comment`: a person's words (or, for older events, the service's English) */
+export interface HistoryEvent { at: string; by: string; action: string; from?: string; to?: string; comment?: string; text?: { vi: string; en: string }; evidence?: Evidence[] }
 export interface RiskAcceptance {
   requestedBy: string; requestedAt: string; justification: string; compensatingControls: string; expiresAt: string;
   approvedBy?: string; approvedAt?: string;
@@ -99,3 +100,31 @@ export function EvidenceLinks({ items }: { items?: Evidence[] }) {
   );
 }
 
+
+const ID = /^[0-9a-f]{24}$/;
+const UNTIL = / \(until (\d{4}-\d{2}-\d{2}T[\d:.]+Z)\)$/;
+
+/**
+ * What a history event says: the service's line in the chosen language, then the person's words.
+ * Events recorded before the service worded them in both languages are shown as well as can be:
+ * an assignment names the person, an extension request's day is a date of the display zone.
+ */
+export function HistoryWords({ h, me, people }: { h: HistoryEvent; me: Me; people?: Record<string, string> }) {
+  const line = { margin: '.2rem 0' };
+  // an assignment's comment is the assignee's id, a severity change's the two values: never a person's words
+  const coded = h.action === 'assigned' || h.action === 'severity_changed';
+  const own = h.comment && h.comment !== h.text?.en && !coded ? h.comment : undefined;
+  if (!h.text && h.action === 'assigned' && h.comment && (ID.test(h.comment) || h.comment === 'unassigned')) {
+    return <p style={line}>{h.comment === 'unassigned' ? t('finding.page.unassigned') : <Who id={h.comment} me={me} people={people} />}</p>;
+  }
+  const severities = !h.text && h.action === 'severity_changed' ? /^(\w+) → (\w+)$/.exec(h.comment ?? '') : null;
+  if (severities) return <p style={line}>{t(`severity.${severities[1]}`)} → {t(`severity.${severities[2]}`)}</p>;
+  const until = !h.text && h.action === 'extension_requested' && own ? UNTIL.exec(own) : null;
+  return (
+    <>
+      {h.text && <p style={line}>{h.text[lang()]}</p>}
+      {until && <p style={line}>{t('finding.page.ext.until', { date: fmtDate(until[1]) })}</p>}
+      {own && <p style={{ ...line, whiteSpace: 'pre-wrap' }}>{until ? own.replace(UNTIL, '') : own}</p>}
+    </>
+  );
+}

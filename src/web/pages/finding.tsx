@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, fieldError } from '../api';
+import { api, ApiError, fieldError, messageOf } from '../api';
 import { Badge, Field, Loaded, useLoad } from '../ui';
 import { descriptionOf, fmtDate, fmtTime, t, titleOf, useLang } from '../i18n';
 import { hasRole, useMe, type Me } from '../session';
@@ -12,7 +12,7 @@ import { SEVERITY_VALUES } from './findings';
  * validation messages next to their fields. After every action the finding is read again.
  */
 
-import { Finding, Ctl, useAction, ActionError, Who, EvidenceLinks } from './finding-shared';
+import { Finding, Ctl, useAction, ActionError, Who, EvidenceLinks, HistoryWords } from './finding-shared';
 import { ExtensionSection, RiskSection } from './finding-requests';
 export function FindingPage({ id }: { id: string }) {
   useLang();
@@ -95,7 +95,7 @@ function FindingView({ f, me, ctl, notice }: { f: Finding; me: Me; ctl: Ctl; not
                   {h.to && <> {h.from && <><Badge kind="finding" value={h.from} /> → </>}<Badge kind="finding" value={h.to} /></>}
                 </div>
                 <div class="muted"><small><time dateTime={h.at}>{fmtTime(h.at)}</time> · {t('finding.page.by')} <Who id={h.by} me={me} people={f.people} /></small></div>
-                {h.comment && <p style={{ whiteSpace: 'pre-wrap', margin: '.2rem 0' }}>{h.comment}</p>}
+                <HistoryWords h={h} me={me} people={f.people} />
                 <EvidenceLinks items={h.evidence} />
               </li>
             ))}
@@ -131,7 +131,8 @@ function TransitionForm({ f, moves, ctl }: { f: Finding; moves: string[]; ctl: C
     const k = sent.indexOf(i);
     return k < 0 ? undefined : fieldError(a.error, `evidence.${k}.${part}`);
   };
-  const groupError = a.error instanceof ApiError ? a.error.details.find((d) => d.field === 'evidence')?.reason : undefined;
+  const groupDetail = a.error instanceof ApiError ? a.error.details.find((d) => d.field === 'evidence') : undefined;
+  const groupError = groupDetail && messageOf(groupDetail);
 
   return (
     <section class="card" aria-labelledby="finding-move">
