@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { api, bearer, makeUser, PASSWORD, tokenFor } from './helpers/factories';
-import { login } from './helpers/mfa';
+import { login, totp } from './helpers/mfa';
 import { startInstance, type Instance } from './helpers/instance';
 
 /*
@@ -84,5 +84,18 @@ describe('revocation across instances (AUTH_CACHE_SECONDS)', function () {
     const [a1, a2] = await Promise.all([poll(() => me(bearer(t1)), since), poll(() => me(bearer(t2)), since)]);
     expectRefusedWithinBound(a1, 'first token on B');
     expectRefusedWithinBound(a2, 'second token on B');
+  });
+
+  it('when a session sets up the first factor on instance A, then instance B, which cached it without the flag, lets it create an API token at once', async () => {
+    const u = await makeUser('inspector');
+    const t = (await login(u.email, PASSWORD)).body.token as string;
+    const start = await api().post('/api/v1/auth/mfa/totp').set(bearer(t)).send({});
+    const code = await totp(start.body.secret);
+    const cached = Date.now();
+    expect(await me(bearer(t))).to.equal(200);
+    expect((await api().post('/api/v1/auth/mfa/totp/confirm').set(bearer(t)).send({ code })).status).to.equal(200);
+    const r = await fetch(`${b.url}/api/v1/auth/tokens`, { method: 'POST', headers: { ...bearer(t), 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'on B', scope: 'read-only', expiresInDays: 1 }) });
+    expect(Date.now() - cached, 'B still holds the credential cached before the enrolment').to.be.below(CACHE_SECONDS * 1000);
+    expect(r.status).to.equal(201);
   });
 });
