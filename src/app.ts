@@ -56,6 +56,7 @@ import { configureMailer } from './modules/notifications/notification.service';
 import * as compliance from './modules/compliance/compliance.service';
 import { configureTokenCache } from './modules/auth/token.service';
 import { configureLoginAudit } from './modules/auth/login-audit';
+import { configureAnchorSink, sendAnchor } from './modules/audit/audit.anchor-sink';
 import { SESSIONS_COLLECTION } from './modules/auth/token.model';
 import { onFault } from './db/faults';
 import { configureUserCache } from './modules/users/user.service';
@@ -186,7 +187,11 @@ export function createApp(deps: AppDeps): AppHandle {
   // order matters: the compliance summary first, then the certificate that depends on it
   compliance.subscribe();
   certificates.subscribe();
-  configureCheckpoints(config.auditCheckpointFile, (c) => logger.info({ component: 'audit', anchor: { seq: c.seq, hash: c.hash, at: c.at, reason: c.reason } }, `audit head anchored (${c.reason}): event ${c.seq}, hash ${c.hash}`));
+  configureAnchorSink(config.auditAnchorUrl ? { url: config.auditAnchorUrl, timeoutMs: config.auditAnchorTimeoutMs, logger } : undefined);
+  configureCheckpoints(config.auditCheckpointFile, (c) => {
+    logger.info({ component: 'audit', anchor: { seq: c.seq, hash: c.hash, at: c.at, reason: c.reason } }, `audit head anchored (${c.reason}): event ${c.seq}, hash ${c.hash}`);
+    sendAnchor(c);
+  });
   certificates.configureCertificates({ publicBaseUrl: config.publicBaseUrl });
   configureDisplay(config);
   configureSigning({ p12Path: config.signingP12, passphrase: config.signingP12Password, dataDir: config.dataDir, authority: config.signingAuthority, location: config.signingLocation });

@@ -59,6 +59,10 @@ export interface Config {
   loginRangeRateLimit: number;
   /** seconds between anchors of the audit chain's head outside the database (DATA_DIR/audit-anchors.jsonl and the log) */
   auditAnchorSeconds: number;
+  /** an http(s) endpoint each anchor is also POSTed to as JSON (an external sink), unset: none */
+  auditAnchorUrl?: string;
+  /** how long one POST to AUDIT_ANCHOR_URL may take before it counts as failed */
+  auditAnchorTimeoutMs: number;
   loginMaxFailures: number;
   loginLockoutMinutes: number;
   shutdownTimeoutMs: number;
@@ -122,6 +126,8 @@ const schema = Joi.object({
   LOGIN_RATE_LIMIT: Joi.number().integer().min(1).max(100_000).default(100),
   LOGIN_RANGE_RATE_LIMIT: Joi.number().integer().min(1).max(100_000).default(300),
   AUDIT_ANCHOR_SECONDS: Joi.number().integer().min(1).max(3600).default(300),
+  AUDIT_ANCHOR_URL: Joi.string().uri({ scheme: ['http', 'https'] }),
+  AUDIT_ANCHOR_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(5000),
   LOGIN_MAX_FAILURES: Joi.number().integer().min(1).max(100).default(5),
   LOGIN_LOCKOUT_MINUTES: Joi.number().integer().min(1).max(24 * 60).default(15),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).max(120000).default(10000),
@@ -206,6 +212,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     loginRateLimit: v.LOGIN_RATE_LIMIT,
     loginRangeRateLimit: v.LOGIN_RANGE_RATE_LIMIT,
     auditAnchorSeconds: v.AUDIT_ANCHOR_SECONDS,
+    auditAnchorUrl: v.AUDIT_ANCHOR_URL,
+    auditAnchorTimeoutMs: v.AUDIT_ANCHOR_TIMEOUT_MS,
     loginMaxFailures: v.LOGIN_MAX_FAILURES,
     loginLockoutMinutes: v.LOGIN_LOCKOUT_MINUTES,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS,

@@ -8,6 +8,9 @@ import * as loginAudit from '../src/modules/auth/login-audit';
 import { LoginFailure } from '../src/modules/auth/login-audit';
 import { readHead } from '../src/modules/audit/audit.chain';
 import * as audit from '../src/modules/audit/audit.service';
+import { intentOf, withIntent, INTENT_GRACE_MS } from '../src/modules/audit/audit.intent';
+import * as store from '../src/db/store';
+import { systemActor } from '../src/shared/actor';
 import { harness, testConfig, TEST_SECRET } from './helpers/harness';
 import { makeUser, PASSWORD, uniq } from './helpers/factories';
 
@@ -16,6 +19,10 @@ function appWith(env: Record<string, string>): Express {
   const config = testConfig({ TRUST_PROXY: 'loopback', ...env });
   return createApp({ config, logger: createLogger(config.logLevel), sessionSecret: TEST_SECRET }).app;
 }
+interface ClosedWindow { address: string; window: { start: string; end: string }; failures: number; emails: string[] }
+/** The failed-login events of an address, newest first. */
+const eventsOf = async (address: string) => (await audit.list({ entity: 'auth', entityId: address, page: 1, limit: 100 })).items
+  .filter((e) => e.action === loginAudit.LOGIN_FAILED).map((e) => e.after as ClosedWindow);
 const guess = (app: Express, from: string, email = `${uniq('nobody').toLowerCase()}@attest.example`) =>
   request(app).post('/api/v1/auth/login').set('X-Forwarded-For', from).send({ email, password: 'Wrong-password-123' });
 
@@ -66,57 +73,89 @@ describe('login abuse bounded by account and by network', () => {
     expect((await request(app).post('/api/v1/auth/login').set('X-Forwarded-For', '192.0.2.30').send({ email: u.email, password: PASSWORD })).status).to.equal(429);
   });
 
-  it('when N failed logins come from a few addresses, then the audit chain grows by one event per address and window, carrying the counts', async function () {
+  it('when N failed logins come from a few addresses, then nothing is appended while the window runs, and closing it writes one event per address with the count and the first ten e-mails', async function () {
     this.timeout(90_000);
     const app = appWith({ LOGIN_RATE_LIMIT: '1000', LOGIN_RANGE_RATE_LIMIT: '1000' });
-    const window = () => Math.floor(Date.now() / (harness().config.loginLockoutMinutes * 60_000));
+    const minutes = harness().config.loginLockoutMinutes;
+    const window = () => Math.floor(Date.now() / (minutes * 60_000));
     const w0 = window();
     const before = (await readHead()).seq;
     const addresses = ['203.0.113.5', '203.0.113.6', '2001:db8:9::1'];
     for (let i = 0; i < 36; i++) expect((await guess(app, addresses[i % 3])).status).to.equal(401);
-    const grown = (await readHead()).seq - before;
-    if (window() === w0) expect(grown).to.equal(3);
-    else expect(grown).to.be.at.most(6); // a window boundary passed during the test
-    const events = (await audit.list({ action: 'auth.login_failed', page: 1, limit: 3 })).items;
-    expect(events.map((e) => (e.after as { address: string }).address).sort()).to.deep.equal([...addresses].sort());
+    const sameWindow = window() === w0;
+    if (sameWindow) expect((await readHead()).seq - before, 'no event while the window runs').to.equal(0);
     const counter = (await LoginFailure.findById('203.0.113.5').lean())!;
-    if (window() === w0) expect(counter.failures).to.equal(12);
+    if (sameWindow) expect(counter.failures).to.equal(12);
     expect(counter.emails).to.have.length(loginAudit.MAX_EMAILS); // the first ten, not all twelve
+    // the window ends: the sweep closes it
+    await loginAudit.sweep(new Date((window() + 1) * minutes * 60_000 + 1000), minutes);
+    for (const address of addresses) {
+      const events = await eventsOf(address);
+      expect(events.reduce((n, e) => n + e.failures, 0), address).to.equal(12);
+      expect(new Set(events.map((e) => e.window.start)).size, `one event per window: ${address}`).to.equal(events.length);
+      if (sameWindow) expect(events).to.have.length(1);
+      expect(events[0].emails.length).to.be.at.most(loginAudit.MAX_EMAILS);
+      expect(events[0].window.end).to.equal(new Date(Date.parse(events[0].window.start) + minutes * 60_000).toISOString());
+    }
   });
 
-  it('when a window closes, then its total is written once: in the address\'s next failure event, or by the sweep when it fell silent', async () => {
+  describe('the one event of a window (windows of the future: no real traffic there)', () => {
     const minutes = 15;
     const at = (w: number) => new Date(w * minutes * 60_000 + 1000);
-    const base = Math.floor(Date.now() / (minutes * 60_000)) + 1000; // windows of the future: no real traffic there
+    const base = Math.floor(Date.now() / (minutes * 60_000)) + 1000;
+    const start = (w: number) => new Date(w * minutes * 60_000).toISOString();
     const fail = (address: string, w: number, i: number) => loginAudit.failed({ address, email: `x${i}@attest.example`, windowMinutes: minutes, now: at(w) });
     const seq = async () => (await readHead()).seq;
-    const a1 = `${uniq('test-a1-')}`;
-    const a2 = `${uniq('test-a2-')}`;
 
-    let s = await seq();
-    for (let i = 0; i < 5; i++) await fail(a1, base, i);
-    for (let i = 0; i < 3; i++) await fail(a2, base, i);
-    expect(await seq()).to.equal(s + 2);
+    it('when a window closes, then its one event is written once: by the address\'s next failure or by the sweep, whichever comes first', async () => {
+      const [a1, a2] = [uniq('test-a1-'), uniq('test-a2-')];
+      const s = await seq();
+      for (let i = 0; i < 5; i++) await fail(a1, base, i);
+      for (let i = 0; i < 3; i++) await fail(a2, base, i);
+      expect(await seq(), 'failures only count').to.equal(s);
 
-    // a1 fails again in the next window: one event, carrying the 5 of the window before
-    s = await seq();
-    await fail(a1, base + 1, 9);
-    expect(await seq()).to.equal(s + 1);
-    const carried = (await audit.list({ action: 'auth.login_failed', page: 1, limit: 1 })).items[0].after as Record<string, any>;
-    expect(carried).to.deep.include({ address: a1, email: 'x9@attest.example' });
-    expect(carried.previous).to.deep.include({ failures: 5 });
+      // a1 fails again in the next window: its previous window is closed with one event
+      await fail(a1, base + 1, 9);
+      expect(await seq()).to.equal(s + 1);
+      expect(await eventsOf(a1)).to.deep.equal([{ address: a1, window: { start: start(base), end: start(base + 1) }, failures: 5, emails: [0, 1, 2, 3, 4].map((i) => `x${i}@attest.example`) }]);
+      await fail(a1, base + 1, 10);
+      expect(await seq()).to.equal(s + 1);
 
-    // the sweep: a2 fell silent after 3 failures (one summary); a1's new window has one failure only (no summary)
-    s = await seq();
-    const swept = await loginAudit.sweep(at(base + 2), minutes);
-    expect(swept.summaries).to.be.at.least(1);
-    const summaries = (await audit.list({ action: 'auth.login_failed_summary', page: 1, limit: 20 })).items.map((e) => e.after as Record<string, any>);
-    expect(summaries.filter((x) => x.address === a2)).to.have.length(1);
-    expect(summaries.find((x) => x.address === a2)).to.deep.include({ failures: 3 });
-    expect(summaries.filter((x) => x.address === a1)).to.have.length(0);
-    expect(await LoginFailure.countDocuments({ _id: { $in: [a1, a2] } })).to.equal(0);
-    const again = await loginAudit.sweep(at(base + 3), minutes);
-    expect((await audit.list({ action: 'auth.login_failed_summary', page: 1, limit: 20 })).items.filter((e) => [a1, a2].includes((e.after as { address: string }).address))).to.have.length(1);
-    expect(again.summaries).to.equal(0);
+      // the sweep: a2's window (3 failures) and a1's second one (2) are closed; the counters go
+      const swept = await loginAudit.sweep(at(base + 2), minutes);
+      expect(swept.closed).to.be.at.least(2);
+      expect((await eventsOf(a2)).map((e) => [e.window.start, e.failures])).to.deep.equal([[start(base), 3]]);
+      expect((await eventsOf(a1)).map((e) => [e.window.start, e.failures])).to.deep.equal([[start(base + 1), 2], [start(base), 5]]);
+      expect(await LoginFailure.countDocuments({ _id: { $in: [a1, a2] } })).to.equal(0);
+      // closed once: neither a second sweep nor a later failure writes them again
+      const again = await loginAudit.sweep(at(base + 3), minutes);
+      await fail(a2, base + 4, 1);
+      expect(await eventsOf(a1)).to.have.length(2);
+      expect(await eventsOf(a2)).to.have.length(1);
+      expect(again.closed).to.equal(0);
+    });
+
+    it('when later failures and the sweep close the same window at once, then exactly one event is written for it', async () => {
+      const a = uniq('test-race-');
+      for (let i = 0; i < 4; i++) await fail(a, base + 10, i);
+      await Promise.all([fail(a, base + 11, 5), loginAudit.sweep(at(base + 11), minutes), fail(a, base + 11, 6), loginAudit.sweep(at(base + 11), minutes), fail(a, base + 11, 7)]);
+      expect((await eventsOf(a)).map((e) => [e.window.start, e.failures])).to.deep.equal([[start(base + 10), 4]]);
+      const counter = (await LoginFailure.findById(a).lean())!;
+      expect(counter).to.deep.include({ window: base + 11, failures: 3 });
+    });
+
+    it('when a process died after closing a window but before appending its event, then the sweep appends it (once) before the counter goes', async () => {
+      const a = uniq('test-crash-');
+      await fail(a, base + 20, 1);
+      // what the closing write leaves when its process dies before settle: reported, with the intent
+      const intent = intentOf({ actor: systemActor('auth') }, { action: loginAudit.LOGIN_FAILED, entity: 'auth', entityId: a, after: { address: a, window: { start: start(base + 20), end: start(base + 21) }, failures: 1, emails: ['x1@attest.example'] } }, new Date(Date.now() - INTENT_GRACE_MS - 1000));
+      await store.mutate(LoginFailure, a, () => withIntent({ $set: { reported: true } }, intent));
+      expect(await eventsOf(a)).to.have.length(0);
+      await loginAudit.sweep(at(base + 21), minutes);
+      expect((await eventsOf(a)).map((e) => e.failures)).to.deep.equal([1]);
+      expect(await LoginFailure.countDocuments({ _id: a })).to.equal(0);
+      await loginAudit.sweep(at(base + 22), minutes);
+      expect(await eventsOf(a)).to.have.length(1);
+    });
   });
 });

@@ -4,7 +4,7 @@ import { harness } from './helpers/harness';
 import { api, bearer, makeUser, PASSWORD, tokenFor } from './helpers/factories';
 import { enrolTotp, login, setMandatoryRoles, totp } from './helpers/mfa';
 
-type Row = { id: string; kind: string; scope: string; name?: string; current: boolean; address?: string; userAgent?: string; lastUsedAt?: string; createdAt: string; expiresAt: string };
+type Row = { id: string; kind: string; scope: string; secondFactor: boolean; name?: string; current: boolean; address?: string; userAgent?: string; lastUsedAt?: string; createdAt: string; expiresAt: string };
 const sessionsOf = async (token: string): Promise<Row[]> => (await api().get('/api/v1/auth/sessions').set(bearer(token))).body.items;
 
 describe('sessions and API tokens', () => {
@@ -98,6 +98,35 @@ describe('sessions and API tokens', () => {
     const max = harness().config.apiTokenMaxDays;
     expect((await api().post('/api/v1/auth/tokens').set(bearer(insp)).send({ name: 'x', scope: 'read-only', expiresInDays: max + 1 })).status).to.equal(422);
     expect((await api().post('/api/v1/auth/tokens').set(bearer(insp)).send({ name: 'x', scope: 'read-only', expiresInDays: 0 })).status).to.equal(400);
+  });
+
+  it('when a user sets up their first factor from a password-only session, then that session counts as having passed it (an API token without logging in again, audited); their other sessions do not', async () => {
+    const u = await makeUser('inspector');
+    const session = (await login(u.email, PASSWORD)).body.token;
+    const other = (await login(u.email, PASSWORD)).body.token;
+    const mint = (t: string) => api().post('/api/v1/auth/tokens').set(bearer(t)).send({ name: 'nightly export', scope: 'read-only', expiresInDays: 1 });
+    expect((await api().get('/api/v1/auth/mfa').set(bearer(session))).body.verified).to.equal(false);
+    await enrolTotp(session);
+    expect((await api().get('/api/v1/auth/mfa').set(bearer(session))).body.verified).to.equal(true);
+    expect((await mint(session)).status).to.equal(201);
+    const refused = await mint(other);
+    expect(refused.status, 'a session that did not set the factor up').to.equal(403);
+    expect(refused.body.error.code).to.equal('mfa_required');
+    const rows = await sessionsOf(session);
+    expect(rows.find((r) => r.current)).to.include({ secondFactor: true });
+    expect(rows.filter((r) => r.kind === 'session' && !r.current).map((r) => r.secondFactor)).to.deep.equal([false]);
+    const events = (await api().get('/api/v1/audit').query({ entity: 'user', limit: 50 }).set(bearer(admin))).body.items as { action: string; entityId: string; after?: Record<string, unknown> }[];
+    expect(events.find((e) => e.action === 'auth.session_verified' && e.entityId === u.id)?.after).to.deep.equal({ id: rows.find((r) => r.current)!.id, factor: 'totp' });
+  });
+
+  it('when a browser session sets up the first factor, then the same browser session may create an API token', async () => {
+    const u = await makeUser('inspector');
+    const agent = request.agent(harness().app);
+    expect((await agent.post('/api/v1/auth/login').send({ email: u.email, password: PASSWORD })).status).to.equal(200);
+    const start = await agent.post('/api/v1/auth/mfa/totp').set('X-Requested-With', 'attest').send({});
+    expect((await agent.post('/api/v1/auth/mfa/totp/confirm').set('X-Requested-With', 'attest').send({ code: await totp(start.body.secret) })).status).to.equal(200);
+    const r = await agent.post('/api/v1/auth/tokens').set('X-Requested-With', 'attest').send({ name: 'from the console', scope: 'read-only', expiresInDays: 1 });
+    expect(r.status).to.equal(201);
   });
 
   it('when a user has (or must have) a second factor, then only a login that passed it may create API tokens', async () => {

@@ -22,6 +22,8 @@ const db = new Histogram({
   labelNames: ['command', 'outcome'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5], registers: [registry],
 });
 export const jobRuns = new Counter({ name: 'attest_job_runs_total', help: 'Scheduled job runs by job and outcome', labelNames: ['job', 'status'], registers: [registry] });
+/** Anchors of the audit head POSTed to AUDIT_ANCHOR_URL: sent (2xx), failed (error, timeout, other status), dropped (too many in flight). */
+export const anchorSinkPosts = new Counter({ name: 'attest_audit_anchor_sink_total', help: 'Audit head anchors posted to the external sink (AUDIT_ANCHOR_URL), by outcome', labelNames: ['outcome'], registers: [registry] });
 export const scanRuns = new Counter({ name: 'attest_scan_runs_total', help: 'Scan runs finished, by outcome', labelNames: ['status'], registers: [registry] });
 const faults = new Counter({ name: 'attest_db_faults_total', help: 'Database answers that cannot be the answer to what was asked (wrong document, mismatched reply, bad value, unacknowledged write)', labelNames: ['kind'], registers: [registry] });
 onFault('metrics', (f) => faults.inc({ kind: f.kind }));

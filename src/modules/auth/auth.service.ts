@@ -20,7 +20,7 @@ export async function login(email: string, password: string, policy: LoginPolicy
   const user = await users.findForLogin(key);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok || !user.active) {
-    await loginAudit.failed({ address: client.ip ?? '', email: key, requestId, windowMinutes: policy.lockoutMinutes });
+    await loginAudit.failed({ address: client.ip ?? '', email: key, windowMinutes: policy.lockoutMinutes });
     throw AppError.unauthorized('Invalid email or password');
   }
   await tokens.clearAttempts(key);

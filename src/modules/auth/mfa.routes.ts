@@ -13,13 +13,22 @@ const selfCtx = (req: Request) => ctxOf(req) as ReturnType<typeof ctxOf> & { act
 const clientOf = (req: Request) => ({ ip: req.ip, userAgent: req.get('user-agent') });
 
 /**
- * A token restricted to enrolment (a user whose role must have a second factor logged in without
- * one) is replaced, once a factor is set up, by a full token that counts as having passed the
- * second factor; the browser session moves to it. Other logins go on as they were.
+ * Setting up the user's first factor proves possession of it, as a second login step would:
+ * - a token restricted to enrolment (a user whose role must have a second factor logged in without
+ *   one) is replaced by a full token that counts as having passed the second factor; the browser
+ *   session moves to it;
+ * - a full login session is marked as having passed the second factor (the same flag a two-step
+ *   login sets), so that it may, for instance, create API tokens without logging in again.
+ * A factor added beside an existing one changes nothing: the session that adds it did not
+ * necessarily pass the factor the user already had.
  */
-export async function afterEnrolment(req: Request, policy: mfaLogin.Policy): Promise<{ token?: string; expiresAt?: Date }> {
+export async function afterEnrolment(req: Request, policy: mfaLogin.Policy, enrolled: { firstFactor: boolean; method: 'totp' | 'passkey' }): Promise<{ token?: string; expiresAt?: Date }> {
   const { actor } = selfCtx(req);
   const c = actor.credential;
+  if (c?.kind === 'session' && c.scope === 'full' && !c.mfa && enrolled.firstFactor) {
+    if (await tokens.markSecondFactor(c.key)) await mfa.record({ actor, requestId: String(req.id ?? '') }, 'auth.session_verified', { id: tokens.publicId(c.key), factor: enrolled.method });
+    return {};
+  }
   if (c?.scope !== 'enrol') return {};
   const issued = await tokens.issue(actor.id, policy.tokenTtlHours, { mfa: true, ...clientOf(req) });
   await tokens.revokeHash(c.key);
@@ -38,11 +47,11 @@ export function mfaRoutes(policy: mfaLogin.Policy): RouteDef[] {
       responses: { 200: '{secret, otpauthUri, qr (PNG data URL)}', 409: 'an authenticator app is already set up' },
       handler: (req) => mfa.startTotp(selfCtx(req).actor) },
     { method: 'post', path: '/auth/mfa/totp/confirm', tag: 'auth', access: 'self', enrolment: true, schema: schemas.confirmTotp,
-      summary: 'Confirm the authenticator app with its current code; the first factor brings ten one-time recovery codes (shown only now). A login restricted to enrolment gets a full token here',
+      summary: 'Confirm the authenticator app with its current code; the first factor brings ten one-time recovery codes (shown only now), and the session that set it up counts as having passed the second factor (a login restricted to enrolment gets a full token here)',
       responses: { 200: '{recoveryCodes?, token?, expiresAt?}', 409: 'no set-up under way', 422: 'wrong code' },
       handler: async (req) => {
-        const r = await mfa.confirmTotp(selfCtx(req), req.valid.body.code);
-        return { ...r, ...(await afterEnrolment(req, policy)) };
+        const { firstFactor, ...r } = await mfa.confirmTotp(selfCtx(req), req.valid.body.code);
+        return { ...r, ...(await afterEnrolment(req, policy, { firstFactor, method: 'totp' })) };
       } },
     { method: 'post', path: '/auth/mfa/totp/remove', tag: 'auth', access: 'self', schema: schemas.proof,
       summary: 'Remove the authenticator app (send your password or a current code)',

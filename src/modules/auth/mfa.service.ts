@@ -68,9 +68,9 @@ async function matchStep(secret: string, code: string, after?: number): Promise<
 
 /**
  * Confirms the enrolment begun by startTotp with a first code. The first factor of a user also
- * brings ten recovery codes, returned once.
+ * brings ten recovery codes, returned once. `firstFactor`: the user had no factor before this one.
  */
-export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Promise<{ recoveryCodes?: string[] }> {
+export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Promise<{ recoveryCodes?: string[]; firstFactor: boolean }> {
   const f = await factorsOf(ctx.actor.id);
   const pending = f?.pendingTotp;
   if (!pending || Date.now() - new Date(pending.createdAt).getTime() > PENDING_TOTP_MS) throw AppError.conflict('No authenticator set-up is under way (or it expired): start again');
@@ -79,10 +79,12 @@ export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Pr
   if (step === undefined) throw AppError.rule('code', 'is not the current code of this authenticator');
   const codes = recoveryCodes();
   let issued = false;
+  let firstFactor = false;
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
     if (cur.totp) throw AppError.conflict('An authenticator app is already set up');
     if (cur.pendingTotp?.secret !== pending.secret) throw AppError.conflict('The set-up was restarted meanwhile: use the newest QR code');
     issued = !cur.recovery.some((r) => !r.usedAt);
+    firstFactor = !hasFactor(cur);
     return {
       $set: { totp: { secret: pending.secret, confirmedAt: new Date(), lastStep: step }, ...(issued && { recovery: codes.map((c) => ({ hash: hashRecoveryCode(c) })) }) },
       $unset: { pendingTotp: 1 },
@@ -90,7 +92,7 @@ export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Pr
   });
   if (!m) throw AppError.notFound('User');
   await record(ctx, 'auth.mfa_totp_enrolled', { recoveryCodesIssued: issued });
-  return issued ? { recoveryCodes: codes } : {};
+  return issued ? { recoveryCodes: codes, firstFactor } : { firstFactor };
 }
 
 /**

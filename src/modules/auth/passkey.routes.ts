@@ -18,11 +18,11 @@ export function passkeyRoutes(policy: mfaLogin.Policy): RouteDef[] {
       summary: 'Options for registering a passkey (navigator.credentials.create); send the answer to POST /auth/passkeys within 5 minutes',
       handler: (req) => passkeys.registrationOptions(selfCtx(req).actor) },
     { method: 'post', path: '/auth/passkeys', tag: 'auth', access: 'self', enrolment: true, schema: schemas.registerPasskey, status: 201,
-      summary: 'Register a passkey (the authenticator\'s answer as JSON); the first factor brings ten recovery codes (shown only now). A login restricted to enrolment gets a full token here',
+      summary: 'Register a passkey (the authenticator\'s answer as JSON); the first factor brings ten recovery codes (shown only now), and the session that set it up counts as having passed the second factor (a login restricted to enrolment gets a full token here)',
       responses: { 201: '{id, recoveryCodes?, token?, expiresAt?}', 409: 'no registration under way, or already registered', 422: 'the answer does not verify' },
       handler: async (req) => {
-        const r = await passkeys.register(selfCtx(req), req.valid.body.name, req.valid.body.response);
-        return { ...r, ...(await afterEnrolment(req, policy)) };
+        const { firstFactor, ...r } = await passkeys.register(selfCtx(req), req.valid.body.name, req.valid.body.response);
+        return { ...r, ...(await afterEnrolment(req, policy, { firstFactor, method: 'passkey' })) };
       } },
     { method: 'get', path: '/auth/passkeys', tag: 'auth', access: 'self',
       summary: 'Your passkeys', handler: async (req) => ({ items: (await mfa.status(selfCtx(req).actor)).passkeys }) },

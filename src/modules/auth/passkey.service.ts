@@ -3,7 +3,7 @@ import {
   type AuthenticationResponseJSON, type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { Factors, type FactorsDoc } from './mfa.model';
-import { ensureFactors, factorsOf, record } from './mfa.service';
+import { ensureFactors, factorsOf, hasFactor, record } from './mfa.service';
 import { hashRecoveryCode, recoveryCodes } from './mfa.crypto';
 import { AppError } from '../../http/errors';
 import * as store from '../../db/store';
@@ -40,8 +40,11 @@ export async function registrationOptions(actor: Actor) {
   return options;
 }
 
-/** Verifies the authenticator's answer and stores the passkey; a first factor brings recovery codes. */
-export async function register(ctx: Ctx & { actor: Actor }, name: string, response: RegistrationResponseJSON): Promise<{ id: string; recoveryCodes?: string[] }> {
+/**
+ * Verifies the authenticator's answer and stores the passkey; a first factor brings recovery codes.
+ * `firstFactor`: the user had no factor before this one.
+ */
+export async function register(ctx: Ctx & { actor: Actor }, name: string, response: RegistrationResponseJSON): Promise<{ id: string; recoveryCodes?: string[]; firstFactor: boolean }> {
   const f = await factorsOf(ctx.actor.id);
   const reg = f?.registration;
   if (!reg || new Date(reg.expiresAt).getTime() < Date.now()) throw AppError.conflict('No passkey registration is under way (or it expired): start again');
@@ -56,10 +59,12 @@ export async function register(ctx: Ctx & { actor: Actor }, name: string, respon
   const cred = info.credential;
   const codes = recoveryCodes();
   let issued = false;
+  let firstFactor = false;
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
     if (cur.registration?.challenge !== reg.challenge) throw AppError.conflict('The registration was restarted meanwhile');
     if (cur.passkeys.some((p) => p.id === cred.id)) throw AppError.conflict('This passkey is already registered');
     issued = !cur.recovery.some((r) => !r.usedAt);
+    firstFactor = !hasFactor(cur);
     const passkey = { id: cred.id, publicKey: Buffer.from(cred.publicKey).toString('base64url'), counter: cred.counter, name, createdAt: new Date(), ...(cred.transports?.length && { transports: cred.transports }) };
     return {
       $push: { passkeys: passkey },
@@ -69,7 +74,7 @@ export async function register(ctx: Ctx & { actor: Actor }, name: string, respon
   });
   if (!m) throw AppError.notFound('User');
   await record(ctx, 'auth.mfa_passkey_added', { passkey: cred.id.slice(0, 16), name, recoveryCodesIssued: issued });
-  return issued as boolean ? { id: cred.id, recoveryCodes: codes } : { id: cred.id };
+  return issued as boolean ? { id: cred.id, recoveryCodes: codes, firstFactor } : { id: cred.id, firstFactor };
 }
 
 /** Options for navigator.credentials.get() for one user's passkeys (the second step of a login). */

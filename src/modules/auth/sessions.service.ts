@@ -57,13 +57,16 @@ export interface NewApiToken { name: string; scope: Exclude<TokenScope, 'full' |
 /**
  * An API token for automation: named, scoped (read-only or one of the creator's roles), expiring
  * within `maxDays`. Only a login session may create one, and one that passed the second factor
- * when the user has one or must have one: a stolen password alone, or another API token, cannot.
+ * when the user has one or must have one (at login, or by setting up the user's first factor): a
+ * stolen password alone, or another API token, cannot.
  */
 export async function createApiToken(ctx: Ctx & { actor: Actor }, input: NewApiToken, maxDays: number) {
   const { actor } = ctx;
   const c = actor.credential;
   if (!c || c.kind !== 'session' || c.scope !== 'full') throw AppError.forbidden('API tokens are created from a login session, not with another token');
-  if (!c.mfa && (hasFactor(await factorsOf(actor.id)) || (await requiredFor(actor.roles)))) {
+  // a session that set up the first factor on another instance may still be cached here without the flag
+  const passed = c.mfa || (await tokens.secondFactorPassed(c.key));
+  if (!passed && (hasFactor(await factorsOf(actor.id)) || (await requiredFor(actor.roles)))) {
     throw new AppError(403, 'mfa_required', 'Log in with your second factor to create API tokens');
   }
   if (input.scope !== 'read-only' && !actor.roles.includes(input.scope)) throw AppError.rule('scope', 'must be read-only or one of your roles');

@@ -80,6 +80,24 @@ export async function touch(key: string, client: { ip?: string; userAgent?: stri
   } });
 }
 
+/**
+ * Marks a live token as having passed the second factor (a session that just set up the user's
+ * first factor proved possession of it). This instance forgets its cached credential at once;
+ * others may hold the old one for AUTH_CACHE_SECONDS, so decisions that need the flag and find it
+ * missing ask the database (secondFactorPassed).
+ */
+export async function markSecondFactor(key: string): Promise<boolean> {
+  const t = await store.updateById<TokenDoc>(Token, key, { $set: { mfa: true } });
+  live.delete(key);
+  return !!t && !t.revokedAt;
+}
+
+/** Whether the token passed the second factor, as the database says (not this process's cache). */
+export async function secondFactorPassed(key: string): Promise<boolean> {
+  const t = await Token.findById(key).lean();
+  return !!t?.mfa && !t.revokedAt && t.expiresAt.getTime() > Date.now();
+}
+
 export const revoke = (token: string) => revokeHash(sha256(token));
 
 /** The database first, then the cache: a lookup racing the revocation cannot put the token back. */
