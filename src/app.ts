@@ -214,7 +214,7 @@ export function createApp(deps: AppDeps): AppHandle {
   // API answers carry tokens and personal data: no cache, shared or private, may keep them
   app.use('/api', (_req, res, next) => { res.setHeader('Cache-Control', 'no-store'); next(); });
   // while the embedded database restarts, requests fail fast instead of waiting for a server
-  app.use('/api', (_req, _res, next) => next(knownDown() ? new AppError(503, 'database_unavailable', 'The database is restarting, try again shortly') : undefined));
+  app.use('/api', (_req, _res, next) => next(knownDown() ? new AppError(503, 'database_unavailable', { en: 'The database is restarting, try again shortly', vi: 'Cơ sở dữ liệu đang khởi động lại; hãy thử lại sau ít phút' }) : undefined));
   // the cookie session is for browsers; a request with a bearer token skips it entirely
   const browserOnly = (mw: express.RequestHandler): express.RequestHandler => (req, res, next) => (req.headers.authorization ? next() : mw(req, res, next));
   app.use('/api', browserOnly(session({

@@ -21,7 +21,7 @@ describe('http basics', () => {
   it('when a route does not exist, then the error body has the documented shape', async () => {
     const res = await api().get('/api/v1/nope');
     expect(res.status).to.equal(404);
-    expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'Route not found' } });
+    expect(res.body).to.deep.equal({ error: { code: 'not_found', message: 'Route not found', text: { vi: 'Không tìm thấy đường dẫn này', en: 'Route not found' } } });
   });
 
   it('when the JSON is malformed, then 400; when it is too large, then 413', async () => {

@@ -70,7 +70,9 @@ describe('persistence seam under concurrency', () => {
     const [one, two] = await Promise.all([makeOrg(), makeOrg()]);
     const org = await api().patch(`/api/v1/organizations/${two.id}`).set(bearer(a.admin)).send({ code: one.code });
     expect(org.status, JSON.stringify(org.body)).to.equal(409);
-    expect(org.body.error.details).to.deep.equal([{ field: 'code', reason: 'already exists' }]);
+    expect(org.body.error.details).to.have.length(1);
+    expect(org.body.error.details[0]).to.deep.include({ field: 'code', reason: 'already exists', message: { vi: 'Mã đã tồn tại', en: 'Code already exists' } });
+    expect(org.body.error.text).to.deep.equal({ vi: 'Mã này đã được dùng cho cơ quan, tổ chức khác', en: 'A record with the same code already exists' });
     const [s1, s2] = await Promise.all([makeSystem(a.org), makeSystem(a.org)]);
     const sys = await api().patch(`/api/v1/systems/${s2.id}`).set(bearer(a.admin)).send({ code: s1.code });
     expect(sys.status, JSON.stringify(sys.body)).to.equal(409);

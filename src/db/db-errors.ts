@@ -1,13 +1,24 @@
 import type { Model } from 'mongoose';
 import { AppError } from '../http/errors';
+import { labelOf } from '../http/field-labels';
+import type { Bilingual } from '../shared/bilingual';
+import { nounOf } from '../shared/words';
 
 /** A unique index refused a write. Status 409; `details` name the fields when they are known. */
 export class DuplicateKeyError extends AppError {
-  constructor(public readonly fields: string[]) {
-    super(409, 'conflict', fields.length
-      ? `A record with the same ${fields.join(' + ')} already exists`
-      : 'A record with the same unique value already exists', fields.map((f) => ({ field: f, reason: 'already exists' })));
+  constructor(public readonly fields: string[], model?: string) {
+    super(409, 'conflict', duplicateText(fields, model), fields.map((f) => ({ field: f, reason: 'already exists' })));
   }
+}
+
+/** "Mã này đã được dùng cho hệ thống khác" / "A record with the same code already exists". */
+function duplicateText(fields: string[], model?: string): Bilingual {
+  const noun = model ? nounOf(model) : undefined;
+  const label = fields.length ? fields.map((f) => labelOf(f).vi).join(' + ') : 'Giá trị này';
+  return {
+    en: fields.length ? `A record with the same ${fields.join(' + ')} already exists` : 'A record with the same unique value already exists',
+    vi: `${label}${fields.length ? ' này' : ''} đã được dùng cho ${noun ? `${noun.vi} khác` : 'một bản ghi khác'}`,
+  };
 }
 
 interface DriverError { err?: { code?: number; errmsg?: string }; code?: number; keyValue?: Record<string, unknown>; keyPattern?: Record<string, unknown>; message?: string; writeErrors?: DriverError[] }
@@ -58,6 +69,6 @@ export function duplicateFields(err: unknown, model?: Model<any>): string[] {
 /** Turns a duplicate key error into a DuplicateKeyError (409); anything else passes unchanged. */
 export function normalizeWriteError(err: unknown, model?: Model<any>): unknown {
   if (err instanceof AppError) return err;
-  if (isDuplicateKey(err)) return new DuplicateKeyError(duplicateFields(err, model));
+  if (isDuplicateKey(err)) return new DuplicateKeyError(duplicateFields(err, model), model?.modelName);
   return err;
 }

@@ -179,7 +179,7 @@ export function mutate<T extends { version?: number }>(m: AnyModel, id: Id, deci
       if (!update) return { before, after: before };
       const after = await updateIfVersion<T>(m, id, before.version, update);
       if (after) return { before, after };
-      if (Date.now() > deadline) throw AppError.conflict('The record is being changed by others right now; try again');
+      if (Date.now() > deadline) throw AppError.conflict({ en: 'The record is being changed by others right now; try again', vi: 'Bản ghi đang được người khác thay đổi; hãy thử lại' });
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 2 ** attempt)));
     }
   });

@@ -69,7 +69,7 @@ export const authenticate: RequestHandler = (req, res, next) => {
   if (req.headers.authorization) {
     return passport.authenticate('bearer', { session: false }, (err: unknown, user: Actor | false) => {
       if (err) return next(err);
-      if (!user) return next(AppError.unauthorized('Invalid or expired token'));
+      if (!user) return next(AppError.unauthorized({ en: 'Invalid or expired token', vi: 'Mã truy cập không hợp lệ hoặc đã hết hạn' }));
       req.user = user;
       touchCredential(req).then(() => next(), next);
     })(req, res, next);
@@ -78,7 +78,7 @@ export const authenticate: RequestHandler = (req, res, next) => {
     // a write on the strength of the cookie alone must carry the console's header: another site can
     // make a browser send the cookie (SameSite=Strict already forbids it), never a custom header
     if (!SAFE_METHODS.has(req.method) && req.get('x-requested-with') !== 'attest') {
-      return next(AppError.forbidden('A browser session write needs the X-Requested-With: attest header (cross-site request refused)'));
+      return next(AppError.forbidden({ en: 'A browser session write needs the X-Requested-With: attest header (cross-site request refused)', vi: 'Yêu cầu ghi từ phiên trình duyệt cần tiêu đề X-Requested-With: attest (đã từ chối yêu cầu từ trang khác)' }));
     }
     return touchCredential(req).then(() => next(), next);
   }

@@ -3,6 +3,7 @@ import Joi from 'joi';
 import mongoose from 'mongoose';
 import { DatabaseFault } from '../db/faults';
 import { isBilingual, type Bilingual } from '../shared/bilingual';
+import { NOUN, nounOf } from '../shared/words';
 import { bilingualDetail, joiReason, localizeDetails } from './messages';
 
 export interface ErrorDetail {
@@ -28,9 +29,13 @@ export class AppError extends Error {
     if (isBilingual(message)) this.text = message;
   }
   static badRequest(message: string | Bilingual, details?: unknown) { return new AppError(400, 'validation_error', message, details); }
-  static unauthorized(message = 'Authentication required') { return new AppError(401, 'unauthorized', message); }
-  static forbidden(message: string | Bilingual = 'You do not have permission to do this') { return new AppError(403, 'forbidden', message); }
-  static notFound(what = 'Resource') { return new AppError(404, 'not_found', `${what} not found`); }
+  static unauthorized(message: string | Bilingual = { en: 'Authentication required', vi: 'Cần đăng nhập để tiếp tục' }) { return new AppError(401, 'unauthorized', message); }
+  static forbidden(message: string | Bilingual = { en: 'You do not have permission to do this', vi: 'Bạn không có quyền thực hiện thao tác này' }) { return new AppError(403, 'forbidden', message); }
+  /** 404 naming what was not found: "System not found" / "Không tìm thấy hệ thống" (a noun of shared/words NOUN). */
+  static notFound(what: string | Bilingual = NOUN.resource) {
+    const noun = isBilingual(what) ? what : nounOf(what);
+    return new AppError(404, 'not_found', noun ? { en: `${noun.en} not found`, vi: `Không tìm thấy ${noun.vi}` } : `${String(what)} not found`);
+  }
   static conflict(message: string | Bilingual, details?: unknown) { return new AppError(409, 'conflict', message, details); }
   static unprocessable(message: string | Bilingual, details?: unknown) { return new AppError(422, 'unprocessable', message, details); }
   /**
@@ -41,7 +46,7 @@ export class AppError extends Error {
     const d = bilingualDetail({ field, in: 'body', reason });
     return new AppError(422, 'unprocessable', { en: `${message}: ${field} ${reason}`, vi: `Yêu cầu vi phạm một quy tắc: ${d.message.vi}` }, [d]);
   }
-  static tooMany(message: string) { return new AppError(429, 'rate_limited', message); }
+  static tooMany(message: string | Bilingual) { return new AppError(429, 'rate_limited', message); }
 }
 
 export function joiDetails(error: Joi.ValidationError, prefix?: string): ErrorDetail[] {
@@ -51,6 +56,8 @@ export function joiDetails(error: Joi.ValidationError, prefix?: string): ErrorDe
   }, joiReason(d)));
 }
 
+const INVALID: Bilingual = { en: 'Invalid input', vi: 'Dữ liệu không hợp lệ' };
+
 function isDatabaseDown(err: unknown): boolean {
   const name = (err as { name?: string })?.name ?? '';
   return /MongoServerSelectionError|MongoNetworkError|MongoNotConnectedError|MongoTopologyClosedError|MongoNetworkTimeoutError/.test(name);
@@ -59,29 +66,29 @@ function isDatabaseDown(err: unknown): boolean {
 /** Maps anything thrown into an AppError. Order matters: specific kinds first, unknown last. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  if (Joi.isError(err)) return AppError.badRequest('Invalid input', joiDetails(err));
+  if (Joi.isError(err)) return AppError.badRequest(INVALID, joiDetails(err));
   if (err instanceof mongoose.Error.CastError) {
-    return AppError.badRequest('Invalid input', [{ field: err.path, reason: `invalid ${err.kind}` }]);
+    return AppError.badRequest(INVALID, [{ field: err.path, reason: `invalid ${err.kind}` }]);
   }
   if (err instanceof mongoose.Error.ValidationError) {
-    return AppError.badRequest('Invalid input', Object.values(err.errors).map((e) => ({ field: e.path, reason: e.message })));
+    return AppError.badRequest(INVALID, Object.values(err.errors).map((e) => ({ field: e.path, reason: e.message })));
   }
   const e = err as { code?: number; keyValue?: Record<string, unknown>; type?: string; status?: number };
   if (e?.code === 11000) {
     const fields = Object.keys(e.keyValue ?? {});
-    return AppError.conflict('A record with the same unique value already exists', fields.map((f) => ({ field: f, reason: 'already exists' })));
+    return AppError.conflict({ en: 'A record with the same unique value already exists', vi: 'Giá trị này đã được dùng cho một bản ghi khác' }, fields.map((f) => ({ field: f, reason: 'already exists' })));
   }
-  if (isDatabaseDown(err)) return new AppError(503, 'database_unavailable', 'The database is unavailable, try again shortly');
+  if (isDatabaseDown(err)) return new AppError(503, 'database_unavailable', { en: 'The database is unavailable, try again shortly', vi: 'Cơ sở dữ liệu tạm thời không truy cập được; hãy thử lại sau ít phút' });
   // an answer that cannot be the answer to the question (db/guard.ts): never data, never a 500
-  if (err instanceof DatabaseFault) return new AppError(503, 'database_fault', 'The database gave an inconsistent answer; try again shortly');
+  if (err instanceof DatabaseFault) return new AppError(503, 'database_fault', { en: 'The database gave an inconsistent answer; try again shortly', vi: 'Cơ sở dữ liệu trả lời không nhất quán; hãy thử lại sau ít phút' });
   // body-parser errors carry a status and a type
-  if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', 'Request body is too large');
-  if (e?.type === 'entity.parse.failed') return AppError.badRequest('Request body is not valid JSON');
-  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
-  return new AppError(500, 'internal', 'Internal server error');
+  if (e?.type === 'entity.too.large') return new AppError(413, 'payload_too_large', { en: 'Request body is too large', vi: 'Dữ liệu gửi lên quá lớn' });
+  if (e?.type === 'entity.parse.failed') return AppError.badRequest({ en: 'Request body is not valid JSON', vi: 'Dữ liệu gửi lên không phải JSON hợp lệ' });
+  if (e?.type === 'charset.unsupported' || e?.type === 'encoding.unsupported') return new AppError(415, 'unsupported_media_type', { en: 'Unsupported body encoding', vi: 'Bảng mã của dữ liệu gửi lên không được hỗ trợ' });
+  return new AppError(500, 'internal', { en: 'Internal server error', vi: 'Máy chủ gặp lỗi nội bộ' });
 }
 
-export const notFoundHandler: RequestHandler = (_req, _res, next) => next(AppError.notFound('Route'));
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(AppError.notFound(NOUN.route));
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const appErr = toAppError(err);

@@ -42,14 +42,14 @@ export function loginLimiters(limits: LoginLimits): RequestHandler[] {
       limit: limits.perAddress,
       // the whole address, IPv6 too: its /64 is the range limiter's
       ipv6Subnet: false,
-      handler: (_req, _res, next) => next(AppError.tooMany('Too many login attempts from this address; try again later')),
+      handler: (_req, _res, next) => next(AppError.tooMany({ en: 'Too many login attempts from this address; try again later', vi: 'Có quá nhiều lần đăng nhập từ địa chỉ này; hãy thử lại sau' })),
     }),
     rateLimit({
       ...common,
       limit: limits.perRange,
       keyGenerator: (req) => `range:${rangeOf(req.ip)}`,
       validate: { keyGeneratorIpFallback: false },
-      handler: (_req, _res, next) => next(AppError.tooMany('Too many login attempts from this network; try again later')),
+      handler: (_req, _res, next) => next(AppError.tooMany({ en: 'Too many login attempts from this network; try again later', vi: 'Có quá nhiều lần đăng nhập từ mạng này; hãy thử lại sau' })),
     }),
   ];
 }

@@ -110,6 +110,13 @@ const REASONS: { re: RegExp; vi: (m: RegExpMatchArray) => string; en?: (m: RegEx
   { re: /must be 2–32 letters, digits, - or _/, vi: () => 'phải gồm 2–32 chữ cái, chữ số, - hoặc _ (ví dụ HT-001)' },
   { re: /is not a control id$/, vi: () => 'không phải là mã biện pháp (ví dụ MGT.POL.04)' },
   { re: /must have 5 fields/, vi: () => 'phải có 5 trường (phút giờ ngày tháng thứ), hoặc 6 nếu có giây ở đầu' },
+  { re: /^must be at least (\d+) characters$/, vi: (m) => `phải có ít nhất ${m[1]} ký tự` },
+  { re: /^must be at most (\d+) characters$/, vi: (m) => `không được dài quá ${m[1]} ký tự` },
+  { re: /^must not contain the e-mail name$/, vi: () => 'không được chứa phần tên của địa chỉ thư điện tử' },
+  { re: /^(.+) does not cover level (.+)$/, vi: (m) => `${m[1]} không áp dụng cho cấp độ ${m[2]}` },
+  { re: /^no imported checklist (.+)$/, vi: (m) => `chưa có bộ tiêu chí ${m[1]} được nhập vào hệ thống` },
+  { re: /^(\d+) is not the current version$/, vi: (m) => `${m[1]} không phải là phiên bản hiện tại` },
+  { re: /^not a valid cron expression/, vi: () => 'không phải là biểu thức cron hợp lệ (phút giờ ngày tháng thứ)' },
   { re: /must match \[A-Z0-9-\]\+$/, vi: () => 'chỉ được gồm chữ in hoa, chữ số và dấu -' },
   { re: /must be a checklist version/, vi: () => 'phải là phiên bản bộ tiêu chí, ví dụ 2017.1' },
 ];
@@ -135,7 +142,7 @@ export function joiReason(d: Joi.ValidationErrorItem): Bilingual {
 }
 
 const sentence = (label: Bilingual, reason: Bilingual): Bilingual => {
-  const vi = /^[A-ZÀ-Ỹ]/.test(reason.vi) ? reason.vi : `${label.vi} ${reason.vi}`;
+  const vi = /^\p{Lu}/u.test(reason.vi) ? reason.vi : `${label.vi} ${reason.vi}`;
   const en = /^[A-Z]/.test(reason.en) ? reason.en : `${label.en} ${reason.en}`;
   return { vi, en };
 };

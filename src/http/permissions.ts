@@ -53,9 +53,9 @@ export function permit(permission: Permission, opts: { enrolment?: boolean } = {
     if (!req.user) return next(AppError.unauthorized());
     const scope = req.user.credential?.scope;
     if (scope === 'enrol' && !opts.enrolment) {
-      return next(new AppError(403, 'mfa_enrolment_required', 'Your role requires a second factor: set up an authenticator app or a passkey first (GET /auth/mfa)'));
+      return next(new AppError(403, 'mfa_enrolment_required', { en: 'Your role requires a second factor: set up an authenticator app or a passkey first (GET /auth/mfa)', vi: 'Vai trò của bạn bắt buộc dùng yếu tố xác thực thứ hai: hãy thiết lập ứng dụng xác thực hoặc khóa truy cập trước' }));
     }
-    if (scope === 'read-only' && !SAFE_METHODS.has(req.method)) return next(new AppError(403, 'read_only_token', 'This token is read-only'));
+    if (scope === 'read-only' && !SAFE_METHODS.has(req.method)) return next(new AppError(403, 'read_only_token', { en: 'This token is read-only', vi: 'Mã truy cập này chỉ được phép đọc' }));
     if (!can(req.user.roles, permission)) return next(AppError.forbidden());
     next();
   };

@@ -55,7 +55,7 @@ export function allowOnly(methods: string[]): RequestHandler {
     res.locals.methodChecked = true;
     if (declared.has(req.method)) return next();
     res.setHeader('Allow', allow);
-    next(new AppError(405, 'method_not_allowed', `Method not allowed here; allowed: ${allow}`));
+    next(new AppError(405, 'method_not_allowed', { en: `Method not allowed here; allowed: ${allow}`, vi: `Phương thức này không được phép ở đây; được phép: ${allow}` }));
   };
 }
 

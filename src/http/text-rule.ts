@@ -3,6 +3,7 @@ import type Joi from 'joi';
 import type { RequestSchema } from './validate';
 import { AppError, type ErrorDetail } from './errors';
 import { TEXT_ERROR } from '../shared/text';
+import type { Bilingual } from '../shared/bilingual';
 import { bilingualDetail, joiReason } from './messages';
 
 const options: Joi.ValidationOptions = { abortEarly: false, convert: true, allowUnknown: false, stripUnknown: false, errors: { wrap: { label: false } } };
@@ -21,7 +22,7 @@ export function textRule(schema: RequestSchema = {}): RequestHandler | undefined
   const parts = (['params', 'query', 'body'] as const).filter((p) => holdsText(schema[p]));
   if (!parts.length) return undefined;
   return (req, _res, next) => {
-    const details: ErrorDetail[] = [];
+    const details: (ErrorDetail & { label?: Bilingual })[] = [];
     for (const part of parts) {
       const input = part === 'body' ? (req.body === undefined ? {} : req.body) : { ...(req[part] as object) };
       const { error } = schema[part]!.validate(input, options);
@@ -31,6 +32,9 @@ export function textRule(schema: RequestSchema = {}): RequestHandler | undefined
       }
     }
     if (!details.length) return next();
-    next(AppError.unprocessable(`Only plain text is accepted: ${details.map((d) => d.field).join(', ')} ${details.length > 1 ? 'contain' : 'contains'} a control or bidirectional formatting character`, details));
+    next(AppError.unprocessable({
+      en: `Only plain text is accepted: ${details.map((d) => d.field).join(', ')} ${details.length > 1 ? 'contain' : 'contains'} a control or bidirectional formatting character`,
+      vi: `Chỉ chấp nhận văn bản thuần: ${details.map((d) => d.label?.vi ?? d.field).join(', ')} có ký tự điều khiển hoặc ký tự định hướng văn bản`,
+    }, details));
   };
 }

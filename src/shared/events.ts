@@ -1,3 +1,5 @@
+import type { Bilingual } from './bilingual';
+
 /**
  * In-process domain events: modules announce what changed; derived summaries (compliance)
  * subscribe. The module that changes a record never calls back into the one that summarises it,
@@ -32,7 +34,7 @@ export const systemStale = (systemId: string) => emit('system.stale', { systemId
  */
 export interface SystemDependent {
   name: string;
-  holds?(systemId: string): Promise<string | undefined>;
+  holds?(systemId: string): Promise<Bilingual | undefined>;
   remove?(systemId: string): Promise<number>;
 }
 const dependents = new Map<string, SystemDependent>();

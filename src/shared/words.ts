@@ -26,3 +26,25 @@ export const word = (table: Record<string, Bilingual>, value: string, lang: 'vi'
 export const SEVERITY_TEXT: Record<Severity, Bilingual> = {
   critical: { vi: 'Nghiêm trọng', en: 'Critical' }, high: { vi: 'Cao', en: 'High' }, medium: { vi: 'Trung bình', en: 'Medium' }, low: { vi: 'Thấp', en: 'Low' },
 };
+
+/** What a 404 names ("Không tìm thấy hệ thống" / "System not found"): the record kinds of the API. */
+export const NOUN = {
+  resource: { vi: 'dữ liệu được yêu cầu', en: 'Resource' },
+  route: { vi: 'đường dẫn này', en: 'Route' },
+  system: { vi: 'hệ thống', en: 'System' },
+  user: { vi: 'người dùng', en: 'User' },
+  organization: { vi: 'cơ quan, tổ chức', en: 'Organization' },
+  assessment: { vi: 'lần đánh giá', en: 'Assessment' },
+  finding: { vi: 'phát hiện', en: 'Finding' },
+  certificate: { vi: 'chứng nhận', en: 'Certificate' },
+  checklist: { vi: 'bộ tiêu chí', en: 'Checklist' },
+  scan: { vi: 'lần quét', en: 'Scan' },
+  scanImport: { vi: 'lần nhập báo cáo quét', en: 'Scan import' },
+  evidenceFile: { vi: 'tệp minh chứng', en: 'Evidence file' },
+  session: { vi: 'phiên đăng nhập', en: 'Session' },
+  passkey: { vi: 'khóa truy cập', en: 'Passkey' },
+  authenticator: { vi: 'ứng dụng xác thực', en: 'Authenticator app' },
+} as const satisfies Record<string, Bilingual>;
+
+/** The Vietnamese of an English noun of NOUN (callers that still pass a plain string), if it is one. */
+export const nounOf = (en: string): Bilingual | undefined => Object.values(NOUN).find((n) => n.en === en);

@@ -5,7 +5,7 @@ import { AppError } from '../../http/errors';
 import * as store from '../../db/store';
 import { Ctx, canSee } from '../../shared/actor';
 import type { AssessmentStatus } from '../../shared/enums';
-import { ASSESSMENT_STATUS_TEXT } from '../../shared/words';
+import { ASSESSMENT_STATUS_TEXT, NOUN } from '../../shared/words';
 
 const ACTION_VI: Record<string, string> = { submit: 'gửi duyệt', approve: 'phê duyệt', return: 'trả lại', change: 'thay đổi', delete: 'xóa' };
 
@@ -18,7 +18,7 @@ export const changedConcurrently = () => AppError.conflict({ en: 'The assessment
 /** Read by _id; scope checked on the record (owners: their organization). */
 export async function load(ctx: Ctx, id: string): Promise<AssessmentDoc> {
   const a = await Assessment.findById(id).lean();
-  if (!a || !canSee(ctx.actor, a.organization)) throw AppError.notFound('Assessment');
+  if (!a || !canSee(ctx.actor, a.organization)) throw AppError.notFound(NOUN.assessment);
   return a;
 }
 
@@ -32,10 +32,10 @@ interface AuditOf { action: string; before?: (a: AssessmentDoc) => unknown; afte
  */
 export async function change(ctx: Ctx, id: string, decide: Decide, log: AuditOf): Promise<{ before: AssessmentDoc; after: AssessmentDoc }> {
   const m = await store.mutate<AssessmentDoc>(Assessment, id, (a) => {
-    if (!canSee(ctx.actor, a.organization)) throw AppError.notFound('Assessment');
+    if (!canSee(ctx.actor, a.organization)) throw AppError.notFound(NOUN.assessment);
     return decide(a);
   });
-  if (!m) throw AppError.notFound('Assessment');
+  if (!m) throw AppError.notFound(NOUN.assessment);
   if (m.after !== m.before) {
     await audit.record(ctx, { action: log.action, entity: 'assessment', entityId: id, before: log.before?.(m.before), after: log.after?.(m.after) });
   }
@@ -48,7 +48,7 @@ const historyOf = (ctx: Ctx, from: AssessmentStatus, to: AssessmentStatus, reaso
 export function move(ctx: Ctx, a: AssessmentDoc, to: AssessmentStatus, extra: Record<string, unknown> = {}, reason?: string) {
   const check = checkTransition({ from: a.status, to, actorId: ctx.actor.id, submittedBy: a.submittedBy });
   if (!check.ok) {
-    if (check.status === 403) throw new AppError(403, check.code ?? 'forbidden', check.reason);
+    if (check.status === 403) throw new AppError(403, check.code ?? 'forbidden', { en: check.reason, vi: 'Thanh tra viên đã gửi lần đánh giá không được tự phê duyệt lần đánh giá đó' });
     throw AppError.conflict({ en: check.reason, vi: `Không thể chuyển lần đánh giá từ “${ASSESSMENT_STATUS_TEXT[a.status].vi}” sang “${ASSESSMENT_STATUS_TEXT[to].vi}”` }, { status: a.status, allowedTransitions: TRANSITIONS[a.status] });
   }
   return { $set: { status: to, ...extra }, $push: { history: historyOf(ctx, a.status, to, reason) } };

@@ -4,13 +4,14 @@ import { EDITABLE, noteRequired } from './assessment.workflow';
 import { change, illegal, load, startIfNeeded } from './assessment.lifecycle';
 import * as evidence from './evidence.service';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { serialize } from '../../db/serialize';
 import type { Ctx } from '../../shared/actor';
 import type { ResultValue } from '../../shared/enums';
 
 function indexOf(a: AssessmentDoc, controlId: string): number {
   const i = a.results.findIndex((r) => r.controlId === controlId);
-  if (i < 0) throw AppError.notFound(`Control ${controlId} in this assessment`);
+  if (i < 0) throw AppError.notFound({ en: `Control ${controlId} in this assessment`, vi: `biện pháp ${controlId} trong lần đánh giá này` });
   return i;
 }
 
@@ -78,7 +79,7 @@ export async function addEvidenceFile(ctx: Ctx, id: string, controlId: string, f
 export async function openEvidence(ctx: Ctx, id: string, fileId: string) {
   await load(ctx, id);
   const f = await evidence.findFile(fileId, id);
-  if (!f) throw AppError.notFound('Evidence file');
+  if (!f) throw AppError.notFound(NOUN.evidenceFile);
   return { file: f, stream: evidence.openDownload(f._id as Types.ObjectId) };
 }
 
@@ -88,7 +89,7 @@ export async function removeEvidenceFile(ctx: Ctx, id: string, fileId: string) {
   await change(ctx, id, (a) => {
     if (!EDITABLE.includes(a.status)) throw illegal(a, 'remove evidence from');
     const i = a.results.findIndex((r) => r.evidence.some((e) => e.fileId?.toString() === fileId));
-    if (i < 0) throw AppError.notFound('Evidence file');
+    if (i < 0) throw AppError.notFound(NOUN.evidenceFile);
     controlId = a.results[i].controlId;
     return { $pull: { [`results.${i}.evidence`]: { fileId: fid } } };
   }, { action: 'assessment.evidence_remove', before: () => ({ controlId, fileId }) });

@@ -15,9 +15,9 @@ const singleFile: RequestHandler = (req, res, next) => {
   upload.single('file')(req, res, (err: unknown) => {
     if (!err) return next();
     const e = err as { code?: string; message?: string };
-    if (e.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'payload_too_large', `Evidence files may be at most ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB`));
-    if (e.code?.startsWith('LIMIT_')) return next(AppError.badRequest(`Upload rejected: ${e.message}`));
-    return next(AppError.badRequest('The upload is not valid multipart/form-data'));
+    if (e.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'payload_too_large', { en: `Evidence files may be at most ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB`, vi: `Tệp minh chứng tối đa ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB` }));
+    if (e.code?.startsWith('LIMIT_')) return next(AppError.badRequest({ en: `Upload rejected: ${e.message}`, vi: `Tệp tải lên bị từ chối: ${e.message}` }));
+    return next(AppError.badRequest({ en: 'The upload is not valid multipart/form-data', vi: 'Dữ liệu tải lên không phải multipart/form-data hợp lệ' }));
   });
 };
 
@@ -45,7 +45,7 @@ export const assessmentRoutes: RouteDef[] = [
     summary: `Upload an evidence file (multipart field "file", at most ${EVIDENCE_MAX_BYTES / 1024 / 1024} MB; PDF, PNG, JPEG, text, CSV, JSON, ZIP, DOCX, XLSX)`,
     responses: { 413: 'file too large', 415: 'content type not accepted' },
     handler: (req) => {
-      if (!req.file) throw AppError.badRequest('Invalid input', [{ field: 'file', in: 'body', reason: 'a file is required (multipart field "file")' }]);
+      if (!req.file) throw AppError.badRequest({ en: 'Invalid input', vi: 'Dữ liệu không hợp lệ' }, [{ field: 'file', in: 'body', reason: 'a file is required (multipart field "file")' }]);
       return service.addEvidenceFile(ctxOf(req), req.valid.params.id, req.valid.params.controlId, req.file);
     } },
   { method: 'get', path: '/assessments/:id/evidence/:fileId', tag: 'assessments', access: 'assessments:read', schema: schemas.evidenceFile,

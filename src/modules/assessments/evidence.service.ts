@@ -4,6 +4,8 @@ import mongoose, { Types } from 'mongoose';
 import { GridFSBucket } from 'mongodb';
 import { AppError } from '../../http/errors';
 
+const notOfType = (type: string) => new AppError(415, 'unsupported_media_type', { en: `The file content is not ${type}`, vi: `Nội dung tệp không phải ${type}` });
+
 /** Content types accepted as evidence, with the leading bytes the file must start with (if any). */
 export const EVIDENCE_TYPES: Record<string, Buffer[] | null> = {
   'application/pdf': [Buffer.from('%PDF-')],
@@ -31,13 +33,13 @@ export interface StoredFile { fileId: Types.ObjectId; name: string; size: number
 export function checkContent(contentType: string, data: Buffer): void {
   const type = contentType.split(';')[0].trim().toLowerCase();
   if (!(type in EVIDENCE_TYPES)) {
-    throw new AppError(415, 'unsupported_media_type', `Evidence of type ${type || 'unknown'} is not accepted`, { allowed: Object.keys(EVIDENCE_TYPES) });
+    throw new AppError(415, 'unsupported_media_type', { en: `Evidence of type ${type || 'unknown'} is not accepted`, vi: `Không chấp nhận minh chứng loại ${type || 'không xác định'}` }, { allowed: Object.keys(EVIDENCE_TYPES) });
   }
   const magic = EVIDENCE_TYPES[type];
   if (magic && !magic.some((m) => data.subarray(0, m.length).equals(m))) {
-    throw new AppError(415, 'unsupported_media_type', `The file content is not ${type}`);
+    throw notOfType(type);
   }
-  if (!magic && data.includes(0)) throw new AppError(415, 'unsupported_media_type', `The file content is not ${type}`);
+  if (!magic && data.includes(0)) throw notOfType(type);
 }
 
 /** The extensions a stored file of each accepted type may carry. */

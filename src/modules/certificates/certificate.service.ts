@@ -12,6 +12,7 @@ import { auditedCollection, createdWith, intentOf, settle, withIntent, type Inte
 import { CERTIFICATE_TRANSITIONS, actionOf, checkCertificateTransition } from './certificate.workflow';
 import { addMonths } from '../compliance/compliance.service';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
@@ -33,7 +34,7 @@ auditedCollection(Certificate, all);
 
 async function load(ctx: Ctx, id: string): Promise<CertificateDoc> {
   const c = (await all()).find((x) => x._id.toString() === id);
-  if (!c || !canSee(ctx.actor, c.organization)) throw AppError.notFound('Certificate');
+  if (!c || !canSee(ctx.actor, c.organization)) throw AppError.notFound(NOUN.certificate);
   return c;
 }
 
@@ -105,12 +106,12 @@ async function change(ctx: Ctx, id: string, to: CertificateStatus, reason?: stri
     const check = checkCertificateTransition(c.status, to);
     if (!check.ok) {
       if (opts.automatic) { skipped = true; return null; }
-      throw AppError.conflict(check.reason, { status: c.status, allowedTransitions: CERTIFICATE_TRANSITIONS[c.status] });
+      throw AppError.conflict(check.text, { status: c.status, allowedTransitions: CERTIFICATE_TRANSITIONS[c.status] });
     }
     intent = intentOf(ctx, { action: actionOf(to), entity: 'certificate', entityId: id, before: { status: c.status }, after: { status: to, reason } });
     return withIntent({ $set: { status: to, ...extra }, $push: { history: { at: new Date(), by: ctx.actor.id, from: c.status, to, ...(reason && { reason }) } } }, intent);
   });
-  if (!m) throw AppError.notFound('Certificate');
+  if (!m) throw AppError.notFound(NOUN.certificate);
   if (m.after === m.before || skipped) return undefined;
   const c = m.after;
   await settle(Certificate, c._id, [intent!]);
@@ -192,7 +193,7 @@ export async function byCode(code: string): Promise<CertificateDoc | undefined> 
 dependsOnSystems({
   name: 'certificates',
   async holds(systemId) {
-    return (await all()).some((c) => c.system.toString() === systemId) ? 'certificates were issued for the system' : undefined;
+    return (await all()).some((c) => c.system.toString() === systemId) ? { en: 'certificates were issued for the system', vi: 'hệ thống đã được cấp chứng nhận' } : undefined;
   },
 });
 

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import rateLimit from 'express-rate-limit';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { byCode } from './certificate.service';
 import type { CertificateDoc } from './certificate.model';
 import { checkAnswer, publicView } from './verify.view';
@@ -14,9 +15,9 @@ export const CHECK_MAX_BYTES = 10 * 1024 * 1024;
 
 async function find(req: Request): Promise<CertificateDoc> {
   const code = String(req.params.code ?? '').toUpperCase();
-  if (!CODE.test(code)) throw AppError.notFound('Certificate');
+  if (!CODE.test(code)) throw AppError.notFound(NOUN.certificate);
   const c = await byCode(code);
-  if (!c) throw AppError.notFound('Certificate');
+  if (!c) throw AppError.notFound(NOUN.certificate);
   return c;
 }
 
@@ -36,7 +37,7 @@ export function verifyRouter(opts: { perMinute?: number } = {}): Router {
   });
   r.use(rateLimit({
     windowMs: 60_000, limit: opts.perMinute ?? 60, standardHeaders: 'draft-7', legacyHeaders: false,
-    handler: (_req, _res, next) => next(AppError.tooMany('Too many verification requests; try again in a minute')),
+    handler: (_req, _res, next) => next(AppError.tooMany({ en: 'Too many verification requests; try again in a minute', vi: 'Có quá nhiều yêu cầu tra cứu; hãy thử lại sau một phút' })),
   }));
   r.get('/:code', async (req: Request, res: Response) => {
     const c = await find(req);
@@ -47,7 +48,7 @@ export function verifyRouter(opts: { perMinute?: number } = {}): Router {
   });
   r.post('/:code/check', express.raw({ type: ['application/pdf', 'application/octet-stream'], limit: CHECK_MAX_BYTES }), async (req: Request, res: Response) => {
     const c = await find(req);
-    if (!Buffer.isBuffer(req.body) || !req.body.length) throw AppError.badRequest('Send the PDF as the request body (Content-Type: application/pdf)');
+    if (!Buffer.isBuffer(req.body) || !req.body.length) throw AppError.badRequest({ en: 'Send the PDF as the request body (Content-Type: application/pdf)', vi: 'Hãy gửi tệp PDF trong thân yêu cầu (Content-Type: application/pdf)' });
     const sha256 = crypto.createHash('sha256').update(req.body).digest('hex');
     res.setHeader('Cache-Control', 'no-store');
     res.json(checkAnswer(c, sha256));

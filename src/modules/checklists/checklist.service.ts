@@ -1,6 +1,7 @@
 import { Checklist } from './checklist.model';
 import type { Bilingual, ChecklistControl, Group } from './checklist.schemas';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { serialize } from '../../db/serialize';
 import type { Severity } from '../../shared/enums';
 
@@ -54,17 +55,24 @@ async function load(id: string): Promise<ChecklistView> {
   const hit = loaded.get(id);
   if (hit) return hit;
   const doc = OBJECT_ID.test(id) ? await Checklist.findById(id).lean() : null;
-  if (!doc) throw AppError.notFound('Checklist');
+  if (!doc) throw AppError.notFound(NOUN.checklist);
   const view = serialize<ChecklistView>(doc);
   if (loaded.size >= 50) loaded.clear();
   loaded.set(id, view);
   return view;
 }
 
+/** 422: the checklist has no controls for this level (`where`: the part of the request that named it). */
+export function levelNotCovered(c: { framework: string; version: string; levels: number[] }, level: number, where: 'body' | 'path') {
+  return AppError.unprocessable({
+    en: `Checklist ${c.framework} ${c.version} covers levels ${c.levels.join(', ')}, not level ${level}`,
+    vi: `Bộ tiêu chí ${c.framework} ${c.version} áp dụng cho cấp độ ${c.levels.join(', ')}, không áp dụng cho cấp độ ${level}`,
+  }, [{ field: 'level', ...(where === 'path' && { in: where }), reason: `not covered by ${c.framework} ${c.version}` }]);
+}
+
 function controlsAt(c: ChecklistView, level: number): FrozenControl[] {
   if (!c.levels.includes(level)) {
-    throw AppError.unprocessable(`Checklist ${c.framework} ${c.version} covers levels ${c.levels.join(', ')}, not level ${level}`,
-      [{ field: 'level', reason: `not covered by ${c.framework} ${c.version}` }]);
+    throw levelNotCovered(c, level, 'body');
   }
   return (c.controls as ChecklistControl[]).filter((k) => k.levels.includes(level)).map((k) => freeze(k, level));
 }

@@ -3,6 +3,7 @@ import { view } from './finding.view';
 import * as board from './finding.board';
 import { applied, auditedCollection, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import * as store from '../../db/store';
 import { Ctx, canSee } from '../../shared/actor';
 import { systemStale } from '../../shared/events';
@@ -23,7 +24,7 @@ const audited = (f: Pick<FindingDoc, 'status' | 'severity' | 'dueAt' | 'assignee
 export async function change(ctx: Ctx, id: string, action: string, decide: Decide, expectedVersion?: number) {
   let intent: Intent | undefined;
   const m = await store.mutate<FindingDoc>(Finding, id, async (f) => {
-    if (!canSee(ctx.actor, f.organization)) throw AppError.notFound('Finding');
+    if (!canSee(ctx.actor, f.organization)) throw AppError.notFound(NOUN.finding);
     if (expectedVersion !== undefined && f.version !== expectedVersion) {
       throw AppError.conflict({ en: 'The finding was changed by someone else; reload it and try again', vi: 'Phát hiện đã được người khác thay đổi; hãy tải lại rồi thử lại' }, { currentVersion: f.version });
     }
@@ -33,7 +34,7 @@ export async function change(ctx: Ctx, id: string, action: string, decide: Decid
     intent = intentOf(ctx, { action, entity: 'finding', entityId: id, before: audited(f), after: audited(applied(f, update)) });
     return withIntent(update, intent);
   });
-  if (!m) throw AppError.notFound('Finding');
+  if (!m) throw AppError.notFound(NOUN.finding);
   const { before, after } = m;
   if (after === before) return { doc: after, view: view(after, ctx.actor.roles) }; // nothing to change
   // what is derived from the finding first (its board entry, the system's summary), then its event

@@ -16,14 +16,14 @@ import { Ctx, canSee } from '../../shared/actor';
 import { systemStale } from '../../shared/events';
 import { sha256 } from '../../shared/canonical';
 import type { FindingStatus, Severity } from '../../shared/enums';
-import { SEVERITY_TEXT } from '../../shared/words';
+import { NOUN, SEVERITY_TEXT } from '../../shared/words';
 
 export { view, withPeople } from './finding.view';
 
 /** Read by _id; owners only reach their organization's findings. */
 export async function load(ctx: Ctx, id: string): Promise<FindingDoc> {
   const f = await Finding.findById(id).lean();
-  if (!f || !canSee(ctx.actor, f.organization)) throw AppError.notFound('Finding');
+  if (!f || !canSee(ctx.actor, f.organization)) throw AppError.notFound(NOUN.finding);
   return f;
 }
 
@@ -119,7 +119,7 @@ export async function transition(ctx: Ctx, id: string, input: { to: FindingStatu
     if (input.to === 'risk_accepted') {
       const r = f.riskAcceptance;
       if (!r || r.approvedAt) throw AppError.unprocessable({ en: 'Risk acceptance needs a pending request (justification, compensating controls, expiry)', vi: 'Chấp nhận rủi ro cần một yêu cầu đang chờ duyệt (lý do, biện pháp bù đắp, ngày hết hạn)' });
-      if (r.requestedBy === ctx.actor.id) throw new AppError(403, 'separation_of_duties', 'The requester of a risk acceptance cannot approve it');
+      if (r.requestedBy === ctx.actor.id) throw new AppError(403, 'separation_of_duties', { en: 'The requester of a risk acceptance cannot approve it', vi: 'Người đề nghị chấp nhận rủi ro không được tự phê duyệt đề nghị đó' });
       if (r.expiresAt.getTime() <= Date.now()) throw AppError.unprocessable({ en: 'The requested risk acceptance has already expired', vi: 'Yêu cầu chấp nhận rủi ro đã hết hạn' });
       Object.assign($set, { 'riskAcceptance.approvedBy': ctx.actor.id, 'riskAcceptance.approvedAt': new Date() });
     }

@@ -112,7 +112,7 @@ export function csvCell(value: unknown): string {
 
 export async function exportCsv(ctx: Ctx, f: FindingFilter): Promise<string> {
   const rows = (await matching(ctx, f)).sort(byDue);
-  if (rows.length > MAX_EXPORT) throw AppError.unprocessable(`${rows.length} findings match; narrow the filter to at most ${MAX_EXPORT}`);
+  if (rows.length > MAX_EXPORT) throw AppError.unprocessable({ en: `${rows.length} findings match; narrow the filter to at most ${MAX_EXPORT}`, vi: `Có ${rows.length} phát hiện khớp bộ lọc; hãy thu hẹp bộ lọc còn tối đa ${MAX_EXPORT}` });
   const now = Date.now();
   const lines = rows.map((r) => [
     r.id, r.systemCode, r.title, r.severity, r.status, r.control, r.source.type, r.assignee, new Date(r.dueAt), isOverdue(r, now), new Date(r.createdAt),
@@ -124,7 +124,7 @@ export async function exportCsv(ctx: Ctx, f: FindingFilter): Promise<string> {
 /** Inspector bulk action over a filtered set (at most `max`), one audited change per finding. */
 export async function bulk(ctx: Ctx, input: { filter: FindingFilter; action: 'assign' | 'severity'; assignee?: string | null; severity?: Severity }, max: number) {
   const rows = await matching(ctx, input.filter);
-  if (rows.length > max) throw AppError.unprocessable(`More than ${max} findings match; narrow the filter`);
+  if (rows.length > max) throw AppError.unprocessable({ en: `More than ${max} findings match; narrow the filter`, vi: `Có hơn ${max} phát hiện khớp bộ lọc; hãy thu hẹp bộ lọc` });
   let changed = 0;
   for (const { id } of rows) {
     await lifecycle.update(ctx, id, input.action === 'assign' ? { assignee: input.assignee ?? null } : { severity: input.severity });

@@ -45,7 +45,7 @@ export async function decideExtension(ctx: Ctx, id: string, input: { approve: bo
   return (await change(ctx, id, 'finding.extension_decision', (f) => {
     const x = f.extension;
     if (!x || x.decision) throw AppError.conflict({ en: 'No extension request is pending', vi: 'Không có yêu cầu gia hạn nào đang chờ duyệt' });
-    if (x.requestedBy === ctx.actor.id) throw new AppError(403, 'separation_of_duties', 'The requester of an extension cannot decide it');
+    if (x.requestedBy === ctx.actor.id) throw new AppError(403, 'separation_of_duties', { en: 'The requester of an extension cannot decide it', vi: 'Người đề nghị gia hạn không được tự quyết định đề nghị đó' });
     const decision = input.approve ? 'approved' : 'rejected';
     return {
       $set: {

@@ -83,7 +83,7 @@ export async function listForAssessment(assessmentId: string, system?: string) {
 dependsOnSystems({
   name: 'findings',
   async holds(systemId) {
-    return (await Finding.exists({ system: new Types.ObjectId(systemId) })) ? 'the system has findings' : undefined;
+    return (await Finding.exists({ system: new Types.ObjectId(systemId) })) ? { en: 'the system has findings', vi: 'hệ thống đã có phát hiện' } : undefined;
   },
   async remove(systemId) {
     const years = Array.from({ length: new Date().getUTCFullYear() - board.FIRST_YEAR + 1 }, (_, i) => board.FIRST_YEAR + i);

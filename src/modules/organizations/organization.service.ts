@@ -1,6 +1,7 @@
 import { Organization, OrganizationDoc } from './organization.model';
 import * as audit from '../audit/audit.service';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
@@ -22,7 +23,7 @@ export async function list(ctx: Ctx, q: { page: number; limit: number; type?: st
 /** One organization: 404 for an owner asking for another's. */
 export async function get(ctx: Ctx, id: string): Promise<OrganizationView> {
   const org = await Organization.findById(id).lean();
-  if (!org || !canSee(ctx.actor, org._id)) throw AppError.notFound('Organization');
+  if (!org || !canSee(ctx.actor, org._id)) throw AppError.notFound(NOUN.organization);
   return serialize(org);
 }
 
@@ -54,7 +55,7 @@ type OrgPatch = Partial<{ code: string; name: string; type: string }>;
 
 export async function update(ctx: Ctx, id: string, patch: OrgPatch) {
   const m = await store.mutate<OrganizationDoc>(Organization, id, () => ({ $set: patch }));
-  if (!m) throw AppError.notFound('Organization');
+  if (!m) throw AppError.notFound(NOUN.organization);
   const view = serialize<OrganizationView>(m.after);
   await audit.record(ctx, { action: 'organization.update', entity: 'organization', entityId: id, before: serialize(m.before), after: view });
   return view;

@@ -36,8 +36,7 @@ export async function catalog(id: string) {
 export async function profile(id: string, level: number) {
   const c = await checklistSource(id);
   if (!c.levels.includes(level)) {
-    throw AppError.unprocessable(`Checklist ${c.framework} ${c.version} covers levels ${c.levels.join(', ')}, not level ${level}`,
-      [{ field: 'level', in: 'path', reason: `not covered by ${c.framework} ${c.version}` }]);
+    throw checklists.levelNotCovered(c, level, 'path');
   }
   return buildProfile(c, level, baseUrl());
 }
@@ -58,10 +57,14 @@ export async function importCatalog(ctx: Ctx, doc: { catalog: Record<string, unk
     if (!(err instanceof ChecklistFileError)) throw err;
     const details = err.issues.slice(0, 100).map((i) => ({ field: i.path || 'catalog', in: 'body', reason: i.reason }));
     if (err.issues.some((i) => i.path === 'version' && /already imported with different content/.test(i.reason))) {
-      throw AppError.conflict(`${parsed?.content.framework} ${parsed?.content.version} is already imported with different content; give the catalog a new metadata.version`, details);
+      const name = `${parsed?.content.framework} ${parsed?.content.version}`;
+      throw AppError.conflict({
+        en: `${name} is already imported with different content; give the catalog a new metadata.version`,
+        vi: `${name} đã được nhập với nội dung khác; hãy đặt cho danh mục một metadata.version mới`,
+      }, details);
     }
     // well formed (the request schema holds) but against the checklist rules: 422, as for a bad row of an import
-    throw AppError.unprocessable('The OSCAL catalog is not a valid checklist; nothing was imported', details);
+    throw AppError.unprocessable({ en: 'The OSCAL catalog is not a valid checklist; nothing was imported', vi: 'Danh mục OSCAL không phải là bộ tiêu chí hợp lệ; chưa có gì được nhập' }, details);
   }
 }
 

@@ -13,6 +13,7 @@ import { idParams, pagination } from '../../shared/joi';
 let maxBytes = 64 * 1024 * 1024;
 export function configureUploads(bytes: number): void { maxBytes = bytes; }
 const MB = () => `${Math.round(maxBytes / 1024 / 1024)} MB`;
+const tooLarge = () => new AppError(413, 'payload_too_large', { en: `Reports may be at most ${MB()}`, vi: `Báo cáo tối đa ${MB()}` });
 
 /**
  * One report file (multipart field "report", optional field "tool"), written to a temporary file
@@ -21,14 +22,14 @@ const MB = () => `${Math.round(maxBytes / 1024 / 1024)} MB`;
  */
 const oneReport: RequestHandler = (req, res, next) => {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > maxBytes + 64 * 1024) return next(new AppError(413, 'payload_too_large', `Reports may be at most ${MB()}`));
+  if (declared > maxBytes + 64 * 1024) return next(tooLarge());
   const upload = multer({ dest: os.tmpdir(), defParamCharset: 'utf8', limits: { fileSize: maxBytes, files: 1, fields: 2, parts: 3, fieldSize: 64 } });
   upload.single('report')(req, res, (err: unknown) => {
     if (!err) return next();
     const e = err as { code?: string; message?: string };
-    if (e.code === 'LIMIT_FILE_SIZE') return next(new AppError(413, 'payload_too_large', `Reports may be at most ${MB()}`));
-    if (e.code?.startsWith('LIMIT_')) return next(AppError.badRequest(`Upload rejected: ${e.message}`));
-    return next(AppError.badRequest('The upload is not valid multipart/form-data'));
+    if (e.code === 'LIMIT_FILE_SIZE') return next(tooLarge());
+    if (e.code?.startsWith('LIMIT_')) return next(AppError.badRequest({ en: `Upload rejected: ${e.message}`, vi: `Tệp tải lên bị từ chối: ${e.message}` }));
+    return next(AppError.badRequest({ en: 'The upload is not valid multipart/form-data', vi: 'Dữ liệu tải lên không phải multipart/form-data hợp lệ' }));
   });
 };
 
@@ -40,7 +41,7 @@ const multipartDoc = { type: 'object', additionalProperties: false, required: ['
 
 /** Runs fn on the uploaded file and always removes the temporary copy. */
 async function withReport<T>(req: Request, fn: (file: service.Upload, tool?: ImportTool) => Promise<T>): Promise<T> {
-  if (!req.file) throw AppError.badRequest('Invalid input', [{ field: 'report', in: 'body', reason: 'a report file is required (multipart field "report")' }]);
+  if (!req.file) throw AppError.badRequest({ en: 'Invalid input', vi: 'Dữ liệu không hợp lệ' }, [{ field: 'report', in: 'body', reason: 'a report file is required (multipart field "report")' }]);
   try {
     return await fn({ path: req.file.path, originalname: req.file.originalname, size: req.file.size }, req.valid.body?.tool);
   } finally {

@@ -12,6 +12,7 @@ import { createdWith, intentOf, settle } from '../audit/audit.intent';
 import * as store from '../../db/store';
 import { serialize } from '../../db/serialize';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import type { Ctx } from '../../shared/actor';
 import { LEVELS } from '../../shared/enums';
 import { ScanImport, type ImportCounts, type ScanImportDoc } from './import.model';
@@ -37,7 +38,7 @@ async function read(file: Upload, tool: ImportTool | undefined, sink?: (item: Im
     await new Promise((r) => (input.readableEnded ? r(null) : input.once('end', r)));
     return { report, sha256: hash.digest('hex') };
   } catch (err) {
-    if (err instanceof ReportError) throw AppError.unprocessable(`The report cannot be imported: ${err.message}`, { line: err.line });
+    if (err instanceof ReportError) throw AppError.unprocessable({ en: `The report cannot be imported: ${err.message}`, vi: `Không thể nhập báo cáo: ${err.text.vi}` }, { line: err.line });
     throw err;
   } finally {
     input.destroy();
@@ -77,7 +78,7 @@ const planned = (p: Plan): ImportCounts => ({
  */
 async function prepare(file: Upload, forced?: ImportTool) {
   const tool = forced ?? detectFormat(await head(file.path), file.originalname);
-  if (!tool) { await read(file, undefined); throw AppError.unprocessable('The report cannot be imported'); } // read() names why
+  if (!tool) { await read(file, undefined); throw AppError.unprocessable({ en: 'The report cannot be imported', vi: 'Không thể nhập báo cáo' }); } // read() names why
   const m = await mapping();
   const planner = new Planner(tool, await HostIndex.load(), m, await controlsByLevel(), await existingFindings(tool));
   const { report, sha256 } = await read(file, forced, planner.add);
@@ -154,7 +155,7 @@ async function write(ctx: Ctx, importId: Types.ObjectId, tool: ImportTool, plan:
 
 export async function get(_ctx: Ctx, id: string) {
   const doc = Types.ObjectId.isValid(id) ? await ScanImport.findById(id, { auditIntents: 0 }).lean<ScanImportDoc>() : null;
-  if (!doc) throw AppError.notFound('Scan import');
+  if (!doc) throw AppError.notFound(NOUN.scanImport);
   return serialize<Record<string, unknown>>(doc);
 }
 

@@ -1,4 +1,5 @@
 import type { Severity } from '../../shared/enums';
+import type { Bilingual } from '../../shared/bilingual';
 
 /** The external scanners whose reports Attest imports (POST /api/v1/scan-imports). */
 export const IMPORT_TOOLS = ['nmap', 'testssl', 'sslyze', 'zap', 'nuclei', 'openvas', 'nessus'] as const;
@@ -78,7 +79,11 @@ export const DEFAULT_LIMITS: ParseLimits = { maxItems: 200_000, maxTextChars: 4_
 
 /** A report that cannot be read: the route answers 422 with this message (and the line, when known). */
 export class ReportError extends Error {
-  constructor(message: string, public readonly line?: number) {
-    super(line ? `${message} (line ${line})` : message);
+  /** why, in both languages (with the line when known) */
+  public readonly text: Bilingual;
+  constructor(message: string | Bilingual, public readonly line?: number) {
+    const text = typeof message === 'string' ? { en: message, vi: message } : message;
+    super(line ? `${text.en} (line ${line})` : text.en);
+    this.text = { en: this.message, vi: line ? `${text.vi} (dòng ${line})` : text.vi };
   }
 }

@@ -3,6 +3,7 @@ import { ScanRun, type ScanRunDoc, type ScanStatus } from './scan.model';
 import { SCAN_TRANSITIONS, checkScanTransition } from './scan.workflow';
 import * as index from './scan.index';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import * as store from '../../db/store';
 
 /**
@@ -17,9 +18,9 @@ export async function change(runId: Types.ObjectId | string, to: ScanStatus, set
     const check = checkScanTransition(r.status, to);
     if (check.ok) return { $set: { ...set, status: to } };
     if (opts.automatic) { refused = true; return null; }
-    throw AppError.conflict(check.reason, { status: r.status, allowedTransitions: SCAN_TRANSITIONS[r.status] });
+    throw AppError.conflict(check.text, { status: r.status, allowedTransitions: SCAN_TRANSITIONS[r.status] });
   });
-  if (!m) throw AppError.notFound('Scan');
+  if (!m) throw AppError.notFound(NOUN.scan);
   if (refused || m.after === m.before) return undefined;
   await index.put(m.after);
   return m.after;

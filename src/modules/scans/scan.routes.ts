@@ -11,7 +11,7 @@ export const scanRoutes: RouteDef[] = [
     responses: { 202: '{id, status}', 409: 'a scan of this system is running', 422: 'the system is decommissioned' },
     handler: async (req) => {
       const started = await service.start(ctxOf(req), req.valid.params.id, { checks: req.valid.body.checks });
-      if (!started) throw AppError.conflict('The scan could not be queued; try again');
+      if (!started) throw AppError.conflict({ en: 'The scan could not be queued; try again', vi: 'Chưa thể xếp lần quét vào hàng đợi; hãy thử lại' });
       return started;
     } },
   { method: 'get', path: '/scans', tag: 'scans', access: 'scans:read', schema: schemas.listScans,

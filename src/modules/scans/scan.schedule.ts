@@ -10,6 +10,8 @@ import { AppError } from '../../http/errors';
 import type { Ctx } from '../../shared/actor';
 import { cronProblem } from '../../shared/joi';
 
+const scheduleChanged = (details?: unknown) => AppError.conflict({ en: 'The schedule was changed by someone else; reload it and try again', vi: 'Lịch quét đã được người khác thay đổi; hãy tải lại rồi thử lại' }, details);
+
 export interface EffectiveSchedule { cron: string; enabled: boolean; checks: CheckId[]; source: 'system' | 'level-default'; version: number }
 
 /**
@@ -43,12 +45,12 @@ export async function put(ctx: Ctx, systemId: string, input: { cron: string; ena
   const problem = cronProblem(input.cron);
   if (problem) throw AppError.rule('cron', problem);
   const before = await effective({ _id: system.id, level: system.level });
-  if (input.version !== undefined && input.version !== before.version) throw AppError.conflict('The schedule was changed by someone else; reload it and try again', { currentVersion: before.version });
+  if (input.version !== undefined && input.version !== before.version) throw scheduleChanged({ currentVersion: before.version });
   const set = { cron: input.cron, enabled: input.enabled, checks: input.checks?.length ? input.checks : [...CHECK_IDS], updatedBy: ctx.actor.id, updatedAt: new Date() };
   const saved = before.source === 'system'
     ? await store.updateIfVersion<ScanScheduleDoc>(ScanSchedule, systemId, before.version, { $set: set })
     : (await store.lease(ScanSchedule, { _id: systemId, ...set, version: 1 })) ? await ScanSchedule.findById(systemId).lean<ScanScheduleDoc>() : null;
-  if (!saved) throw AppError.conflict('The schedule was changed by someone else; reload it and try again');
+  if (!saved) throw scheduleChanged();
   const after = await effective({ _id: system.id, level: system.level }, saved);
   await audit.record(ctx, { action: 'scan.schedule', entity: 'system', entityId: systemId, before, after });
   return after;

@@ -12,6 +12,7 @@ import * as audit from '../audit/audit.service';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { serialize } from '../../db/serialize';
 import { sha256 } from '../../shared/canonical';
 import { Ctx, canSee, scopedOrganization, systemActor } from '../../shared/actor';
@@ -37,7 +38,7 @@ const isStale = async (holder: string) => {
  */
 export async function start(ctx: Ctx, systemId: string, opts: { checks?: CheckId[]; tick?: Date } = {}): Promise<{ id: string; status: ScanStatus } | undefined> {
   const system = await systems.get(ctx, systemId);
-  if (system.status !== 'active') throw AppError.unprocessable('A decommissioned system is not scanned');
+  if (system.status !== 'active') throw AppError.unprocessable({ en: 'A decommissioned system is not scanned', vi: 'Hệ thống đã ngừng sử dụng thì không được quét' });
   const checks = opts.checks?.length ? opts.checks : (await schedules.effective({ _id: system.id, level: system.level })).checks;
   const _id = opts.tick ? new Types.ObjectId(sha256(`scan:${system.id}@${opts.tick.toISOString()}`).slice(0, 24)) : new Types.ObjectId();
   const now = new Date();
@@ -51,7 +52,7 @@ export async function start(ctx: Ctx, systemId: string, opts: { checks?: CheckId
   const holder = await systems.claimScanSlot(system.id, _id, isStale);
   if (holder) {
     await store.deleteById(ScanRun, _id);
-    throw AppError.conflict('A scan of this system is running; wait for it to finish', { run: holder });
+    throw AppError.conflict({ en: 'A scan of this system is running; wait for it to finish', vi: 'Hệ thống đang được quét; hãy chờ lần quét này kết thúc' }, { run: holder });
   }
   await index.put(run as unknown as ScanRunDoc);
   await audit.record(ctx, { action: 'scan.start', entity: 'system', entityId: system.id, after: { run: _id, trigger: run.trigger, checks: run.checks } });
@@ -62,7 +63,7 @@ export async function start(ctx: Ctx, systemId: string, opts: { checks?: CheckId
 
 export async function get(ctx: Ctx, id: string) {
   const r = await ScanRun.findById(id).lean();
-  if (!r || !canSee(ctx.actor, r.organization)) throw AppError.notFound('Scan');
+  if (!r || !canSee(ctx.actor, r.organization)) throw AppError.notFound(NOUN.scan);
   return serialize<Record<string, unknown>>(r);
 }
 
@@ -150,7 +151,7 @@ dependsOnSystems({
     const s = await systems.findById(systemId);
     if (!s?.activeScan) return undefined;
     const r = await ScanRun.findById(s.activeScan, { status: 1, heartbeatAt: 1 }).lean();
-    return r && !FINISHED.includes(r.status) && Date.now() - r.heartbeatAt.getTime() <= STALE_MS ? 'a scan of the system is running' : undefined;
+    return r && !FINISHED.includes(r.status) && Date.now() - r.heartbeatAt.getTime() <= STALE_MS ? { en: 'a scan of the system is running', vi: 'hệ thống đang được quét' } : undefined;
   },
   async remove(systemId) {
     let n = 0;

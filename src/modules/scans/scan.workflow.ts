@@ -1,4 +1,5 @@
 import type { ScanStatus } from './scan.model';
+import type { Bilingual } from '../../shared/bilingual';
 
 /**
  * A scan run's life: queued → running → succeeded | failed, and interrupted from either of the
@@ -13,9 +14,16 @@ export const SCAN_TRANSITIONS: Readonly<Record<ScanStatus, readonly ScanStatus[]
   interrupted: [],
 };
 
-export type ScanCheck = { ok: true } | { ok: false; status: 409; reason: string };
+export type ScanCheck = { ok: true } | { ok: false; status: 409; reason: string; text: Bilingual };
+
+/** A run's status as people read it, for the messages the server words. */
+export const SCAN_STATUS_TEXT: Readonly<Record<ScanStatus, Bilingual>> = {
+  queued: { vi: 'đang chờ', en: 'queued' }, running: { vi: 'đang chạy', en: 'running' }, succeeded: { vi: 'đã hoàn tất', en: 'succeeded' },
+  failed: { vi: 'thất bại', en: 'failed' }, interrupted: { vi: 'bị gián đoạn', en: 'interrupted' },
+};
 
 export function checkScanTransition(from: ScanStatus, to: ScanStatus): ScanCheck {
   if (SCAN_TRANSITIONS[from].includes(to)) return { ok: true };
-  return { ok: false, status: 409, reason: `A scan run that is ${from} cannot become ${to}` };
+  const reason = `A scan run that is ${from} cannot become ${to}`;
+  return { ok: false, status: 409, reason, text: { en: reason, vi: `Lần quét ở trạng thái “${SCAN_STATUS_TEXT[from].vi}” không thể chuyển sang “${SCAN_STATUS_TEXT[to].vi}”` } };
 }

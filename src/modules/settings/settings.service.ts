@@ -92,7 +92,7 @@ async function checkActiveChecklist(ref: { framework: string; version: string })
   const found = await checklists.findByFrameworkVersion(ref.framework, ref.version);
   const missing = LEVELS.filter((l) => !found?.levels.includes(l));
   if (!found || missing.length) {
-    throw AppError.unprocessable('The request breaks a rule: activeChecklist', [{
+    throw AppError.unprocessable({ en: 'The request breaks a rule: activeChecklist', vi: 'Yêu cầu vi phạm một quy tắc: bộ tiêu chí đang dùng phải được nhập và áp dụng cho mọi cấp độ' }, [{
       field: 'activeChecklist', in: 'body',
       reason: found ? `${ref.framework} ${ref.version} does not cover level ${missing.join(', ')}` : `no imported checklist ${ref.framework} ${ref.version}`,
     }]);
@@ -105,14 +105,17 @@ async function checkActiveChecklist(ref: { framework: string; version: string })
  */
 export async function updateSettings(ctx: Ctx, patch: SettingsPatch, expectedVersion: number): Promise<Settings> {
   const { error } = settingsPatch.validate(patch, { abortEarly: false, convert: false });
-  if (error) throw AppError.badRequest('Invalid input', joiDetails(error));
+  if (error) throw AppError.badRequest({ en: 'Invalid input', vi: 'Dữ liệu không hợp lệ' }, joiDetails(error));
   for (const [level, expression] of Object.entries(patch.scanCron ?? {})) {
     const problem = cronProblem(expression);
     if (problem) throw AppError.rule(`scanCron.${level}`, problem);
   }
   if (patch.activeChecklist) await checkActiveChecklist(patch.activeChecklist);
   const before = await getSettings();
-  const stale = () => AppError.conflict(`The settings were changed by someone else since version ${expectedVersion}; reload and try again`, [{ field: 'version', reason: `${expectedVersion} is not the current version` }]);
+  const stale = () => AppError.conflict({
+    en: `The settings were changed by someone else since version ${expectedVersion}; reload and try again`,
+    vi: `Thiết lập đã được người khác thay đổi sau phiên bản ${expectedVersion}; hãy tải lại rồi thử lại`,
+  }, [{ field: 'version', reason: `${expectedVersion} is not the current version` }]);
   if (before.version !== expectedVersion) throw stale();
   const mfaRequiredRoles = patch.mfaRequiredRoles ?? (await current())?.mfaRequiredRoles;
   const next = {
@@ -161,10 +164,13 @@ export async function activeChecklistId(): Promise<string> {
   const s = await getSettings();
   if (s.activeChecklist) {
     const found = await checklists.findByFrameworkVersion(s.activeChecklist.framework, s.activeChecklist.version);
-    if (!found) throw AppError.unprocessable(`The active checklist ${s.activeChecklist.framework} ${s.activeChecklist.version} is not imported`);
+    if (!found) throw AppError.unprocessable({
+      en: `The active checklist ${s.activeChecklist.framework} ${s.activeChecklist.version} is not imported`,
+      vi: `Bộ tiêu chí đang dùng ${s.activeChecklist.framework} ${s.activeChecklist.version} chưa được nhập vào hệ thống`,
+    });
     return found.id;
   }
   const newest = await checklists.latest(DEFAULT_FRAMEWORK);
-  if (!newest) throw AppError.unprocessable(`No ${DEFAULT_FRAMEWORK} checklist has been imported`);
+  if (!newest) throw AppError.unprocessable({ en: `No ${DEFAULT_FRAMEWORK} checklist has been imported`, vi: `Chưa có bộ tiêu chí ${DEFAULT_FRAMEWORK} nào được nhập vào hệ thống` });
   return newest.id;
 }

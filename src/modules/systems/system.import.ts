@@ -24,18 +24,26 @@ export const CSV_COLUMNS = [
   'category', 'hosting', 'endpoints', 'scanPorts', 'allowedPorts', 'owners', 'status', 'tags',
 ] as const;
 
+/** 413 of an import with too many rows (`count`: how many were sent, when known). */
+export const tooManyRows = (count?: number) => ({
+  en: `At most ${MAX_IMPORT_ROWS} rows per import${count === undefined ? '' : `; this one has ${count}`}`,
+  vi: `Mỗi lần nhập tối đa ${MAX_IMPORT_ROWS} dòng${count === undefined ? '' : `; tệp này có ${count} dòng`}`,
+});
+
 /** CSV text → row objects shaped like the JSON import (lists split on `;`, empty cells omitted). */
 export function csvToRows(text: string): Record<string, unknown>[] {
   let records: Record<string, string>[];
   try {
     records = parse(text, { columns: true, bom: true, trim: true, skip_empty_lines: true, max_record_size: 64 * 1024, to: MAX_IMPORT_ROWS + 1 });
   } catch (err) {
-    throw AppError.unprocessable('The CSV could not be read', [{ row: 0, field: 'csv', reason: (err as Error).message.slice(0, 200) }]);
+    const reason = (err as Error).message.slice(0, 200);
+    throw AppError.unprocessable({ en: 'The CSV could not be read', vi: 'Không đọc được tệp CSV' },
+      [{ row: 0, field: 'csv', reason, message: { en: reason, vi: `Tệp CSV sai định dạng (${reason})` } }]);
   }
   const header = records.length ? Object.keys(records[0]) : [];
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
   if (unknown.length) {
-    throw AppError.unprocessable('Unknown CSV columns', unknown.map((c) => ({ row: 1, field: c, reason: `unknown column; expected some of ${CSV_COLUMNS.join(', ')}` })));
+    throw AppError.unprocessable({ en: 'Unknown CSV columns', vi: `Tệp CSV có cột không xác định: ${unknown.join(', ')}` }, unknown.map((c) => ({ row: 1, field: c, reason: `unknown column; expected some of ${CSV_COLUMNS.join(', ')}` })));
   }
   return records.map((rec) => {
     const row: Record<string, unknown> = {};
@@ -74,9 +82,10 @@ const isHexId = (s: string) => /^[0-9a-f]{24}$/i.test(s);
 export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?: boolean; csv?: boolean } = {}) {
   if (input.length === 0) {
     const details = [{ row: 0, field: 'rows', reason: 'no rows' }];
-    throw opts.csv ? AppError.unprocessable('Nothing to import', details) : AppError.badRequest('Nothing to import', details);
+    const nothing = { en: 'Nothing to import', vi: 'Không có gì để nhập' };
+    throw opts.csv ? AppError.unprocessable(nothing, details) : AppError.badRequest(nothing, details);
   }
-  if (input.length > MAX_IMPORT_ROWS) throw new AppError(413, 'payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per import`);
+  if (input.length > MAX_IMPORT_ROWS) throw new AppError(413, 'payload_too_large', tooManyRows());
   const errors: RowError[] = [];
   const rows: Row[] = [];
   // a JSON row that does not match the documented row schema is a 400; every other problem (and
@@ -123,7 +132,8 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
 
   if (errors.length) {
     errors.sort((a, b) => a.row - b.row);
-    const message = `${new Set(errors.map((e) => e.row)).size} of ${rows.length} rows are invalid; nothing was imported`;
+    const bad = new Set(errors.map((e) => e.row)).size;
+    const message = { en: `${bad} of ${rows.length} rows are invalid; nothing was imported`, vi: `${bad}/${rows.length} dòng không hợp lệ; chưa có hệ thống nào được nhập` };
     throw schemaErrors && !opts.csv ? AppError.badRequest(message, errors) : AppError.unprocessable(message, errors);
   }
 
@@ -150,7 +160,7 @@ export async function importSystems(ctx: Ctx, input: unknown[], opts: { dryRun?:
     try {
       await store.insertMany(System, toCreate);
     } catch (err) {
-      if (err instanceof store.DuplicateKeyError) throw AppError.conflict('Another import created some of these systems at the same time; run the import again');
+      if (err instanceof store.DuplicateKeyError) throw AppError.conflict({ en: 'Another import created some of these systems at the same time; run the import again', vi: 'Một lần nhập khác vừa tạo một số hệ thống này cùng lúc; hãy chạy lại việc nhập' });
       throw err;
     }
   }

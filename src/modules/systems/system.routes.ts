@@ -5,7 +5,7 @@ import { ctxOf } from '../../http/route';
 import { AppError } from '../../http/errors';
 import * as schemas from './system.schemas';
 import * as service from './system.service';
-import { MAX_IMPORT_ROWS, csvToRows, importSystems } from './system.import';
+import { MAX_IMPORT_ROWS, csvToRows, importSystems, tooManyRows } from './system.import';
 
 export function systemRoutes(opts: { importBodyLimit: string }): RouteDef[] {
   const importBody = [
@@ -13,7 +13,7 @@ export function systemRoutes(opts: { importBodyLimit: string }): RouteDef[] {
     express.json({ limit: opts.importBodyLimit }),
     // counted before any validation: a huge array would otherwise exhaust the validator
     ((req, _res, next) => next(Array.isArray(req.body) && req.body.length > MAX_IMPORT_ROWS
-      ? new AppError(413, 'payload_too_large', `At most ${MAX_IMPORT_ROWS} rows per import; this one has ${req.body.length}`) : undefined)) as express.RequestHandler,
+      ? new AppError(413, 'payload_too_large', tooManyRows(req.body.length)) : undefined)) as express.RequestHandler,
   ];
   return [
     { method: 'get', path: '/systems', tag: 'systems', access: 'systems:read', schema: schemas.listSystems,
@@ -40,7 +40,7 @@ export function systemRoutes(opts: { importBodyLimit: string }): RouteDef[] {
         const body = req.valid.body;
         if (typeof body === 'string') return importSystems(ctxOf(req), csvToRows(body), { dryRun: req.valid.query.dryRun, csv: true });
         if (Array.isArray(body)) return importSystems(ctxOf(req), body, { dryRun: req.valid.query.dryRun });
-        throw AppError.badRequest('Send a CSV (Content-Type: text/csv) or a JSON array of systems');
+        throw AppError.badRequest({ en: 'Send a CSV (Content-Type: text/csv) or a JSON array of systems', vi: 'Hãy gửi tệp CSV (Content-Type: text/csv) hoặc một mảng JSON các hệ thống' });
       },
     },
     { method: 'get', path: '/systems/:id', tag: 'systems', access: 'systems:read', schema: schemas.getSystem,

@@ -11,6 +11,10 @@ import { Ctx, canSee, scopedOrganization } from '../../shared/actor';
 import { canonicalJson } from '../../shared/canonical';
 import { systemDependents, systemStale } from '../../shared/events';
 import { applied, auditedCollection, createdWith, intentOf, settle, withIntent, type Intent } from '../audit/audit.intent';
+import { NOUN } from '../../shared/words';
+import type { Bilingual } from '../../shared/bilingual';
+
+const changedMeanwhile = () => AppError.conflict({ en: 'The system was changed meanwhile; reload it and try again', vi: 'Hệ thống vừa được người khác thay đổi; hãy tải lại rồi thử lại' });
 
 // a system's changes carry their audit events until they are in the chain
 auditedCollection(System, () => cache.all<SystemDoc>(System));
@@ -63,7 +67,7 @@ export async function list(ctx: Ctx, q: SystemQuery) {
 /** A system the actor may see; 404 otherwise, so that outsiders cannot probe for existence. */
 export async function get(ctx: Ctx, id: string): Promise<SystemView> {
   const s = await System.findById(id).lean();
-  if (!s || !canSee(ctx.actor, s.organization)) throw AppError.notFound('System');
+  if (!s || !canSee(ctx.actor, s.organization)) throw AppError.notFound(NOUN.system);
   return view(s);
 }
 
@@ -82,7 +86,7 @@ async function checkRefs(organization: string, owners: string[] | undefined) {
     throw AppError.rule('organization', 'does not exist');
   }
   const problems = await checkOwners(organization, owners);
-  if (problems.length) throw AppError.unprocessable('The request breaks a rule: owners must be active owners of the organization', problems);
+  if (problems.length) throw AppError.unprocessable({ en: 'The request breaks a rule: owners must be active owners of the organization', vi: 'Yêu cầu vi phạm một quy tắc: chủ quản hệ thống phải là người dùng có vai trò chủ quản, đang hoạt động, thuộc cơ quan, tổ chức của hệ thống' }, problems);
 }
 
 export async function create(ctx: Ctx, input: SystemInput & { code: string; organization: string }) {
@@ -113,7 +117,7 @@ export async function afterPatch(id: string, before: Pick<SystemDoc, 'level'>, p
 
 export async function update(ctx: Ctx, id: string, patch: SystemInput) {
   const current = await System.findById(id).lean();
-  if (!current) throw AppError.notFound('System');
+  if (!current) throw AppError.notFound(NOUN.system);
   // references are checked before the write decision (they read other collections); the decision
   // then insists that the organization and owners they were checked against are still there
   const touchesRefs = patch.organization !== undefined || patch.owners !== undefined;
@@ -121,12 +125,12 @@ export async function update(ctx: Ctx, id: string, patch: SystemInput) {
   const refsOf = (s: SystemDoc) => `${s.organization}|${s.owners.map(String).join(',')}`;
   let intent: Intent | undefined;
   const m = await store.mutate<SystemDoc>(System, id, (before) => {
-    if (touchesRefs && refsOf(before) !== refsOf(current)) throw AppError.conflict('The system was changed meanwhile; reload it and try again');
+    if (touchesRefs && refsOf(before) !== refsOf(current)) throw changedMeanwhile();
     const update = patchUpdate(before, patch);
     intent = intentOf(ctx, { action: 'system.update', entity: 'system', entityId: id, before: view(before), after: view(applied(before, update)) });
     return withIntent(update, intent);
   });
-  if (!m) throw AppError.notFound('System');
+  if (!m) throw AppError.notFound(NOUN.system);
   await settle(System, id, [intent!]);
   if (await afterPatch(id, m.before, patch)) return view((await System.findById(id).lean()) ?? m.after);
   return view(m.after);
@@ -140,16 +144,21 @@ export async function update(ctx: Ctx, id: string, patch: SystemInput) {
  */
 export async function remove(ctx: Ctx, id: string): Promise<void> {
   const before = await System.findById(id).lean();
-  if (!before) throw AppError.notFound('System');
+  if (!before) throw AppError.notFound(NOUN.system);
   // its assessments, findings and certificates are the record: such a system is decommissioned instead
-  if (before.assessmentCount > 0 || before.activeAssessment) throw AppError.conflict('The system has assessments; set its status to decommissioned instead of deleting it');
-  const held = (await Promise.all(systemDependents().map(async (d) => d.holds?.(id)))).filter((r): r is string => !!r);
-  if (held.length) throw AppError.conflict(`The system cannot be deleted: ${held.join('; ')}; set its status to decommissioned instead`, held.map((reason) => ({ reason })));
+  if (before.assessmentCount > 0 || before.activeAssessment) throw AppError.conflict({ en: 'The system has assessments; set its status to decommissioned instead of deleting it', vi: 'Hệ thống đã có lần đánh giá nên không thể xóa; hãy chuyển trạng thái sang “Đã ngừng sử dụng”' });
+  const held = (await Promise.all(systemDependents().map(async (d) => d.holds?.(id)))).filter((r): r is Bilingual => !!r);
+  if (held.length) {
+    throw AppError.conflict({
+      en: `The system cannot be deleted: ${held.map((h) => h.en).join('; ')}; set its status to decommissioned instead`,
+      vi: `Không thể xóa hệ thống: ${held.map((h) => h.vi).join('; ')}; hãy chuyển trạng thái sang “Đã ngừng sử dụng”`,
+    }, held.map((h) => ({ reason: h.en, message: h })));
+  }
   await audit.record(ctx, { action: 'system.delete', entity: 'system', entityId: id, before: view(before) });
   // conditioned on the version read: an assessment or a scan started meanwhile keeps the system
   if (!(await store.deleteById(System, id, before.version))) {
     await audit.record(ctx, { action: 'system.delete_abandoned', entity: 'system', entityId: id, after: { reason: 'changed meanwhile' } });
-    throw AppError.conflict('The system was changed meanwhile; reload it and try again');
+    throw changedMeanwhile();
   }
   for (const d of systemDependents()) await d.remove?.(id);
 }

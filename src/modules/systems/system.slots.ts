@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { System, type SystemDoc } from './system.model';
 import { AppError } from '../../http/errors';
 import * as store from '../../db/store';
+import { NOUN } from '../../shared/words';
 
 type Slot = 'activeAssessment' | 'activeScan';
 
@@ -23,7 +24,7 @@ async function claimSlot(systemId: string, slot: Slot, id: Types.ObjectId, isSta
     }
     return { $set: { [slot]: id, [`${slot}Since`]: new Date() }, ...extra };
   });
-  if (!m) throw AppError.notFound('System');
+  if (!m) throw AppError.notFound(NOUN.system);
   return holder;
 }
 

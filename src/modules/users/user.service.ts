@@ -5,6 +5,7 @@ import * as audit from '../audit/audit.service';
 import * as organizations from '../organizations/organization.service';
 import * as tokens from '../auth/token.service';
 import { AppError } from '../../http/errors';
+import { NOUN } from '../../shared/words';
 import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import { TtlCache } from '../../shared/ttl-cache';
@@ -39,7 +40,7 @@ export async function list(q: { page: number; limit: number; role?: Role; organi
 
 export async function get(id: string): Promise<UserView> {
   const u = await User.findById(id, { passwordHash: 0 }).lean();
-  if (!u) throw AppError.notFound('User');
+  if (!u) throw AppError.notFound(NOUN.user);
   return view(u);
 }
 
@@ -96,7 +97,7 @@ export async function activeActor(id: string): Promise<Actor | undefined> {
 /** The logged-in user as GET /auth/me shows it. */
 export async function me(id: string): Promise<UserView> {
   const u = await cachedUser(id);
-  if (!u) throw AppError.notFound('User');
+  if (!u) throw AppError.notFound(NOUN.user);
   return u.view;
 }
 
@@ -120,7 +121,7 @@ async function checkRolesAndOrg(roles: Role[], organization: string | null | und
 
 function checkPassword(password: string, email: string) {
   const problems = passwordProblems(password, email);
-  if (problems.length) throw AppError.unprocessable('Password does not meet the policy', problems.map((reason) => ({ field: 'password', in: 'body', reason })));
+  if (problems.length) throw AppError.unprocessable({ en: 'Password does not meet the policy', vi: 'Mật khẩu chưa đáp ứng chính sách mật khẩu' }, problems.map((reason) => ({ field: 'password', in: 'body', reason })));
 }
 
 export interface NewUser { email: string; name: string; password: string; roles: Role[]; organization?: string; active?: boolean }
@@ -141,13 +142,13 @@ export async function update(ctx: Ctx, id: string, patch: UserPatch) {
   let passwordHash: string | undefined;
   if (patch.password !== undefined) {
     const current = await User.findById(id, { email: 1 }).lean();
-    if (!current) throw AppError.notFound('User');
+    if (!current) throw AppError.notFound(NOUN.user);
     checkPassword(patch.password, current.email);
     passwordHash = await hashPassword(patch.password);
   }
   const m = await store.mutate<UserDoc>(User, id, async (before) => {
     if (ctx.actor.id === id && (patch.active === false || (patch.roles && !patch.roles.includes('admin') && before.roles.includes('admin')))) {
-      throw AppError.unprocessable('You cannot deactivate yourself or remove your own admin role');
+      throw AppError.unprocessable({ en: 'You cannot deactivate yourself or remove your own admin role', vi: 'Bạn không thể tự khóa tài khoản của mình hoặc tự bỏ vai trò quản trị của mình' });
     }
     const roles = patch.roles ?? before.roles;
     const organization = patch.organization === undefined ? before.organization?.toString() : patch.organization;
@@ -165,7 +166,7 @@ export async function update(ctx: Ctx, id: string, patch: UserPatch) {
     }
     return { $set, ...(Object.keys($unset).length && { $unset }) };
   });
-  if (!m) throw AppError.notFound('User');
+  if (!m) throw AppError.notFound(NOUN.user);
   actors.delete(id);
   // a new password or a deactivation ends every session the user had
   if (patch.password !== undefined || patch.active === false) await tokens.revokeAllFor(id);

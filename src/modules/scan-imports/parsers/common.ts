@@ -67,7 +67,7 @@ export class ReportBuilder {
 
   add(item: ImportedItem, line?: number): void {
     if (this.total >= this.limits.maxItems) {
-      throw new ReportError(`the report lists more than ${this.limits.maxItems} items; split it`, line);
+      throw new ReportError(tooManyItems(this.limits.maxItems), line);
     }
     const fields = item as unknown as Record<string, string | undefined>;
     for (const k of ['title', 'description', 'solution', 'toolSeverity', 'rule'] as const) if (fields[k] !== undefined) fields[k] = this.intern(fields[k]!);
@@ -102,7 +102,7 @@ export class ReportBuilder {
     if (!entry) {
       entry = { host, ports: [] };
       this.hosts.set(key, entry);
-      if (this.hosts.size > this.limits.maxItems) throw new ReportError(`the report lists more than ${this.limits.maxItems} hosts`);
+      if (this.hosts.size > this.limits.maxItems) throw new ReportError({ en: `the report lists more than ${this.limits.maxItems} hosts`, vi: `báo cáo có hơn ${this.limits.maxItems} máy chủ (host)` });
     }
     if (opts.address && opts.address !== host) entry.address = opts.address;
     const names = (opts.names ?? []).filter((n) => n && n !== host && n !== entry.address);
@@ -135,8 +135,11 @@ export function countBySeverity(items: readonly { severity: ImportSeverity }[]):
  */
 export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
 
+/** Why a report with too many items is refused. */
+export const tooManyItems = (max: number) => ({ en: `the report lists more than ${max} items; split it`, vi: `báo cáo có hơn ${max} mục; hãy tách thành nhiều tệp` });
+
 export function tooBig(): ReportError {
-  return new ReportError(`the report is larger than ${MAX_REPORT_BYTES / 1024 / 1024} MB`);
+  return new ReportError({ en: `the report is larger than ${MAX_REPORT_BYTES / 1024 / 1024} MB`, vi: `báo cáo lớn hơn ${MAX_REPORT_BYTES / 1024 / 1024} MB` });
 }
 
 /** Reads the first `bytes` of a stream and hands back those bytes plus a stream that replays them before the rest. */

@@ -76,12 +76,15 @@ export async function parseReport(input: Readable, options: ParseOptions = {}): 
   const { head, stream } = await peek(input, HEAD_BYTES);
   const detected = detectFormat(head, options.filename);
   if (options.tool && detected && detected !== options.tool) {
-    throw new ReportError(`this looks like a ${detected} report, not ${options.tool}`);
+    throw new ReportError({ en: `this looks like a ${detected} report, not ${options.tool}`, vi: `tệp này có vẻ là báo cáo ${detected}, không phải ${options.tool}` });
   }
   const tool = options.tool ?? detected;
   if (!tool) {
-    if (!/\S/.test(head.toString('utf8'))) throw new ReportError('the report is empty');
-    throw new ReportError(`Attest does not recognise this report; it reads ${IMPORT_TOOLS.join(', ')} (see the README for the formats)`);
+    if (!/\S/.test(head.toString('utf8'))) throw new ReportError({ en: 'the report is empty', vi: 'báo cáo trống' });
+    throw new ReportError({
+      en: `Attest does not recognise this report; it reads ${IMPORT_TOOLS.join(', ')} (see the README for the formats)`,
+      vi: `Attest không nhận ra định dạng báo cáo này; các định dạng đọc được: ${IMPORT_TOOLS.join(', ')} (xem README)`,
+    });
   }
   return MODULES[tool].parse(stream, options.limits ?? DEFAULT_LIMITS);
 }

@@ -39,7 +39,7 @@ export function parseJson(text: string, limits: ParseLimits, lineOffset = 0): un
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {
-      if (++depth > limits.maxDepth) throw new ReportError(`the report nests deeper than ${limits.maxDepth} levels`, line + lineOffset);
+      if (++depth > limits.maxDepth) throw new ReportError({ en: `the report nests deeper than ${limits.maxDepth} levels`, vi: `báo cáo lồng sâu quá ${limits.maxDepth} cấp` }, line + lineOffset);
     } else if (c === 125 || c === 93) depth--;
   }
   try {
@@ -51,11 +51,12 @@ export function parseJson(text: string, limits: ParseLimits, lineOffset = 0): un
     if (at) where = lineAt(text, Number(at[1]));
     else if (/end of JSON input/i.test(message)) where = lineAt(text, text.length);
     else where = firstBadLine(text);
-    const what = /end of JSON input/i.test(message) ? 'it ends in the middle (truncated?)' : message
+    const truncated = /end of JSON input/i.test(message);
+    const what = truncated ? 'it ends in the middle (truncated?)' : message
           .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
           .replace(/\s*(in JSON )?at position \d+.*$/s, '')
           .slice(0, 120);
-    throw new ReportError(`the report is not valid JSON: ${what}`, where === undefined ? undefined : where + lineOffset);
+    throw new ReportError({ en: `the report is not valid JSON: ${what}`, vi: `báo cáo không phải JSON hợp lệ: ${truncated ? 'tệp kết thúc giữa chừng (bị cắt cụt?)' : what}` }, where === undefined ? undefined : where + lineOffset);
   }
 }
 
@@ -129,7 +130,8 @@ export async function* lines(input: Readable, maxLineBytes: number): AsyncGenera
     }
     pending = pending.slice(from);
     if (pending.length > maxLineBytes) {
-      throw new ReportError(`a single line is longer than ${Math.round(maxLineBytes / 1024 / 1024)} MB`, line);
+      const mb = Math.round(maxLineBytes / 1024 / 1024);
+      throw new ReportError({ en: `a single line is longer than ${mb} MB`, vi: `có một dòng dài quá ${mb} MB` }, line);
     }
   }
   pending += decoder.end();

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { ReportError, type ImportedItem, type ImportSeverity, type ParsedReport, type ParseLimits } from '../types';
-import { EVIDENCE_CHARS, ReportBuilder, TEXT_CHARS, TITLE_CHARS, clip, cveList, cweList, toDate, toPort, toProtocol, type SeverityRow } from './common';
+import { EVIDENCE_CHARS, ReportBuilder, TEXT_CHARS, TITLE_CHARS, clip, cveList, cweList, toDate, toPort, toProtocol, tooManyItems, type SeverityRow } from './common';
 import { walkXml, type XmlElement } from './xml';
 
 /** Nessus's severity attribute decides; risk_factor is kept as the tool's word. */
@@ -91,7 +91,7 @@ export async function parse(input: Readable, limits: ParseLimits): Promise<Parse
     };
     // collected per host and added at </ReportHost>, when the host's address is known
     if (h.items.length + report.items.length >= limits.maxItems) {
-      throw new ReportError(`the report lists more than ${limits.maxItems} items; split it`, it.line);
+      throw new ReportError(tooManyItems(limits.maxItems), it.line);
     }
     h.items.push({ item, line: it.line });
   };

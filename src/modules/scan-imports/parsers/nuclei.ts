@@ -37,16 +37,16 @@ function target(value: unknown): { host?: string; port?: number } {
 }
 
 function addResult(report: ReportBuilder, r: Json, line?: number): void {
-  if (!r || typeof r !== 'object' || Array.isArray(r)) throw new ReportError('this is not a Nuclei result: expected a JSON object', line);
+  if (!r || typeof r !== 'object' || Array.isArray(r)) throw new ReportError({ en: 'this is not a Nuclei result: expected a JSON object', vi: 'đây không phải kết quả Nuclei: cần một đối tượng JSON' }, line);
   const info: Json = r.info && typeof r.info === 'object' ? r.info : {};
   const templateId = String(r['template-id'] ?? r.templateID ?? r.template ?? '').trim();
-  if (!templateId) throw new ReportError('this is not a Nuclei result: template-id is missing', line);
+  if (!templateId) throw new ReportError({ en: 'this is not a Nuclei result: template-id is missing', vi: 'đây không phải kết quả Nuclei: thiếu template-id' }, line);
   const word = String(info.severity ?? 'unknown').toLowerCase();
   const matched = r['matched-at'] ?? r.matched;
   const fromHost = target(r.host);
   const fromMatch = target(matched);
   const host = fromHost.host ?? fromMatch.host ?? (r.ip ? String(r.ip) : undefined);
-  if (!host) throw new ReportError('a Nuclei result names no host', line);
+  if (!host) throw new ReportError({ en: 'a Nuclei result names no host', vi: 'một kết quả Nuclei không nêu máy chủ (host) nào' }, line);
   const port = toPort(r.port) ?? fromMatch.port ?? fromHost.port;
   const address = r.ip && String(r.ip) !== host ? String(r.ip) : undefined;
   const matcher = r['matcher-name'] ? String(r['matcher-name']) : undefined;
@@ -80,7 +80,7 @@ export async function parse(input: Readable, limits: ParseLimits): Promise<Parse
   // a JSON array export is read whole; JSONL (nuclei -jsonl / -o) line by line
   if (firstChar(head.toString('utf8').replace(/^\uFEFF/, '')) === '[') {
     const data = parseJson(await readAll(stream), limits);
-    if (!Array.isArray(data)) throw new ReportError('this is not a Nuclei JSON export: expected an array');
+    if (!Array.isArray(data)) throw new ReportError({ en: 'this is not a Nuclei JSON export: expected an array', vi: 'đây không phải tệp JSON xuất từ Nuclei: cần một mảng' });
     for (const r of data) addResult(report, r as Json);
     return report.build();
   }

@@ -112,7 +112,7 @@ function result(server: Json, command: string): Json | undefined {
 export async function parse(input: Readable, limits: ParseLimits): Promise<ParsedReport> {
   const doc = parseJson(await readAll(input), limits) as Json;
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.server_scan_results)) {
-    throw new ReportError('this is not an sslyze JSON report (--json_out): server_scan_results is missing');
+    throw new ReportError({ en: 'this is not an sslyze JSON report (--json_out): server_scan_results is missing', vi: 'đây không phải báo cáo JSON của sslyze (--json_out): thiếu server_scan_results' });
   }
   const report = new ReportBuilder('sslyze', limits);
   const scannedAt = toDate(doc.date_scans_started);

@@ -73,7 +73,10 @@ export async function parse(input: Readable, limits: ParseLimits): Promise<Parse
   }
   const doc = data as { scanResult?: unknown; version?: unknown; startTime?: unknown };
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.scanResult)) {
-    throw new ReportError('this is not a testssl.sh JSON report: expected an array (--jsonfile) or an object with scanResult (--jsonfile-pretty)');
+    throw new ReportError({
+      en: 'this is not a testssl.sh JSON report: expected an array (--jsonfile) or an object with scanResult (--jsonfile-pretty)',
+      vi: 'đây không phải báo cáo JSON của testssl.sh: cần một mảng (--jsonfile) hoặc một đối tượng có scanResult (--jsonfile-pretty)',
+    });
   }
   for (const target of doc.scanResult as Record<string, unknown>[]) {
     if (!target || typeof target !== 'object') continue;

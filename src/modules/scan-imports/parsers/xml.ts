@@ -3,6 +3,10 @@ import { StringDecoder } from 'node:string_decoder';
 import { SaxesParser } from 'saxes';
 import { ReportError, type ParseLimits } from '../types';
 import { MAX_REPORT_BYTES, tooBig } from './common';
+import type { Bilingual } from '../../../shared/bilingual';
+
+/** "an nmap XML report (-oX)" → "báo cáo nmap XML (-oX)" */
+const formatVi = (format: string) => `báo cáo ${format.replace(/^an? /, '').replace(/ report\b/, '')}`;
 
 /** One open element: its text is the element's own character data, cut at limits.maxTextChars. */
 export interface XmlElement {
@@ -32,26 +36,30 @@ export async function walkXml(input: Readable, limits: ParseLimits, handlers: Xm
   const parser = new SaxesParser({ position: true });
   const stack: XmlElement[] = [];
   let sawRoot = false;
-  const fail = (message: string): never => {
+  const fail = (message: Bilingual): never => {
     throw new ReportError(message, parser.line || undefined);
   };
 
   parser.on('error', (err) => {
-    if (/undefined entity/i.test(err.message)) fail('the report refers to an entity Attest does not know; Attest expands no entities');
-    fail(`the report is not well-formed XML: ${err.message.replace(/^[^:]*:\d+:\d+:\s*/, '')}`);
+    if (/undefined entity/i.test(err.message)) fail({ en: 'the report refers to an entity Attest does not know; Attest expands no entities', vi: 'báo cáo tham chiếu một thực thể (entity) mà Attest không biết; Attest không mở rộng thực thể nào' });
+    const why = err.message.replace(/^[^:]*:\d+:\d+:\s*/, '');
+    fail({ en: `the report is not well-formed XML: ${why}`, vi: `báo cáo không phải XML hợp lệ: ${why}` });
   });
   parser.on('doctype', (doctype) => {
-    if (/<!ENTITY/i.test(doctype)) fail('the report declares entities; Attest does not expand them');
-    if (/\b(SYSTEM|PUBLIC)\b/.test(doctype)) fail('the report refers to an external DTD; Attest does not load it');
+    if (/<!ENTITY/i.test(doctype)) fail({ en: 'the report declares entities; Attest does not expand them', vi: 'báo cáo khai báo thực thể (entity); Attest không mở rộng chúng' });
+    if (/\b(SYSTEM|PUBLIC)\b/.test(doctype)) fail({ en: 'the report refers to an external DTD; Attest does not load it', vi: 'báo cáo tham chiếu một DTD bên ngoài; Attest không tải DTD' });
   });
   parser.on('opentag', (tag) => {
     if (!sawRoot) {
       sawRoot = true;
       if (!handlers.roots.includes(tag.name)) {
-        fail(`this is not ${handlers.format}: the root element is <${tag.name}>, expected <${handlers.roots.join('> or <')}>`);
+        fail({
+          en: `this is not ${handlers.format}: the root element is <${tag.name}>, expected <${handlers.roots.join('> or <')}>`,
+          vi: `đây không phải ${formatVi(handlers.format)}: phần tử gốc là <${tag.name}>, cần <${handlers.roots.join('> hoặc <')}>`,
+        });
       }
     }
-    if (stack.length >= limits.maxDepth) fail(`the report nests elements deeper than ${limits.maxDepth} levels`);
+    if (stack.length >= limits.maxDepth) fail({ en: `the report nests elements deeper than ${limits.maxDepth} levels`, vi: `báo cáo lồng phần tử sâu quá ${limits.maxDepth} cấp` });
     const el: XmlElement = { name: tag.name, attrs: tag.attributes as Record<string, string>, text: '', line: parser.line };
     handlers.open?.(el, stack);
     stack.push(el);
@@ -82,7 +90,7 @@ export async function walkXml(input: Readable, limits: ParseLimits, handlers: Xm
     parser.write(text);
   }
   parser.write(decoder.end());
-  if (!sawRoot) fail(`the file is empty or has no root element; expected ${handlers.format}`);
+  if (!sawRoot) fail({ en: `the file is empty or has no root element; expected ${handlers.format}`, vi: `tệp trống hoặc không có phần tử gốc; cần ${formatVi(handlers.format)}` });
   parser.close();
 }
 

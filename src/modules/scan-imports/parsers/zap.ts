@@ -104,7 +104,7 @@ export async function parse(input: Readable, limits: ParseLimits): Promise<Parse
   if (/^\s*</.test(head.toString('utf8').replace(/^\uFEFF/, ''))) return parseZapXml(stream, limits);
   const doc = parseJson(await readAll(stream), limits) as Record<string, unknown>;
   if (!doc || typeof doc !== 'object' || !Array.isArray(doc.site)) {
-    throw new ReportError('this is not a ZAP JSON report (traditional-json): "site" is missing');
+    throw new ReportError({ en: 'this is not a ZAP JSON report (traditional-json): "site" is missing', vi: 'đây không phải báo cáo JSON của ZAP (traditional-json): thiếu "site"' });
   }
   const zap = new ZapCollector(limits);
   for (const s of doc.site as Record<string, unknown>[]) {
