@@ -96,4 +96,15 @@ describe('Vietnamese all the way: refusals of systems, users, settings, scans an
     bilingual(await api().get('/api/v1/khong-co'), 404, 'Không tìm thấy đường dẫn này');
     bilingual(await api().get('/api/v1/systems'), 401, 'Cần đăng nhập để tiếp tục');
   });
+
+  it('when a login or a second-factor step is refused, then the refusal is in Vietnamese too', async () => {
+    bilingual(await api().post('/api/v1/auth/login').send({ email: a.users.owner.email, password: 'not-the-password-1A' }), 401, 'Sai thư điện tử hoặc mật khẩu');
+    bilingual(await api().post('/api/v1/auth/mfa/verify').send({ mfaToken: `mfa_${'x'.repeat(43)}`, code: '123456' }), 401,
+      'Phiên đăng nhập đã hết hạn hoặc không tồn tại: hãy đăng nhập lại bằng mật khẩu');
+    // an API token may not make another
+    const made = await api().post('/api/v1/auth/tokens').set(bearer(a.owner)).send({ name: 'ci', scope: 'owner', expiresInDays: 1 });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    bilingual(await api().post('/api/v1/auth/tokens').set(bearer(made.body.token as string)).send({ name: 'ci-2', scope: 'read-only', expiresInDays: 1 }), 403,
+      'Mã truy cập API chỉ được tạo từ một phiên đăng nhập, không phải bằng một mã khác');
+  });
 });

@@ -18,6 +18,9 @@ const LABELS: Record<string, [vi: string, en: string]> = {
   version: ['Phiên bản', 'Version'], justification: ['Lý do chấp nhận rủi ro', 'Justification'], compensatingControls: ['Biện pháp bù đắp', 'Compensating controls'],
   expiresAt: ['Ngày hết hạn chấp nhận', 'Acceptance expiry date'], dueAt: ['Hạn xử lý', 'Due date'], reason: ['Lý do', 'Reason'], approve: ['Quyết định', 'Decision'],
   filter: ['Bộ lọc', 'Filter'], action: ['Thao tác', 'Action'],
+  // the second factor, sessions and API tokens (modules/auth)
+  mfaToken: ['Mã phiên đăng nhập chờ xác thực', 'Pending login handle'], recoveryCode: ['Mã khôi phục', 'Recovery code'],
+  scope: ['Phạm vi quyền', 'Scope'], expiresInDays: ['Số ngày hiệu lực', 'Days valid'], mfaRequiredRoles: ['Vai trò bắt buộc xác thực hai yếu tố', 'Roles that must use a second factor'],
   // assessments
   basedOn: ['Lần đánh giá làm cơ sở', 'Based on assessment'], controlId: ['Mã biện pháp', 'Control id'], result: ['Kết quả', 'Result'], note: ['Ghi chú của người đánh giá', 'Inspector\'s note'],
   results: ['Kết quả', 'Results'], 'results.controlId': ['Mã biện pháp', 'Control id'], 'results.result': ['Kết quả', 'Result'], 'results.note': ['Ghi chú của người đánh giá', 'Inspector\'s note'],

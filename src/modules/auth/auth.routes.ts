@@ -18,7 +18,7 @@ function localLogin(req: Request): Promise<LoginResult> {
   return new Promise((resolve, reject) => {
     passport.authenticate('local', { session: false }, (err: unknown, result: LoginResult | false) => {
       if (err) return reject(err);
-      if (!result) return reject(AppError.unauthorized('Invalid email or password'));
+      if (!result) return reject(AppError.unauthorized({ en: 'Invalid email or password', vi: 'Sai thư điện tử hoặc mật khẩu' }));
       resolve(result);
     })(req, req.res, reject);
   });

@@ -16,12 +16,12 @@ export interface LoginPolicy extends tokens.ThrottlePolicy { tokenTtlHours: numb
  */
 export async function login(email: string, password: string, policy: LoginPolicy, requestId?: string, client: Client = {}) {
   const key = email.trim().toLowerCase();
-  if (!(await tokens.admitAttempt(key, policy))) throw AppError.tooMany('Too many failed login attempts; try again later');
+  if (!(await tokens.admitAttempt(key, policy))) throw AppError.tooMany({ en: 'Too many failed login attempts; try again later', vi: 'Đăng nhập sai quá nhiều lần; hãy thử lại sau' });
   const user = await users.findForLogin(key);
   const ok = await verifyPassword(user?.passwordHash, password);
   if (!user || !ok || !user.active) {
     await loginAudit.failed({ address: client.ip ?? '', email: key, windowMinutes: policy.lockoutMinutes });
-    throw AppError.unauthorized('Invalid email or password');
+    throw AppError.unauthorized({ en: 'Invalid email or password', vi: 'Sai thư điện tử hoặc mật khẩu' });
   }
   await tokens.clearAttempts(key);
   const actor: Actor = users.toActor(user);

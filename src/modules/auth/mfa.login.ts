@@ -42,7 +42,7 @@ export async function startPending(actor: Actor, client: Client): Promise<{ mfaT
 
 async function pendingOf(mfaToken: string): Promise<PendingDoc> {
   const p = await PendingLogin.findById(sha256(mfaToken)).lean<PendingDoc>();
-  if (!p || p.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized('The login has expired or is unknown: log in with your password again');
+  if (!p || p.expiresAt.getTime() <= Date.now()) throw AppError.unauthorized({ en: 'The login has expired or is unknown: log in with your password again', vi: 'Phiên đăng nhập đã hết hạn hoặc không tồn tại: hãy đăng nhập lại bằng mật khẩu' });
   return p;
 }
 
@@ -67,9 +67,9 @@ export async function complete(mfaToken: string, factor: Factor, policy: Policy,
   const p = await pendingOf(mfaToken);
   const userId = p.user.toString();
   const actor = await users.activeActor(userId);
-  if (!actor) throw AppError.unauthorized('The login has expired or is unknown: log in with your password again');
+  if (!actor) throw AppError.unauthorized({ en: 'The login has expired or is unknown: log in with your password again', vi: 'Phiên đăng nhập đã hết hạn hoặc không tồn tại: hãy đăng nhập lại bằng mật khẩu' });
   const throttle = `mfa:${userId}`;
-  if (!(await tokens.admitAttempt(throttle, policy))) throw AppError.tooMany('Too many failed second-factor attempts; try again later');
+  if (!(await tokens.admitAttempt(throttle, policy))) throw AppError.tooMany({ en: 'Too many failed second-factor attempts; try again later', vi: 'Nhập sai yếu tố xác thực thứ hai quá nhiều lần; hãy thử lại sau' });
   const method = 'code' in factor ? 'totp' : 'recoveryCode' in factor ? 'recovery' : 'passkey';
   let ok: boolean;
   if ('code' in factor) ok = await useTotp(userId, factor.code);
@@ -78,10 +78,10 @@ export async function complete(mfaToken: string, factor: Factor, policy: Policy,
   const ctx = { actor, requestId };
   if (!ok) {
     await record(ctx, 'auth.mfa_failed', { purpose: 'login', method });
-    throw AppError.unauthorized('The second factor is not right');
+    throw AppError.unauthorized({ en: 'The second factor is not right', vi: 'Yếu tố xác thực thứ hai không đúng' });
   }
   // the pending login is used once: of two requests racing with it, one deletes it
-  if (!(await store.deleteById(PendingLogin, p._id))) throw AppError.unauthorized('The login has expired or is unknown: log in with your password again');
+  if (!(await store.deleteById(PendingLogin, p._id))) throw AppError.unauthorized({ en: 'The login has expired or is unknown: log in with your password again', vi: 'Phiên đăng nhập đã hết hạn hoặc không tồn tại: hãy đăng nhập lại bằng mật khẩu' });
   await tokens.clearAttempts(throttle);
   if (method === 'recovery') await record(ctx, 'auth.mfa_recovery_used');
   const user = await users.findForLogin(actor.email);

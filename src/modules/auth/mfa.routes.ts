@@ -79,7 +79,7 @@ export function mfaRoutes(policy: mfaLogin.Policy): RouteDef[] {
     { method: 'post', path: '/users/:id/mfa/reset', tag: 'users', access: 'users:manage', schema: schemas.userId,
       summary: 'Remove every second factor of a user (lost authenticator and recovery codes) and end their sessions; they enrol again at the next login',
       handler: async (req) => {
-        if (req.valid.params.id === req.user!.id) throw AppError.unprocessable('You cannot reset your own second factor');
+        if (req.valid.params.id === req.user!.id) throw AppError.unprocessable({ en: 'You cannot reset your own second factor', vi: 'Bạn không thể tự đặt lại yếu tố xác thực thứ hai của mình' });
         await mfa.resetFor(ctxOf(req), req.valid.params.id);
       } },
   ];

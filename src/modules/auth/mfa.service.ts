@@ -7,6 +7,7 @@ import * as users from '../users/user.service';
 import * as settings from '../settings/settings.service';
 import * as audit from '../audit/audit.service';
 import { verifyPassword } from '../users/password';
+import { NOUN } from '../../shared/words';
 import { AppError } from '../../http/errors';
 import * as store from '../../db/store';
 import type { Actor, Ctx } from '../../shared/actor';
@@ -52,10 +53,10 @@ export async function startTotp(actor: Actor) {
   await ensureFactors(actor.id);
   const secret = generateSecret();
   const m = await store.mutate<FactorsDoc>(Factors, actor.id, (f) => {
-    if (f.totp) throw AppError.conflict('An authenticator app is already set up; remove it first to set up another');
+    if (f.totp) throw AppError.conflict({ en: 'An authenticator app is already set up; remove it first to set up another', vi: 'Ứng dụng xác thực đã được thiết lập; hãy gỡ nó trước khi thiết lập ứng dụng khác' });
     return { $set: { pendingTotp: { secret: seal(secret), createdAt: new Date() } } };
   });
-  if (!m) throw AppError.notFound('User');
+  if (!m) throw AppError.notFound(NOUN.user);
   const otpauthUri = generateURI({ issuer: 'Attest', label: actor.email, secret });
   return { secret, otpauthUri, qr: await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2, scale: 5 }) };
 }
@@ -73,7 +74,7 @@ async function matchStep(secret: string, code: string, after?: number): Promise<
 export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Promise<{ recoveryCodes?: string[]; firstFactor: boolean }> {
   const f = await factorsOf(ctx.actor.id);
   const pending = f?.pendingTotp;
-  if (!pending || Date.now() - new Date(pending.createdAt).getTime() > PENDING_TOTP_MS) throw AppError.conflict('No authenticator set-up is under way (or it expired): start again');
+  if (!pending || Date.now() - new Date(pending.createdAt).getTime() > PENDING_TOTP_MS) throw AppError.conflict({ en: 'No authenticator set-up is under way (or it expired): start again', vi: 'Không có việc thiết lập ứng dụng xác thực nào đang diễn ra (hoặc đã hết hạn): hãy bắt đầu lại' });
   const secret = open(pending.secret);
   const step = secret ? await matchStep(secret, code) : undefined;
   if (step === undefined) throw AppError.rule('code', 'is not the current code of this authenticator');
@@ -81,8 +82,8 @@ export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Pr
   let issued = false;
   let firstFactor = false;
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
-    if (cur.totp) throw AppError.conflict('An authenticator app is already set up');
-    if (cur.pendingTotp?.secret !== pending.secret) throw AppError.conflict('The set-up was restarted meanwhile: use the newest QR code');
+    if (cur.totp) throw AppError.conflict({ en: 'An authenticator app is already set up', vi: 'Ứng dụng xác thực đã được thiết lập' });
+    if (cur.pendingTotp?.secret !== pending.secret) throw AppError.conflict({ en: 'The set-up was restarted meanwhile: use the newest QR code', vi: 'Việc thiết lập vừa được bắt đầu lại: hãy dùng mã QR mới nhất' });
     issued = !cur.recovery.some((r) => !r.usedAt);
     firstFactor = !hasFactor(cur);
     return {
@@ -90,7 +91,7 @@ export async function confirmTotp(ctx: Ctx & { actor: Actor }, code: string): Pr
       $unset: { pendingTotp: 1 },
     };
   });
-  if (!m) throw AppError.notFound('User');
+  if (!m) throw AppError.notFound(NOUN.user);
   await record(ctx, 'auth.mfa_totp_enrolled', { recoveryCodesIssued: issued });
   return issued ? { recoveryCodes: codes, firstFactor } : { firstFactor };
 }
@@ -134,7 +135,7 @@ export interface Proof { password?: string; code?: string }
  */
 export async function checkProof(actor: Actor, proof: Proof, policy: tokens.ThrottlePolicy): Promise<void> {
   const key = `mfa:${actor.id}`;
-  if (!(await tokens.admitAttempt(key, policy))) throw AppError.tooMany('Too many failed attempts; try again later');
+  if (!(await tokens.admitAttempt(key, policy))) throw AppError.tooMany({ en: 'Too many failed attempts; try again later', vi: 'Nhập sai quá nhiều lần; hãy thử lại sau' });
   let ok = false;
   if (proof.code) ok = await useTotp(actor.id, proof.code);
   else if (proof.password) ok = await verifyPassword((await users.findForLogin(actor.email))?.passwordHash, proof.password);
@@ -148,10 +149,10 @@ export async function checkProof(actor: Actor, proof: Proof, policy: tokens.Thro
 /** Removes the authenticator app; the recovery codes go too when no factor is left. */
 export async function removeTotp(ctx: Ctx & { actor: Actor }): Promise<void> {
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
-    if (!cur.totp) throw AppError.notFound('Authenticator app');
+    if (!cur.totp) throw AppError.notFound(NOUN.authenticator);
     return { $unset: { totp: 1 }, ...(cur.passkeys.length === 0 && { $set: { recovery: [] } }) };
   });
-  if (!m) throw AppError.notFound('Authenticator app');
+  if (!m) throw AppError.notFound(NOUN.authenticator);
   await record(ctx, 'auth.mfa_totp_removed');
 }
 
@@ -159,10 +160,10 @@ export async function removeTotp(ctx: Ctx & { actor: Actor }): Promise<void> {
 export async function regenerateRecoveryCodes(ctx: Ctx & { actor: Actor }): Promise<{ recoveryCodes: string[] }> {
   const codes = recoveryCodes();
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
-    if (!hasFactor(cur)) throw AppError.conflict('Set up an authenticator app or a passkey first');
+    if (!hasFactor(cur)) throw AppError.conflict({ en: 'Set up an authenticator app or a passkey first', vi: 'Hãy thiết lập ứng dụng xác thực hoặc khóa truy cập (passkey) trước' });
     return { $set: { recovery: codes.map((c) => ({ hash: hashRecoveryCode(c) })) } };
   });
-  if (!m) throw AppError.conflict('Set up an authenticator app or a passkey first');
+  if (!m) throw AppError.conflict({ en: 'Set up an authenticator app or a passkey first', vi: 'Hãy thiết lập ứng dụng xác thực hoặc khóa truy cập (passkey) trước' });
   await record(ctx, 'auth.mfa_recovery_regenerated');
   return { recoveryCodes: codes };
 }

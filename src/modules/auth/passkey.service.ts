@@ -5,6 +5,7 @@ import {
 import { Factors, type FactorsDoc } from './mfa.model';
 import { ensureFactors, factorsOf, hasFactor, record } from './mfa.service';
 import { hashRecoveryCode, recoveryCodes } from './mfa.crypto';
+import { NOUN } from '../../shared/words';
 import { AppError } from '../../http/errors';
 import * as store from '../../db/store';
 import type { Actor, Ctx } from '../../shared/actor';
@@ -29,7 +30,7 @@ const MAX_PASSKEYS = 20;
 export async function registrationOptions(actor: Actor) {
   await ensureFactors(actor.id);
   const f = await factorsOf(actor.id);
-  if ((f?.passkeys.length ?? 0) >= MAX_PASSKEYS) throw AppError.conflict(`At most ${MAX_PASSKEYS} passkeys per user`);
+  if ((f?.passkeys.length ?? 0) >= MAX_PASSKEYS) throw AppError.conflict({ en: `At most ${MAX_PASSKEYS} passkeys per user`, vi: `Mỗi người dùng có tối đa ${MAX_PASSKEYS} khóa truy cập (passkey)` });
   const options = await generateRegistrationOptions({
     rpName: rp.name, rpID: rp.id, userName: actor.email, userDisplayName: actor.name,
     userID: new TextEncoder().encode(actor.id), attestationType: 'none', timeout: CHALLENGE_MS,
@@ -47,7 +48,7 @@ export async function registrationOptions(actor: Actor) {
 export async function register(ctx: Ctx & { actor: Actor }, name: string, response: RegistrationResponseJSON): Promise<{ id: string; recoveryCodes?: string[]; firstFactor: boolean }> {
   const f = await factorsOf(ctx.actor.id);
   const reg = f?.registration;
-  if (!reg || new Date(reg.expiresAt).getTime() < Date.now()) throw AppError.conflict('No passkey registration is under way (or it expired): start again');
+  if (!reg || new Date(reg.expiresAt).getTime() < Date.now()) throw AppError.conflict({ en: 'No passkey registration is under way (or it expired): start again', vi: 'Không có việc đăng ký khóa truy cập nào đang diễn ra (hoặc đã hết hạn): hãy bắt đầu lại' });
   let info;
   try {
     const v = await verifyRegistrationResponse({ response, expectedChallenge: reg.challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: false });
@@ -61,8 +62,8 @@ export async function register(ctx: Ctx & { actor: Actor }, name: string, respon
   let issued = false;
   let firstFactor = false;
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
-    if (cur.registration?.challenge !== reg.challenge) throw AppError.conflict('The registration was restarted meanwhile');
-    if (cur.passkeys.some((p) => p.id === cred.id)) throw AppError.conflict('This passkey is already registered');
+    if (cur.registration?.challenge !== reg.challenge) throw AppError.conflict({ en: 'The registration was restarted meanwhile', vi: 'Việc đăng ký vừa được bắt đầu lại' });
+    if (cur.passkeys.some((p) => p.id === cred.id)) throw AppError.conflict({ en: 'This passkey is already registered', vi: 'Khóa truy cập này đã được đăng ký' });
     issued = !cur.recovery.some((r) => !r.usedAt);
     firstFactor = !hasFactor(cur);
     const passkey = { id: cred.id, publicKey: Buffer.from(cred.publicKey).toString('base64url'), counter: cred.counter, name, createdAt: new Date(), ...(cred.transports?.length && { transports: cred.transports }) };
@@ -72,7 +73,7 @@ export async function register(ctx: Ctx & { actor: Actor }, name: string, respon
       ...(issued && { $set: { recovery: codes.map((c) => ({ hash: hashRecoveryCode(c) })) } }),
     };
   });
-  if (!m) throw AppError.notFound('User');
+  if (!m) throw AppError.notFound(NOUN.user);
   await record(ctx, 'auth.mfa_passkey_added', { passkey: cred.id.slice(0, 16), name, recoveryCodesIssued: issued });
   return issued as boolean ? { id: cred.id, recoveryCodes: codes, firstFactor } : { id: cred.id, firstFactor };
 }
@@ -80,7 +81,7 @@ export async function register(ctx: Ctx & { actor: Actor }, name: string, respon
 /** Options for navigator.credentials.get() for one user's passkeys (the second step of a login). */
 export async function authenticationOptions(userId: string) {
   const f = await factorsOf(userId);
-  if (!f?.passkeys.length) throw AppError.conflict('No passkey is registered for this account');
+  if (!f?.passkeys.length) throw AppError.conflict({ en: 'No passkey is registered for this account', vi: 'Tài khoản này chưa đăng ký khóa truy cập nào' });
   return generateAuthenticationOptions({
     rpID: rp.id, timeout: CHALLENGE_MS, userVerification: 'preferred',
     allowCredentials: f.passkeys.map((p) => ({ id: p.id, transports: p.transports })),
@@ -119,9 +120,9 @@ export async function useAssertion(userId: string, challenge: string, response: 
 export async function remove(ctx: Ctx & { actor: Actor }, id: string): Promise<void> {
   const m = await store.mutate<FactorsDoc>(Factors, ctx.actor.id, (cur) => {
     const rest = cur.passkeys.filter((p) => p.id !== id);
-    if (rest.length === cur.passkeys.length) throw AppError.notFound('Passkey');
+    if (rest.length === cur.passkeys.length) throw AppError.notFound(NOUN.passkey);
     return { $set: !cur.totp && rest.length === 0 ? { passkeys: rest, recovery: [] } : { passkeys: rest } };
   });
-  if (!m) throw AppError.notFound('Passkey');
+  if (!m) throw AppError.notFound(NOUN.passkey);
   await record(ctx, 'auth.mfa_passkey_removed', { passkey: id.slice(0, 16) });
 }

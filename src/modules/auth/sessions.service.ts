@@ -4,6 +4,7 @@ import * as tokens from './token.service';
 import { factorsOf, hasFactor, requiredFor } from './mfa.service';
 import * as users from '../users/user.service';
 import * as audit from '../audit/audit.service';
+import { NOUN } from '../../shared/words';
 import { AppError } from '../../http/errors';
 import type { Actor, Ctx, TokenScope } from '../../shared/actor';
 
@@ -39,7 +40,7 @@ export async function list(actor: Actor) {
 /** Ends one of the user's own sessions or tokens (a browser session bound to it dies with it). */
 export async function end(ctx: Ctx & { actor: Actor }, id: string): Promise<void> {
   const t = (await liveOf(ctx.actor.id)).find((x) => tokens.publicId(x._id) === id);
-  if (!t) throw AppError.notFound('Session');
+  if (!t) throw AppError.notFound(NOUN.session);
   await tokens.revokeHash(t._id);
   await audit.record(ctx, { action: t.kind === 'api' ? 'auth.token_revoked' : 'auth.session_ended', entity: 'user', entityId: ctx.actor.id, after: { id, kind: t.kind ?? 'session', ...(t.name && { name: t.name }) } });
 }
@@ -63,11 +64,11 @@ export interface NewApiToken { name: string; scope: Exclude<TokenScope, 'full' |
 export async function createApiToken(ctx: Ctx & { actor: Actor }, input: NewApiToken, maxDays: number) {
   const { actor } = ctx;
   const c = actor.credential;
-  if (!c || c.kind !== 'session' || c.scope !== 'full') throw AppError.forbidden('API tokens are created from a login session, not with another token');
+  if (!c || c.kind !== 'session' || c.scope !== 'full') throw AppError.forbidden({ en: 'API tokens are created from a login session, not with another token', vi: 'Mã truy cập API chỉ được tạo từ một phiên đăng nhập, không phải bằng một mã khác' });
   // a session that set up the first factor on another instance may still be cached here without the flag
   const passed = c.mfa || (await tokens.secondFactorPassed(c.key));
   if (!passed && (hasFactor(await factorsOf(actor.id)) || (await requiredFor(actor.roles)))) {
-    throw new AppError(403, 'mfa_required', 'Log in with your second factor to create API tokens');
+    throw new AppError(403, 'mfa_required', { en: 'Log in with your second factor to create API tokens', vi: 'Hãy đăng nhập bằng yếu tố xác thực thứ hai để tạo mã truy cập API' });
   }
   if (input.scope !== 'read-only' && !actor.roles.includes(input.scope)) throw AppError.rule('scope', 'must be read-only or one of your roles');
   if (input.expiresInDays > maxDays) throw AppError.rule('expiresInDays', `must be at most ${maxDays} (API_TOKEN_MAX_DAYS)`);
