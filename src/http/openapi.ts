@@ -67,6 +67,11 @@ export function joiToSchema(d: Description): JsonSchema {
       // .or(a, b, …): at least one of them
       const or = (d.dependencies ?? []).find((x: { rel: string }) => x.rel === 'or');
       if (or) s.anyOf = or.peers.map((p: string) => ({ required: [p] }));
+      // .xor(a, b, …): exactly one of them; .oxor(a, b, …): at most one
+      const xor = (d.dependencies ?? []).find((x: { rel: string }) => x.rel === 'xor');
+      if (xor) s.oneOf = xor.peers.map((p: string) => ({ required: [p] }));
+      const oxor = (d.dependencies ?? []).find((x: { rel: string }) => x.rel === 'oxor');
+      if (oxor) s.not = { anyOf: oxor.peers.flatMap((p: string, i: number) => oxor.peers.slice(i + 1).map((q: string) => ({ required: [p, q] }))) };
       break;
     }
     case 'alternatives':

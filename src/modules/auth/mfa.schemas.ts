@@ -6,14 +6,20 @@ const code = Joi.string().pattern(/^[0-9]{6}$/).description('the 6-digit code th
 const recoveryCode = Joi.string().max(40).pattern(/^[A-Za-z0-9 -]{12,40}$/).description('one of the recovery codes, e.g. ABCD-EFGH-JKMN');
 const mfaToken = Joi.string().pattern(/^mfa_[A-Za-z0-9_-]{43}$/).required().description('the handle POST /auth/login returned with mfaRequired');
 const name = Joi.string().trim().min(1).max(80);
+const b64url = Joi.string().max(65_536).pattern(/^[A-Za-z0-9_=-]*$/);
+
 /** a WebAuthn answer as the browser's JSON form of it (PublicKeyCredential.toJSON()); checked by the WebAuthn library */
 const credential = Joi.object({
   id: Joi.string().max(1024).pattern(/^[A-Za-z0-9_-]+$/).required(),
   rawId: Joi.string().max(1024).pattern(/^[A-Za-z0-9_-]+$/).required(),
   type: Joi.string().valid('public-key').required(),
-  response: Joi.object().pattern(/^[A-Za-z]{1,40}$/, Joi.alternatives(
-    Joi.string().max(65_536).allow(''), Joi.number().integer(), Joi.array().max(10).items(Joi.string().max(40)), Joi.valid(null),
-  )).required(),
+  // the fields of AuthenticatorAttestationResponse / AuthenticatorAssertionResponse.toJSON(); others a
+  // browser may add are passed on to the WebAuthn library, which ignores them
+  response: Joi.object({
+    clientDataJSON: b64url.required(), attestationObject: b64url, authenticatorData: b64url, signature: b64url,
+    userHandle: b64url.allow(null), publicKey: b64url, publicKeyAlgorithm: Joi.number().integer(),
+    transports: Joi.array().max(10).items(Joi.string().max(40).pattern(/^[a-z-]+$/)),
+  }).unknown(true).required(),
   clientExtensionResults: Joi.object().unknown(true).default({}),
   authenticatorAttachment: Joi.string().valid('platform', 'cross-platform'),
 });
