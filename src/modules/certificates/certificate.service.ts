@@ -17,21 +17,18 @@ import { serialize } from '../../db/serialize';
 import * as store from '../../db/store';
 import * as cache from '../../db/cache';
 import { registerDerived, type Difference } from '../../db/derived';
-import type { SystemDoc } from '../systems/system.model';
-import { System } from '../systems/system.model';
+import { System, type SystemDoc } from '../systems/system.model';
 import { Ctx, canSee, scopedOrganization, systemActor } from '../../shared/actor';
 import { dependsOnSystems, on, systemStale } from '../../shared/events';
 
 let publicBaseUrl = 'http://localhost:3000';
 export const configureCertificates = (cfg: { publicBaseUrl: string }) => { publicBaseUrl = cfg.publicBaseUrl; };
 export const verifyUrl = (code: string) => `${publicBaseUrl}/verify/${code}`;
-
 export const view = (c: CertificateDoc) => ({ ...serialize<Record<string, unknown>>(c), verifyUrl: verifyUrl(c.code) });
 
 const all = () => cache.all<CertificateDoc>(Certificate);
 // a certificate's changes carry their audit events until they are in the chain
 auditedCollection(Certificate, all);
-
 async function load(ctx: Ctx, id: string): Promise<CertificateDoc> {
   const c = (await all()).find((x) => x._id.toString() === id);
   if (!c || !canSee(ctx.actor, c.organization)) throw AppError.notFound(NOUN.certificate);
