@@ -5,7 +5,8 @@ import { Organization } from '../../src/modules/organizations/organization.model
 import { User } from '../../src/modules/users/user.model';
 import { System } from '../../src/modules/systems/system.model';
 import { Assessment, AssessmentControls } from '../../src/modules/assessments/assessment.model';
-import { Finding } from '../../src/modules/findings/finding.model';
+import { Finding, type FindingDoc } from '../../src/modules/findings/finding.model';
+import { Archive, Board, entryOf, placeOf, type Entry } from '../../src/modules/findings/finding.board';
 import { Token } from '../../src/modules/auth/token.model';
 import { AuditHead, AuditIndex, INDEX_BUCKET } from '../../src/modules/audit/audit.model';
 import { insertInOrder, link, readHead, type EventBody } from '../../src/modules/audit/audit.chain';
@@ -111,6 +112,16 @@ export async function seedHistory(sizes: Sizes, log: (m: string) => void): Promi
   });
   await store.insertMany(Finding, findings);
   log(`findings ${findings.length} (${sizes.closedFindings} closed)`);
+  // the finding boards and archives a running service keeps (otherwise the first start builds them one write at a time)
+  const places = new Map<string, { model: typeof Board; _id: string; items: Record<string, Entry>; version: number }>();
+  for (const f of findings as unknown as FindingDoc[]) {
+    const { model, docId } = placeOf(f);
+    const doc = places.get(`${model.modelName}/${docId}`) ?? { model, _id: docId, items: {}, version: 0 };
+    doc.items[f._id.toString()] = entryOf(f);
+    places.set(`${model.modelName}/${docId}`, doc);
+  }
+  for (const m of [Board, Archive]) await store.insertMany(m, [...places.values()].filter((d) => d.model === m).map(({ model: _m, ...d }) => d));
+  log(`finding boards and archives ${places.size}`);
 
   await store.insertMany(Token, Array.from({ length: sizes.tokens }, (_, i) => ({ _id: sha256(`bench-token-${i}`), user: pick(actors)._id, expiresAt: new Date(i < sizes.tokens * 0.9 ? now - rnd() * YEAR : now + 3600_000), createdAt: new Date(now - rnd() * YEAR) })));
   log(`tokens ${sizes.tokens}`);

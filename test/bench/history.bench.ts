@@ -59,7 +59,7 @@ async function main() {
     const signingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-bench-signing-'));
     const identity = ensureTrialIdentity(signingDir);
     server = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', MFA_REQUIRED_ROLES: 'none', NODE_ENV: 'production', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', MFA_REQUIRED_ROLES: 'none', NODE_ENV: 'production', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
         SIGNING_P12: path.join(signingDir, 'signing', 'trial.p12'), SIGNING_P12_PASSWORD: identity.passphrase },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

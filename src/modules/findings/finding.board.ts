@@ -58,6 +58,9 @@ export const Archive = model<BoardDoc>('FindingArchive', boardSchema(), 'finding
 
 const archived = (status: FindingStatus) => status === 'verified';
 const archiveId = (f: Pick<FindingDoc, 'system' | 'createdAt'>) => `${f.system}:${f.createdAt.getUTCFullYear()}`;
+/** Where a finding's entry lives: its system's board while open, its system's archive of its year once verified. */
+export const placeOf = (f: Pick<FindingDoc, 'system' | 'createdAt' | 'status'>) =>
+  (archived(f.status) ? { model: Archive, docId: archiveId(f) } : { model: Board, docId: f.system.toString() });
 export const FIRST_YEAR = 2015;
 
 const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
@@ -113,9 +116,9 @@ async function compare(): Promise<{ checked: number; differences: Difference[]; 
   const wanted = new Map<string, { model: typeof Board; docId: string; e: Entry | Tomb }[]>();
   for await (const f of Finding.find({}, { history: 0, description: 0, auditIntents: 0 }).lean<FindingDoc>().cursor({ batchSize: 500 })) {
     const e = entryOf(f as FindingDoc);
-    const boardId = f.system.toString();
-    const [here, there] = archived(f.status) ? [[Archive, archiveId(f)], [Board, boardId]] as const : [[Board, boardId], [Archive, archiveId(f)]] as const;
-    wanted.set(e.id, [{ model: here[0], docId: here[1], e }, { model: there[0], docId: there[1], e: tombOf(e.v) }]);
+    const here = placeOf(f);
+    const there = here.model === Board ? { model: Archive, docId: archiveId(f) } : { model: Board, docId: f.system.toString() };
+    wanted.set(e.id, [{ ...here, e }, { ...there, e: tombOf(e.v) }]);
   }
   const stored = new Map<string, BoardDoc>();
   for (const model of [Board, Archive]) for (const d of await model.find({}).lean<BoardDoc[]>()) stored.set(`${model.modelName}/${d._id}`, d);
