@@ -83,10 +83,15 @@ const typing = (el: EventTarget | null) => {
 /** j/k move between controls, x selects, 1–4 set met / partial / not met / N/A; never while typing or with a dialog open. */
 export function useShortcuts(ids: string[], on: { result: (value: string, current?: string) => void; toggle: (id: string) => void }) {
   const current = useRef<string>();
+  // the listener reads the latest render's ids and callbacks through refs set during render: effects run after
+  // paint, so a listener re-registered per render could act on a stale selection for a key pressed right after a click
+  const latest = useRef({ ids, on });
+  latest.current = { ids, on };
   useEffect(() => {
     const focusIn = (e: FocusEvent) => { const c = (e.target as HTMLElement).closest?.('article.control'); if (c) current.current = c.id.replace(/^control-/, ''); };
     const key = (e: KeyboardEvent) => {
       if (e.ctrlKey || e.metaKey || e.altKey || typing(e.target) || document.querySelector('dialog[open]')) return;
+      const { ids, on } = latest.current;
       const i = current.current ? ids.indexOf(current.current) : -1;
       if (e.key === 'j' || e.key === 'k') {
         const next = ids[Math.max(0, Math.min(ids.length - 1, e.key === 'j' ? i + 1 : i < 0 ? 0 : i - 1))];
@@ -101,7 +106,7 @@ export function useShortcuts(ids: string[], on: { result: (value: string, curren
     addEventListener('focusin', focusIn);
     addEventListener('keydown', key);
     return () => { removeEventListener('focusin', focusIn); removeEventListener('keydown', key); };
-  }, [ids.join(','), on]);
+  }, []);
 }
 
 /** Asks before submitting: what is submitted (counts) and that it goes to approval; cancel changes nothing. */
