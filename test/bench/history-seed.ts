@@ -60,7 +60,7 @@ export async function seedHistory(sizes: Sizes, log: (m: string) => void): Promi
 
   // assessments: spread over ten years, ~1 200 approved, results from the real checklist of each level
   let results = 0;
-  const lastApproved = new Map<string, { id: Types.ObjectId; at: Date }>();
+  const lastApproved = new Map<string, { id: Types.ObjectId; at: Date; count: number }>();
   const assessments: object[] = [];
   const frozen: object[] = [];
   for (let i = 0; i < sizes.assessments; i++) {
@@ -82,13 +82,13 @@ export async function seedHistory(sizes: Sizes, log: (m: string) => void): Promi
       history: [{ at, by: 'x', to: 'draft' }, { at, by: 'x', from: 'draft', to: 'in_progress' }, { at, by: 'x', from: 'in_progress', to: 'submitted' }, { at, by: 'x', from: 'submitted', to: 'approved' }],
       version: rs.length + 3, createdAt: at, updatedAt: at,
     });
-    lastApproved.set(s._id.toString(), { id: _id, at });
+    lastApproved.set(s._id.toString(), { id: _id, at, count: (lastApproved.get(s._id.toString())?.count ?? 0) + 1 });
   }
   await store.insertMany(AssessmentControls, frozen);
   await store.insertMany(Assessment, assessments);
   for (const s of systems) {
     const l = lastApproved.get(s._id.toString());
-    if (l) await store.updateById(System, s._id, { $set: { lastApprovedAssessment: l.id, assessmentCount: Math.ceil(sizes.assessments / sizes.systems) } });
+    if (l) await store.updateById(System, s._id, { $set: { lastApprovedAssessment: l.id, assessmentCount: l.count } });
   }
   log(`assessments ${assessments.length} with ${results} results`);
 
