@@ -100,7 +100,11 @@ async function main() {
   void runConsistency({ repair: true }).then(
     (r) => logger.info({ differences: r.differences, repaired: r.repaired, ms: r.ms }, `consistency check at start-up: ${r.differences} differences, ${r.repaired} repaired`),
     (err: unknown) => logger.error({ err }, 'consistency check at start-up failed'));
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  // the address people open: PUBLIC_BASE_URL when set; on loopback "localhost", the one name
+  // passkeys accept (WebAuthn refuses IP addresses) and the default PUBLIC_BASE_URL
+  const loopback = /^(127\.|::1$|localhost$)/.test(config.host);
+  const url = config.publicBaseUrlSet ? config.publicBaseUrl
+    : loopback ? `http://localhost:${port}` : `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   process.stdout.write(`\nAttest is running at ${url}  (API docs: ${url}/docs)\n`);
   if (config.embedded) {
     process.stdout.write(`Embedded database (FerretDB) with data in ${config.dataDir}\n`);

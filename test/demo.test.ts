@@ -80,6 +80,8 @@ describe('the first-run demo (npm start on an empty data directory)', function (
       const accounts = [...out.matchAll(/^\s*(?:Admin login: |\S.*?\s{2,})(\S+@attest\.example)\s+password: (\S+)/gm)].map((m) => ({ email: m[1], password: m[2] }));
       expect(accounts.map((x) => x.email)).to.include.members(['admin@attest.example', 'inspector@attest.example', 'owner@attest.example', 'approver@attest.example']);
       expect(out).to.match(/Second factor required for: admin/);
+      // the address printed is one a passkey can be enrolled at (a host name, not 127.0.0.1)
+      expect(out).to.include(`Attest is running at http://localhost:${port}  (API docs: http://localhost:${port}/docs)`);
       const tokens: Record<string, string> = {};
       for (const acc of accounts) tokens[acc.email] = await logIn(base, acc, secrets);
       const dash = await fetch(`${base}/api/v1/dashboard`, { headers: { Authorization: `Bearer ${tokens['admin@attest.example']}` } });

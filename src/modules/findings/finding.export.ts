@@ -13,13 +13,14 @@ export const PLAN_STATUSES: FindingStatus[] = [...OPEN_FINDING_STATUSES, 'risk_a
 
 /**
  * A system's findings that a plan of action and milestones lists, as full documents without their
- * history, limited to what the actor may see (owners: their organization), oldest first.
+ * history, limited to what the actor may see (owners: their organization), oldest first; beyond
+ * MAX_PLAN_FINDINGS the newest are left out and counted, so the plan can say so.
  */
-export async function forPlan(ctx: Ctx, systemId: string): Promise<FindingDoc[]> {
-  const entries = (await matching(ctx, { system: systemId, status: PLAN_STATUSES }))
-    .sort((x, y) => new Date(x.createdAt).getTime() - new Date(y.createdAt).getTime() || x.id.localeCompare(y.id))
-    .slice(0, MAX_PLAN_FINDINGS);
+export async function forPlan(ctx: Ctx, systemId: string, max = MAX_PLAN_FINDINGS): Promise<{ findings: FindingDoc[]; omitted: number }> {
+  const all = (await matching(ctx, { system: systemId, status: PLAN_STATUSES }))
+    .sort((x, y) => new Date(x.createdAt).getTime() - new Date(y.createdAt).getTime() || x.id.localeCompare(y.id));
+  const entries = all.slice(0, max);
   const docs = await store.findByIds<FindingDoc>(Finding, entries.map((e) => new Types.ObjectId(e.id)), { history: 0 });
   // the board is derived: the documents decide (a finding that moved meanwhile is left out)
-  return docs.filter((d) => d.system.toString() === systemId && PLAN_STATUSES.includes(d.status));
+  return { findings: docs.filter((d) => d.system.toString() === systemId && PLAN_STATUSES.includes(d.status)), omitted: all.length - entries.length };
 }

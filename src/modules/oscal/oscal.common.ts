@@ -38,7 +38,7 @@ export function latest(...dates: (Date | string | undefined | null)[]): string {
 export interface Prop { name: string; value: string; ns?: string; class?: string; remarks?: string }
 
 /** One of Attest's props; OSCAL prop values are one line without leading or trailing blanks. */
-export function prop(name: string, value: string | number, extra: { class?: string } = {}): Prop {
+export function prop(name: string, value: string | number, extra: { class?: string; remarks?: string } = {}): Prop {
   const v = String(value).replace(/\s+/g, ' ').trim();
   return { name, ns: NS, value: v || '-', ...extra };
 }

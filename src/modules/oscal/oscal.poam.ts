@@ -2,7 +2,8 @@ import { iso, latest, line, metadata, prop, uuidFor } from './oscal.common';
 import { orgParty, sspResource, systemIdOf, type OrgData, type SystemData } from './oscal.refs';
 import { findingObservation, findingRisk, requestProps, type FindingData } from './oscal.risks';
 
-export interface PoamSource { system: SystemData; organization: OrgData; findings: FindingData[]; base: string }
+/** `omitted`: open findings beyond the export's limit, left out (the plan says how many) */
+export interface PoamSource { system: SystemData; organization: OrgData; findings: FindingData[]; omitted?: number; base: string }
 
 function item(f: FindingData) {
   const remarks = [
@@ -29,7 +30,7 @@ function item(f: FindingData) {
  * observation. OSCAL requires at least one item: a system with none gets one that says so.
  */
 export function buildPoam(src: PoamSource) {
-  const { system: s, organization: org, findings, base } = src;
+  const { system: s, organization: org, findings, base, omitted = 0 } = src;
   const ssp = sspResource(s, base);
   const owner = orgParty(org);
   const items = findings.length ? findings.map(item) : [{
@@ -48,7 +49,8 @@ export function buildPoam(src: PoamSource) {
         lastModified,
         // a plan has no version counter of its own: it is the state of its findings at that moment
         version: lastModified,
-        props: [prop('system-code', s.code), prop('security-level', s.level), prop('title', `Kế hoạch khắc phục — ${s.code} ${s.name}`, { class: 'vi' })],
+        props: [prop('system-code', s.code), prop('security-level', s.level), prop('title', `Kế hoạch khắc phục — ${s.code} ${s.name}`, { class: 'vi' }),
+          ...(omitted > 0 ? [prop('findings-omitted', omitted, { remarks: `Only the ${findings.length} oldest open findings are listed; ${omitted} newer ones are left out of this export (see the system's findings in Attest).` })] : [])],
         roles: [{ id: 'system-owner', title: 'System owner' }],
         parties: [owner],
         responsible: [{ 'role-id': 'system-owner', 'party-uuids': [owner.uuid] }],

@@ -131,11 +131,11 @@ export async function assessmentResults(ctx: Ctx, assessmentId: string) {
 export async function poam(ctx: Ctx, systemId: string) {
   const s = await systems.get(ctx, systemId);
   const [organization, open] = await Promise.all([orgData(s.organization), forPlan(ctx, systemId)]);
-  const doc = buildPoam({ system: systemData(s), organization, findings: open.map(findingData), base: baseUrl() });
+  const doc = buildPoam({ system: systemData(s), organization, findings: open.findings.map(findingData), omitted: open.omitted, base: baseUrl() });
   const p = doc['plan-of-action-and-milestones'];
   await audit.record(ctx, {
     action: 'oscal.poam.export', entity: 'system', entityId: systemId,
-    after: { format: 'oscal', document: 'poam', uuid: p.uuid, lastModified: p.metadata['last-modified'], items: open.length },
+    after: { format: 'oscal', document: 'poam', uuid: p.uuid, lastModified: p.metadata['last-modified'], items: open.findings.length, omitted: open.omitted },
   });
   return doc;
 }
