@@ -59,7 +59,8 @@ async function main() {
     const signingDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attest-bench-signing-'));
     const identity = ensureTrialIdentity(signingDir);
     server = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-      env: { ...env, MONGODB_URI: db.uri, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', MFA_REQUIRED_ROLES: 'none', NODE_ENV: 'production', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      // DATA_DIR of its own: the audit anchors of another run's database would make /audit/verify fail
+      env: { ...env, MONGODB_URI: db.uri, DATA_DIR: signingDir, SESSION_SECRET: SECRET, PORT: String(port), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', SCHEDULER_ENABLED: 'false', DEMO_DATA: 'false', MFA_REQUIRED_ROLES: 'none', NODE_ENV: 'production', PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
         SIGNING_P12: path.join(signingDir, 'signing', 'trial.p12'), SIGNING_P12_PASSWORD: identity.passphrase },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -98,7 +99,8 @@ async function main() {
     const rssBefore = peakRssMb(server.pid!);
     t = Date.now();
     const v = await fetch(`${base}/api/v1/audit/verify`, { headers: { Authorization: `Bearer ${admin}` } });
-    const verify = await v.json() as { ok: boolean; checked: number };
+    const verify = await v.json() as { ok: boolean; checked: number; problems: unknown[] };
+    if (!verify.ok) out(`audit verify problems: ${JSON.stringify(verify.problems).slice(0, 2000)}`);
     const auditVerifyMs = Date.now() - t;
     const rssAfter = peakRssMb(server.pid!);
     out(`audit verify: ${verify.checked} events, ok=${verify.ok}, ${auditVerifyMs} ms; service peak RSS ${rssBefore} MB before, ${rssAfter} MB after`);
