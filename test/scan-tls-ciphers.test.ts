@@ -41,8 +41,11 @@ describe('scan checks: TLS cipher suites, against local servers', function () {
     const [r] = await tlsProtocols.run(target(await listen(server)), ctx);
     expect(r.status).to.equal('fail');
     expect(r.failures.map((f) => [f.code, f.severity])).to.deep.equal([['tls.cipher.null', 'critical'], ['tls.cipher.no_forward_secrecy', 'medium'], ['tls.cipher.cbc_only_tls12', 'low']]);
-    expect((r.observations.offeredSuites as Record<string, string[]>)['TLSv1.2']).to.have.members(['NULL-SHA256', 'AES128-SHA']);
-    expect(r.observations.cipherEnumeration).to.deep.equal({ 'TLSv1.2': 'complete: alert handshake_failure' });
+    const learnt = (r.observations.cipherCategories as Record<string, Record<string, unknown>>)['TLSv1.2'];
+    expect(learnt).to.deep.include({ weak: { learnt: 'accepted', suites: ['NULL-SHA256'] }, forwardSecrecy: { learnt: 'refused' }, aead: { learnt: 'refused' }, allAcceptedNamed: true });
+    expect(learnt.seen).to.have.members(['NULL-SHA256', 'AES128-SHA']);
+    expect(r.observations.cipherEnumeration).to.have.keys('TLSv1.2');
+    expect((r.observations.cipherEnumeration as Record<string, string>)['TLSv1.2']).to.match(/^complete: categories decided in \d+ handshakes; every accepted suite named in \d+ more handshakes$/);
   });
 
   it('when a legacy server picks RC4, 3DES and EXPORT suites on TLS 1.0 (which OpenSSL 3 cannot serve), then each class is reported and TLS 1.0 counts as accepted', async () => {
@@ -51,7 +54,8 @@ describe('scan checks: TLS cipher suites, against local servers', function () {
     expect(r.failures.map((f) => f.code)).to.deep.equal(['tls.protocol.tls1_0', 'tls.cipher.export', 'tls.cipher.rc4', 'tls.cipher.3des', 'tls.cipher.no_forward_secrecy']);
     expect(r.failures.find((f) => f.code === 'tls.cipher.rc4')?.message).to.equal('The server accepts RC4 cipher suites, prohibited by RFC 7465: EXP-RC4-MD5, RC4-SHA.');
     expect(r.observations.accepted).to.deep.equal(['TLSv1.0']);
-    expect(r.observations.offeredSuites).to.deep.equal({ 'TLSv1.0': ['EXP-RC4-MD5', 'RC4-SHA', 'DES-CBC3-SHA', 'AES128-SHA'] });
+    expect(r.observations.cipherCategories).to.have.keys('TLSv1.0');
+    expect((r.observations.cipherCategories as Record<string, { seen: string[] }>)['TLSv1.0'].seen).to.deep.equal(['EXP-RC4-MD5', 'RC4-SHA', 'DES-CBC3-SHA', 'AES128-SHA']);
   });
 
   it('when the server sends its leaf without the intermediate under a known root, then cert.chain_incomplete (not cert.untrusted); with it, the check passes', async () => {

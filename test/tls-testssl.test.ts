@@ -136,13 +136,15 @@ describe('TLS checks agree with testssl.sh on local openssl s_server targets', f
     });
   }
 
-  it('when a suite class is reported, then the message names the suites and the observations list them per protocol', function () {
+  it('when a suite class is reported, then the message names the suites and the observations say per protocol what each category probe learnt', function () {
     const nullRun = outcomes.get(CONFIGS[1].name);
     const anonRun = outcomes.get(CONFIGS[2].name);
     if (!nullRun || !anonRun) this.skip();
-    const protocols = nullRun.results.find((r) => r.observations.offeredSuites);
-    expect(protocols?.observations.offeredSuites).to.have.keys('TLSv1.2');
-    expect((protocols?.observations.offeredSuites as Record<string, string[]>)['TLSv1.2']).to.have.members(['NULL-SHA256', 'AES128-SHA']);
+    const protocols = nullRun.results.find((r) => r.observations.cipherCategories);
+    const categories = protocols?.observations.cipherCategories as Record<string, { weak: unknown; forwardSecrecy: unknown; aead: unknown; seen: string[] }>;
+    expect(categories).to.have.keys('TLSv1.2');
+    expect(categories['TLSv1.2']).to.deep.include({ weak: { learnt: 'accepted', suites: ['NULL-SHA256'] }, forwardSecrecy: { learnt: 'refused' }, aead: { learnt: 'refused' } });
+    expect(categories['TLSv1.2'].seen).to.have.members(['NULL-SHA256', 'AES128-SHA']);
     expect(protocols?.observations.withoutForwardSecrecy).to.have.members(['NULL-SHA256', 'AES128-SHA']);
     expect(protocols?.failures.find((f) => f.code === 'tls.cipher.null')).to.include({ severity: 'critical', message: 'The server accepts cipher suites that do not encrypt at all: NULL-SHA256.' });
     const anon = anonRun.results.flatMap((r) => r.failures).find((f) => f.code === 'tls.cipher.anon');

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
-import { enumerateSuites, judgeSuites, type Enumeration, type Exchange } from '../../src/modules/scans/checks/tls-ciphers';
+import { judgeSuites } from '../../src/modules/scans/checks/tls-cipher-verdicts';
+import { nameTheRest, probeCiphers, type CipherProbe, type Exchange } from '../../src/modules/scans/checks/tls-ciphers';
 import { buildHello, parseServerReply, type HelloAnswer } from '../../src/modules/scans/checks/tls-hello';
 import { RENEGOTIATION_SCSV, SUITES, suiteById, suitesFor } from '../../src/modules/scans/checks/tls-suites';
 import { answer, parseClientHello, serverHello } from '../helpers/tls-fake';
 
 const TLS10 = 0x0301;
+const TLS11 = 0x0302;
 const TLS12 = 0x0303;
 const id = (name: string): number => {
   const s = SUITES.find((x) => x.name === name);
@@ -96,74 +98,131 @@ describe('unit: cipher suite table', () => {
   });
 });
 
-describe('unit: cipher suite enumeration', () => {
-  it('when a legacy server prefers RC4 and 3DES, then every accepted suite is found with one hello per suite plus the refused one', async () => {
-    const server = responder([TLS10, TLS12], ['RC4-SHA', 'DES-CBC3-SHA', 'AES128-SHA']);
-    const walk = await enumerateSuites(TLS12, server, limits);
-    expect(walk.offered.map((s) => s.name)).to.deep.equal(['RC4-SHA', 'DES-CBC3-SHA', 'AES128-SHA']);
-    expect(walk).to.include({ complete: true, stop: 'alert handshake_failure' });
+describe('unit: cipher category probes', () => {
+  const names = (p: CipherProbe): string[] => p.seen.map((s) => s.name);
+  const codes = (probes: CipherProbe[], tls13 = false): string[] => judgeSuites(probes, tls13).map((f) => f.code);
+
+  it('when a modern server (ECDHE-GCM preferred, CBC and static RSA also enabled) is probed, then TLS 1.2 costs 2 hellos, a refused version 1, and nothing fails', async () => {
+    const server = responder([TLS12], ['ECDHE-RSA-AES256-GCM-SHA384', 'ECDHE-RSA-AES128-GCM-SHA256', 'DHE-RSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES128-SHA', 'AES128-GCM-SHA256', 'AES128-SHA']);
+    const tls12 = await probeCiphers(TLS12, server, limits);
+    expect(server.hellos).to.equal(2);
+    expect(tls12).to.deep.include({ weak: 'refused', forwardSecrecy: 'accepted', aead: 'accepted', complete: true, inventory: false, handshakes: 2 });
+    expect(names(tls12)).to.deep.equal(['ECDHE-RSA-AES256-GCM-SHA384']);
+    const tls10 = await probeCiphers(TLS10, server, limits);
+    expect(server.hellos).to.equal(3);
+    expect(tls10).to.deep.include({ seen: [], weak: 'refused', forwardSecrecy: 'refused', complete: true, inventory: true, stop: 'every suite refused: alert handshake_failure' });
+    expect(codes([tls10, tls12])).to.deep.equal([]);
+  });
+
+  it('when a server prefers a CBC suite without forward secrecy but also has ECDHE-GCM, then each version costs at most 3 hellos', async () => {
+    const server = responder([TLS10, TLS11, TLS12], ['AES128-SHA', 'ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES128-GCM-SHA256']);
+    for (const version of [TLS10, TLS11, TLS12]) {
+      server.hellos = 0;
+      const probe = await probeCiphers(version, server, limits);
+      expect(server.hellos, version.toString(16)).to.equal(3);
+      expect(probe).to.include({ weak: 'refused', forwardSecrecy: 'accepted', complete: true });
+      expect(names(probe)[0]).to.equal('AES128-SHA');
+    }
+  });
+
+  it('when a server with forward secrecy also accepts RC4 and EXPORT suites, then the weak hello finds them and walks only the weak ones, naming each', async () => {
+    const server = responder([TLS12], ['ECDHE-RSA-AES128-GCM-SHA256', 'RC4-SHA', 'AES128-SHA', 'EXP-RC4-MD5']);
+    const probe = await probeCiphers(TLS12, server, limits);
+    expect(names(probe)).to.deep.equal(['ECDHE-RSA-AES128-GCM-SHA256', 'RC4-SHA', 'EXP-RC4-MD5']);
     expect(server.hellos).to.equal(4);
-    const codes = judgeSuites([walk], false).map((f) => [f.code, f.severity]);
-    expect(codes).to.deep.equal([
+    const failures = judgeSuites([probe], false);
+    expect(failures.map((f) => [f.code, f.severity])).to.deep.equal([['tls.cipher.export', 'critical'], ['tls.cipher.rc4', 'high']]);
+    expect(failures[1].message).to.equal('The server accepts RC4 cipher suites, prohibited by RFC 7465: RC4-SHA, EXP-RC4-MD5.');
+  });
+
+  it('when a legacy server has only RC4, 3DES and static RSA, then every class fails and the no-FS walk names the rest', async () => {
+    const server = responder([TLS12], ['RC4-SHA', 'DES-CBC3-SHA', 'AES128-SHA']);
+    const probe = await probeCiphers(TLS12, server, limits);
+    expect(probe).to.deep.include({ weak: 'accepted', forwardSecrecy: 'refused', aead: 'refused', complete: true, inventory: false });
+    // every suite, the weak walk (3DES, then refused), FS with AEAD, FS, AEAD
+    expect(server.hellos).to.equal(6);
+    expect(codes([probe])).to.deep.equal(['tls.cipher.rc4', 'tls.cipher.3des', 'tls.cipher.no_forward_secrecy', 'tls.cipher.cbc_only_tls12']);
+    const named = await nameTheRest(probe, server, limits);
+    expect(server.hellos).to.equal(8);
+    expect(named).to.include({ inventory: true, handshakes: 8 });
+    const failures = judgeSuites([named], false);
+    expect(failures.map((f) => [f.code, f.severity])).to.deep.equal([
       ['tls.cipher.rc4', 'high'],
       ['tls.cipher.3des', 'medium'],
       ['tls.cipher.no_forward_secrecy', 'medium'],
       ['tls.cipher.cbc_only_tls12', 'low'],
     ]);
+    expect(failures[2].message).to.match(/Accepted: RC4-SHA, DES-CBC3-SHA, AES128-SHA\.$/);
+    expect(failures[3].message).to.equal('TLS 1.2 is offered without any AEAD suite (GCM, CCM, ChaCha20-Poly1305); only RC4-SHA, DES-CBC3-SHA, AES128-SHA.');
   });
 
-  it('when the server does not speak the version, then nothing is offered and the walk is complete', async () => {
-    const walk = await enumerateSuites(TLS10, responder([TLS12], ['AES128-SHA']), limits);
-    expect(walk).to.deep.include({ offered: [], complete: true });
+  it('when a server has only static RSA suites, then no_forward_secrecy is reported unless TLS 1.3 is accepted; with GCM among them, not CBC-only', async () => {
+    const server = responder([TLS12], ['AES128-GCM-SHA256', 'AES256-SHA']);
+    const probe = await probeCiphers(TLS12, server, limits);
+    expect(server.hellos).to.equal(3);
+    expect(probe).to.deep.include({ weak: 'refused', forwardSecrecy: 'refused', aead: 'accepted', complete: true });
+    expect(codes([probe])).to.deep.equal(['tls.cipher.no_forward_secrecy']);
+    expect(codes([probe], true)).to.deep.equal([]);
   });
 
-  it('when the server names a suite that was not offered, then the walk stops instead of looping', async () => {
+  it('when TLS 1.2 has only CBC suites (with ECDHE), then cbc_only_tls12 names what was accepted; CBC-only TLS 1.0 beside AEAD TLS 1.2 is not reported', async () => {
+    const cbc = responder([TLS12], ['ECDHE-RSA-AES128-SHA256', 'ECDHE-RSA-AES256-SHA']);
+    const probe = await probeCiphers(TLS12, cbc, limits);
+    expect(cbc.hellos).to.equal(3);
+    const failures = judgeSuites([probe], false);
+    expect(failures.map((f) => f.code)).to.deep.equal(['tls.cipher.cbc_only_tls12']);
+    expect(failures[0].message).to.equal('TLS 1.2 is offered without any AEAD suite (GCM, CCM, ChaCha20-Poly1305): every AEAD suite offered was refused, and ECDHE-RSA-AES128-SHA256 accepted.');
+    const mixed = responder([TLS10, TLS12], ['ECDHE-RSA-AES128-SHA', 'ECDHE-RSA-AES128-GCM-SHA256']);
+    expect(codes([await probeCiphers(TLS10, mixed, limits), await probeCiphers(TLS12, mixed, limits)])).to.deep.equal([]);
+  });
+
+  it('when the server names a suite that was not offered, then probing stops there, incomplete, instead of looping', async () => {
     let hellos = 0;
     const liar: Exchange = async () => {
       hellos += 1;
       return parseServerReply(serverHello(TLS12, 0x1301)) as HelloAnswer;
     };
-    const walk = await enumerateSuites(TLS12, liar, limits);
-    expect(walk).to.include({ complete: false, stop: 'the server chose 0x1301, which was not offered' });
+    const probe = await probeCiphers(TLS12, liar, limits);
+    expect(probe).to.deep.include({ complete: false, weak: 'unknown', stop: 'the server chose 0x1301, which was not offered (after 1 handshakes)' });
     expect(hellos).to.equal(1);
+    // a server that always answers AES128-SHA, whatever the hello: the weak hello exposes it
+    const stubborn: Exchange = async () => parseServerReply(serverHello(TLS12, id('AES128-SHA'))) as HelloAnswer;
+    const second = await probeCiphers(TLS12, stubborn, limits);
+    expect(second).to.include({ complete: false, weak: 'unknown', forwardSecrecy: 'unknown', stop: 'the server chose AES128-SHA, which was not offered (after 2 handshakes)' });
+    expect(codes([second])).to.deep.equal([]);
   });
 
-  it('when the connection or time budget runs out, then the walk stops there, incomplete', async () => {
-    const permissive = SUITES.map((s) => s.name);
-    const capped = await enumerateSuites(TLS12, responder([TLS12], permissive), { ...limits, maxConnections: 5 });
-    expect(capped.offered).to.have.length(5);
-    expect(capped).to.include({ complete: false, stop: 'stopped after 5 handshakes' });
+  it('when the handshake limit or the time budget runs out, then suites seen still fail but no absence is claimed', async () => {
+    const permissive = SUITES.filter((s) => !s.forwardSecrecy || s.block64).map((s) => s.name);
+    const capped = await probeCiphers(TLS12, responder([TLS12], permissive), { ...limits, maxConnections: 3 });
+    expect(capped).to.include({ complete: false, weak: 'unknown', forwardSecrecy: 'unknown', stop: 'handshake limit reached (after 3 handshakes)' });
+    expect(capped.seen).to.have.length(3);
+    expect(codes([capped])).to.deep.equal(['tls.cipher.anon']);
     let clock = 0;
-    const server = responder([TLS12], permissive);
+    const server = responder([TLS12], ['AES128-SHA', 'AES256-SHA']);
     const timed: Exchange = async (hello) => {
       clock += 100;
       return server(hello);
     };
-    const late = await enumerateSuites(TLS12, timed, { ...limits, deadline: 350, now: () => clock });
-    expect(late.offered).to.have.length(4);
-    expect(late.stop).to.equal('time budget spent');
+    const late = await probeCiphers(TLS12, timed, { ...limits, deadline: 150, now: () => clock });
+    expect(late).to.include({ complete: false, stop: 'time budget spent (after 2 handshakes)', forwardSecrecy: 'unknown' });
+    expect(codes([late])).to.deep.equal([]);
   });
 
-  it('when a walk is incomplete, then suites seen still fail but absence verdicts are withheld', () => {
-    const walk: Enumeration = { version: TLS12, offered: [suiteById(id('RC4-SHA'))!], complete: false, stop: 'no answer within 2000 ms' };
-    expect(judgeSuites([walk], false).map((f) => f.code)).to.deep.equal(['tls.cipher.rc4']);
-  });
-});
-
-describe('unit: cipher verdicts', () => {
-  const walk = (version: number, names: string[]): Enumeration => ({ version, offered: names.map((n) => suiteById(id(n))!), complete: true, stop: 'alert handshake_failure' });
-
-  it('when any suite has robust forward secrecy, or TLS 1.3 is accepted, then no_forward_secrecy is not reported (testssl\'s verdict)', () => {
-    expect(judgeSuites([walk(TLS12, ['AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256'])], false)).to.deep.equal([]);
-    expect(judgeSuites([walk(TLS12, ['AES128-GCM-SHA256'])], true)).to.deep.equal([]);
-    // ECDHE with 3DES or anonymous DH does not count, as in testssl
-    expect(judgeSuites([walk(TLS12, ['ECDHE-RSA-DES-CBC3-SHA', 'AES128-GCM-SHA256'])], false).map((f) => f.code)).to.deep.equal(['tls.cipher.3des', 'tls.cipher.no_forward_secrecy']);
-    expect(judgeSuites([walk(TLS12, ['ADH-AES128-GCM-SHA256'])], false).map((f) => f.code)).to.deep.equal(['tls.cipher.anon', 'tls.cipher.no_forward_secrecy']);
+  it('when the no-FS naming walk is cut short, then the failure (proved by the refused hello) stays and names what was seen', async () => {
+    const server = responder([TLS12], ['AES128-SHA', 'AES256-SHA', 'CAMELLIA128-SHA']);
+    const probe = await probeCiphers(TLS12, server, limits);
+    const named = await nameTheRest(probe, server, { ...limits, maxConnections: probe.handshakes + 1 });
+    expect(named).to.include({ inventory: false, complete: true });
+    expect(named.stop).to.match(/naming cut short: handshake limit reached$/);
+    expect(named.seen).to.have.length(2);
+    expect(codes([named])).to.deep.equal(['tls.cipher.no_forward_secrecy', 'tls.cipher.cbc_only_tls12']);
   });
 
-  it('when only TLS 1.0 is CBC-only while TLS 1.2 has AEAD, then cbc_only_tls12 is not reported; export suites are critical and named', () => {
-    expect(judgeSuites([walk(TLS10, ['ECDHE-RSA-AES128-SHA']), walk(TLS12, ['ECDHE-RSA-AES128-GCM-SHA256'])], false)).to.deep.equal([]);
-    const [exp] = judgeSuites([walk(TLS10, ['EXP-DES-CBC-SHA', 'ECDHE-RSA-AES128-SHA'])], false);
-    expect(exp).to.deep.equal({ code: 'tls.cipher.export', severity: 'critical', message: 'The server accepts export-grade cipher suites, breakable in hours (FREAK, Logjam): EXP-DES-CBC-SHA.' });
+  it('when the connection fails, then nothing is learnt; when the server hangs up on the hello, that is a refusal', async () => {
+    const failed = await probeCiphers(TLS12, async () => ({ kind: 'failed', reason: 'no answer within 2000 ms' }), limits);
+    expect(failed).to.include({ complete: false, weak: 'unknown', stop: 'no answer within 2000 ms (after 1 handshakes)' });
+    const closed = await probeCiphers(TLS12, async () => ({ kind: 'closed', reason: 'connection closed' }), limits);
+    expect(closed).to.include({ complete: true, inventory: true, forwardSecrecy: 'refused' });
   });
 });

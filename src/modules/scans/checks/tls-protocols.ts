@@ -1,7 +1,8 @@
 import type tls from 'node:tls';
 import type { Severity } from '../../../shared/enums';
 import type { Check, CheckContext, Failure, Target, TargetResult } from './types';
-import { enumerateSuites, judgeSuites, type Enumeration } from './tls-ciphers';
+import { cipherObservations, judgeSuites } from './tls-cipher-verdicts';
+import { nameTheRest, probeCiphers, unlearnt, type CipherProbe } from './tls-ciphers';
 import { ProbeError, bareHost, describeError, exchangeHello, speaksTls, tlsHandshake, tlsTargetKey } from './tls-connect';
 import type { HelloAnswer } from './tls-hello';
 import { SSL3_VERSION, alertName, buildClientHello, versionName } from './tls-sslv3';
@@ -32,11 +33,11 @@ const VERSIONS: readonly ProtocolVersion[] = [
 const PERMISSIVE_CIPHERS = 'DEFAULT@SECLEVEL=0';
 
 /**
- * Cipher suites are enumerated on TLS 1.0–1.2 only: TLS 1.3 suites are all AEAD with forward
+ * Cipher categories are probed on TLS 1.0–1.2 only: TLS 1.3 suites are all AEAD with forward
  * secrecy, and a server that accepts SSLv3 already fails as critical.
  */
 const CIPHER_VERSIONS = VERSIONS.filter((v) => v.wire >= 0x0301 && v.wire <= 0x0303);
-/** One handshake per accepted suite: bounded by the suite table, by this, and by time. */
+/** A few hellos per category, one per weak suite accepted: bounded by the suite table, by this, and by time. */
 const MAX_HANDSHAKES_PER_VERSION = 64;
 const cipherBudgetMs = (timeoutMs: number): number => Math.max(10_000, 5 * timeoutMs);
 
@@ -60,28 +61,38 @@ export const tlsProtocols: Check = {
         return { kind: 'failed', reason: describeError(err) };
       }
     };
-    const [outcomes, walks] = await Promise.all([
+    const [outcomes, first] = await Promise.all([
       Promise.all(VERSIONS.map((v) => (v.node ? probeVersion(target, v.node, ctx.timeoutMs) : probeSslv3(target, ctx.timeoutMs)))),
-      Promise.all(CIPHER_VERSIONS.map((v) => enumerateSuites(v.wire, exchange, limits))),
+      Promise.all(CIPHER_VERSIONS.map((v) => probeCiphers(v.wire, exchange, limits))),
     ]);
-    return [summarize(target, outcomes, walks)];
+    // A version a real handshake reached but our hellos could not: its suites are unknown, not absent.
+    let probes = first.map((p, i) =>
+      p.seen.length === 0 && outcomes[VERSIONS.indexOf(CIPHER_VERSIONS[i])].state === 'accepted'
+        ? unlearnt(p, `our hello was refused (${p.stop})`)
+        : p,
+    );
+    const tls13 = outcomes[VERSIONS.findIndex((v) => v.name === 'TLSv1.3')].state === 'accepted';
+    // Only a server found without forward secrecy is walked suite by suite, so the failure names what it accepts.
+    if (judgeSuites(probes, tls13).some((f) => f.code === 'tls.cipher.no_forward_secrecy')) {
+      probes = await Promise.all(probes.map((p) => nameTheRest(p, exchange, limits)));
+    }
+    return [summarize(target, outcomes, probes)];
   },
 };
 
-function summarize(target: Target, probed: Outcome[], walks: Enumeration[]): TargetResult {
+function summarize(target: Target, probed: Outcome[], probes: CipherProbe[]): TargetResult {
   const accepted: string[] = [];
   const refused: string[] = [];
   const undetermined: string[] = [];
   const negotiatedCipher: Record<string, string> = {};
   const reasons: Record<string, string> = {};
   const failures: Failure[] = [];
-  const walkOf = (v: ProtocolVersion): Enumeration | undefined => walks[CIPHER_VERSIONS.indexOf(v)];
 
   VERSIONS.forEach((version, i) => {
     let outcome = probed[i];
-    const walk = walkOf(version);
+    const probe = probes[CIPHER_VERSIONS.indexOf(version)] as CipherProbe | undefined;
     // OpenSSL 3 cannot offer NULL or anonymous suites: a server that has only those is seen by the raw hellos alone.
-    if (outcome.state !== 'accepted' && walk && walk.offered.length > 0) outcome = { state: 'accepted', cipher: walk.offered[0].name };
+    if (outcome.state !== 'accepted' && probe && probe.seen.length > 0) outcome = { state: 'accepted', cipher: probe.seen[0].name };
     if (outcome.state === 'accepted') {
       accepted.push(version.name);
       negotiatedCipher[version.name] = outcome.cipher;
@@ -94,23 +105,20 @@ function summarize(target: Target, probed: Outcome[], walks: Enumeration[]): Tar
     }
   });
 
-  // A version a real handshake reached but our hellos could not: its suites are unknown, not absent.
-  const judged = walks.map((w, i) =>
-    w.offered.length === 0 && accepted.includes(CIPHER_VERSIONS[i].name) ? { ...w, complete: false, stop: `our hello was refused (${w.stop})` } : w,
-  );
-  failures.push(...judgeSuites(judged, accepted.includes('TLSv1.3')));
+  failures.push(...judgeSuites(probes, accepted.includes('TLSv1.3')));
 
-  const offeredSuites: Record<string, string[]> = {};
+  const cipherCategories: Record<string, unknown> = {};
   const cipherEnumeration: Record<string, string> = {};
-  judged.forEach((w, i) => {
+  probes.forEach((p, i) => {
     const name = CIPHER_VERSIONS[i].name;
     if (!accepted.includes(name)) return;
-    offeredSuites[name] = w.offered.map((s) => s.name);
-    cipherEnumeration[name] = `${w.complete ? 'complete' : 'incomplete'}: ${w.stop}`;
+    cipherCategories[name] = cipherObservations(p);
+    cipherEnumeration[name] = `${p.complete ? 'complete' : 'incomplete'}: ${p.stop}`;
   });
-  const withoutForwardSecrecy = [...new Set(judged.flatMap((w) => w.offered).filter((s) => !s.forwardSecrecy).map((s) => s.name))];
+  // The suites seen without forward secrecy: all of them where allAcceptedNamed, else those the probes met.
+  const withoutForwardSecrecy = [...new Set(probes.flatMap((p) => p.seen).filter((s) => !s.forwardSecrecy).map((s) => s.name))];
 
-  const observations: Record<string, unknown> = { accepted, refused, negotiatedCipher, reasons, offeredSuites, cipherEnumeration, withoutForwardSecrecy };
+  const observations: Record<string, unknown> = { accepted, refused, negotiatedCipher, reasons, cipherCategories, cipherEnumeration, withoutForwardSecrecy };
   if (undetermined.length > 0) observations.undetermined = undetermined;
   const key = tlsTargetKey(target);
   if (accepted.length === 0) {
