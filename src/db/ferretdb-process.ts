@@ -50,23 +50,32 @@ export async function terminate(pid: number): Promise<void> {
 
 const LEVELS: Record<string, 'warn' | 'error' | 'info'> = { WARN: 'warn', ERROR: 'error', DPANIC: 'error', PANIC: 'error', FATAL: 'error' };
 
+/**
+ * What one FerretDB stderr line is worth: its level (undefined: dropped) and message. Lines that are
+ * not JSON (a panic trace or similar) are errors.
+ */
+export function classifyLogLine(line: string): { level: 'warn' | 'error' | 'info' | 'debug'; text: string; fields: Record<string, unknown> } | undefined {
+  let entry: Record<string, unknown> | undefined;
+  try { entry = JSON.parse(line); } catch { /* not JSON */ }
+  if (!entry || typeof entry !== 'object') return { level: 'error', text: line.slice(0, 2000), fields: {} };
+  const level = LEVELS[String(entry.level ?? '').toUpperCase()];
+  // a client closing its connection is logged at WARN by FerretDB 1.24: routine, not a warning
+  if (!level || entry.msg === 'Connection stopped') return undefined;
+  const { msg, level: _l, time: _t, ...fields } = entry;
+  const text = String(msg ?? 'ferretdb');
+  // every command answered with an error is dumped at WARN ("Response header: …" then the message),
+  // expected ones too (a lease already taken, a collection that exists): kept at debug
+  return { level: /^Response (header|message)/.test(text) ? 'debug' : level, text, fields };
+}
+
 /** Forwards FerretDB's JSON log lines (stderr) at warn and above; anything else unparsed as an error. */
 function forwardLogs(child: ChildProcess, dbLog: DbLog, tail: string[]): void {
   if (!child.stderr) return;
   readline.createInterface({ input: child.stderr }).on('line', (line) => {
     tail.push(line);
     if (tail.length > 20) tail.shift();
-    let entry: Record<string, unknown> | undefined;
-    try { entry = JSON.parse(line); } catch { /* not JSON: a panic trace or similar */ }
-    if (!entry) { dbLog('error', line.slice(0, 2000)); return; }
-    const level = LEVELS[String(entry.level ?? '').toUpperCase()];
-    // a client closing its connection is logged at WARN by FerretDB 1.24: routine, not a warning
-    if (!level || entry.msg === 'Connection stopped') return;
-    const { msg, level: _l, time: _t, ...fields } = entry;
-    const text = String(msg ?? 'ferretdb');
-    // every command answered with an error is dumped at WARN ("Response message: …"), expected ones
-    // too (a lease already taken, a collection that exists): kept at debug
-    dbLog(text.startsWith('Response message') ? 'debug' : level, text, fields);
+    const c = classifyLogLine(line);
+    if (c) dbLog(c.level, c.text, c.fields);
   });
 }
 
