@@ -44,7 +44,7 @@ function assessment(controlCount: number, o: Partial<AssessmentReportData> = {})
       requirement: { vi: 'Có chính sách được phê duyệt.', en: 'An approved policy exists.' },
       result: RESULTS[i % RESULTS.length],
       note: i % 3 === 0 ? `Đã kiểm tra hồ sơ; chưa có biên bản rà soát định kỳ hằng năm (yêu cầu ${i}).` : undefined,
-      evidence: i % 4 === 0 ? [{ kind: 'link', title: 'Quy chế bảo đảm an toàn thông tin', url: `https://vanban.quangnam.gov.vn/quy-che/attt-${i}.pdf` }] : [],
+      evidence: i % 4 === 0 ? [{ kind: 'link', title: 'Quy chế bảo đảm an toàn thông tin', url: `https://vanban.quangnam.example.gov.vn/quy-che/attt-${i}.pdf` }] : [],
     };
   });
   return {

@@ -97,7 +97,7 @@ function item(p: Plugin, host: string, rnd: () => number): string {
 
 function head(): string {
   const prefs = [['max_simult_tcp_sessions', 'unlimited'], ['plugin_set', '10107;10719;10863;11219;19506;34460;42873;51192;70658;97833;104743;153953;156327'], ['TARGET', '127.1.0.0/16'], ['port_range', 'default']];
-  return `<?xml version="1.0" ?>\n<NessusClientData_v2>\n<Policy><policyName>Attest benchmark policy</policyName>\n<Preferences><ServerPreferences>\n${prefs.map(([n, v]) => `<preference><name>${n}</name>\n<value>${v}</value>\n</preference>`).join('\n')}\n</ServerPreferences>\n</Preferences>\n<FamilySelection><FamilyItem><FamilyName>General</FamilyName><Status>enabled</Status></FamilyItem></FamilySelection>\n</Policy>\n<Report name="Attest benchmark scan" xmlns:cm="http://www.nessus.org/cm">\n`;
+  return `<?xml version="1.0" ?>\n<NessusClientData_v2>\n<Policy><policyName>Attest benchmark policy</policyName>\n<Preferences><ServerPreferences>\n${prefs.map(([n, v]) => `<preference><name>${n}</name>\n<value>${v}</value>\n</preference>`).join('\n')}\n</ServerPreferences>\n</Preferences>\n<FamilySelection><FamilyItem><FamilyName>General</FamilyName><Status>enabled</Status></FamilyItem></FamilySelection>\n</Policy>\n<Report name="Attest benchmark scan" xmlns:cm="http://www.nessus.example.org/cm">\n`;
 }
 
 function hostHead(i: number): { name: string; text: string } {

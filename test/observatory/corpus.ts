@@ -76,7 +76,7 @@ export const CORPUS: Case[] = [
     routes: { 'https /robots.txt': { status: 200, headers: { 'Content-Type': 'text/plain', 'Set-Cookie': 'sessionid=x; Path=/' }, body: 'User-agent: *' }, 'https *': 'page' },
   },
 
-  // CORS (the preflight: OPTIONS with Origin https://http-observatory.security.mozilla.org)
+  // CORS (the preflight: OPTIONS with the Origin the Observatory sends, its own site)
   { name: 'CORS allows any origin (*)', cors: () => ({ 'Access-Control-Allow-Origin': '*' }) },
   { name: 'CORS allows one fixed origin', cors: () => ({ 'Access-Control-Allow-Origin': 'https://trusted.example.org', 'Access-Control-Allow-Credentials': 'true' }) },
   { name: 'CORS echoes the Origin without credentials', cors: (origin) => ({ 'Access-Control-Allow-Origin': origin ?? 'null' }) },

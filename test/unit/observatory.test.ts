@@ -3,20 +3,21 @@ import { canGradeStatus, gradeResponse, type ObservatoryInput, type Outcome, typ
 import { parseCsp } from '../../src/modules/scans/observatory/csp-parser';
 import { gradeForScore, scoreModifiers } from '../../src/modules/scans/observatory/score';
 import { registrableDomain } from '../../src/modules/scans/observatory/sri';
+import { CORS_ORIGIN } from '../../src/modules/scans/checks/http';
 
 // Cases ported in spirit from mdn-http-observatory's test/*.test.js; its emptyRequests() is base().
 type Headers = Record<string, string | string[]>;
-const ORIGIN = 'https://http-observatory.security.mozilla.org';
+const ORIGIN = CORS_ORIGIN;
 const hop = (url: string, status: number) => ({ url, status });
 
 function base(headers: Headers = {}, patch: Partial<ObservatoryInput> = {}, body = ''): ObservatoryInput {
   const map = Object.fromEntries(Object.entries({ 'content-type': 'text/html', ...headers }).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v : [v]]));
   return {
-    host: 'mozilla.org',
-    response: { url: 'https://mozilla.org/', status: 200, headers: map, body },
+    host: 'mozilla.example',
+    response: { url: 'https://mozilla.example/', status: 200, headers: map, body },
     https: true,
     certificateValid: true,
-    http: { chain: [hop('http://mozilla.org/', 301), hop('https://mozilla.org/', 301), hop('https://www.mozilla.org/', 200)], certificateValid: true },
+    http: { chain: [hop('http://mozilla.example/', 301), hop('https://mozilla.example/', 301), hop('https://www.mozilla.example/', 200)], certificateValid: true },
     cors: { origin: ORIGIN, headers: {} },
     ...patch,
   };
@@ -46,22 +47,22 @@ describe('observatory grader (pure)', () => {
     });
     it('when script-src or object-src allows inline, data:, broad schemes or nothing restricts them, then csp-implemented-with-unsafe-inline', () => {
       const values = ["script-src 'unsafe-inline'", 'script-src data:', 'script-src http:', 'script-src ftp:', "default-src 'unsafe-inline'", "default-src 'UNSAFE-INLINE'",
-        'upgrade-insecure-requests', "script-src 'none'", 'script-src https:', 'script-src https://mozilla.org https:', 'default-src https://mozilla.org https:',
+        'upgrade-insecure-requests', "script-src 'none'", 'script-src https:', 'script-src https://mozilla.example https:', 'default-src https://mozilla.example https:',
         "default-src 'none'; script-src *", "default-src *; script-src *; object-src 'none'", "default-src 'none'; script-src 'none'; object-src *",
         "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'", "default-src 'none'; script-src 'unsafe-inline' http:", "object-src https:; script-src 'none'",
         "default-src 'none'; script-src https://*"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-unsafe-inline']));
     });
     it('when an https site allows active content over http or ftp, then csp-implemented-with-insecure-scheme', () => {
-      const values = ['default-src http://mozilla.org', "default-src 'none'; script-src http://mozilla.org", "default-src 'none'; script-src ftp://mozilla.org"];
+      const values = ['default-src http://mozilla.example', "default-src 'none'; script-src http://mozilla.example", "default-src 'none'; script-src ftp://mozilla.example"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-insecure-scheme']));
     });
     it('when the same http source is allowed on an http site, then it is not an insecure scheme', () => {
-      expectOutcomes('content-security-policy', [[csp('default-src http://mozilla.org'), 'csp-implemented-with-no-unsafe']], { https: false });
+      expectOutcomes('content-security-policy', [[csp('default-src http://mozilla.example'), 'csp-implemented-with-no-unsafe']], { https: false });
     });
     it('when only images or media may load over http, then passive-content-only costs 10 points yet counts as a passed test, as in the published package', () => {
-      const values = ["default-src 'none'; img-src http://mozilla.org", "default-src 'self'; img-src ftp:", "default-src 'self'; img-src http:",
-        "default-src 'none'; img-src https:; media-src http://mozilla.org", "default-src 'none'; img-src http: https:; script-src 'self'; style-src 'self'",
+      const values = ["default-src 'none'; img-src http://mozilla.example", "default-src 'self'; img-src ftp:", "default-src 'self'; img-src http:",
+        "default-src 'none'; img-src https:; media-src http://mozilla.example", "default-src 'none'; img-src http: https:; script-src 'self'; style-src 'self'",
         "default-src 'none'; img-src 'none'; media-src http:; script-src 'self'; style-src 'unsafe-inline'"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-insecure-scheme-in-passive-content-only']));
       const t = test('content-security-policy', base(csp(values[0])));
@@ -75,23 +76,23 @@ describe('observatory grader (pure)', () => {
       expectOutcomes('content-security-policy', [[csp("default-src 'none'; script-src 'unsafe-eval'"), 'csp-implemented-with-unsafe-eval']]);
     });
     it('when only style-src is loose, then unsafe-inline-in-style-src-only passes with 0', () => {
-      const values = ["object-src 'none'; script-src 'none'; style-src 'unsafe-inline'", "default-src 'none'; script-src https://mozilla.org; style-src 'unsafe-inline'",
-        "default-src 'unsafe-inline'; script-src https://mozilla.org", "default-src 'none';;; ;;;style-src 'self' 'unsafe-inline'", "default-src 'none'; style-src data:",
+      const values = ["object-src 'none'; script-src 'none'; style-src 'unsafe-inline'", "default-src 'none'; script-src https://mozilla.example; style-src 'unsafe-inline'",
+        "default-src 'unsafe-inline'; script-src https://mozilla.example", "default-src 'none';;; ;;;style-src 'self' 'unsafe-inline'", "default-src 'none'; style-src data:",
         "default-src 'none'; style-src *", "default-src 'none'; style-src https:",
         "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-hqBEA/HXB3aJU2FgOnYN8rkAgEVgyfi3Vs1j2/XMPBB=' 'unsafe-inline'"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-unsafe-inline-in-style-src-only']));
     });
     it("when nothing is unsafe (a nonce or hash neutralises 'unsafe-inline'), then csp-implemented-with-no-unsafe (+5)", () => {
-      const values = ['default-src https://mozilla.org', "default-src https://mozilla.org;;; ;;;script-src 'none'",
-        "object-src 'none'; script-src https://mozilla.org; style-src https://mozilla.org; upgrade-insecure-requests;",
+      const values = ['default-src https://mozilla.example', "default-src https://mozilla.example;;; ;;;script-src 'none'",
+        "object-src 'none'; script-src https://mozilla.example; style-src https://mozilla.example; upgrade-insecure-requests;",
         "object-src 'none'; script-src 'strict-dynamic' 'nonce-abc' 'unsafe-inline'; style-src 'none'",
         "object-src 'none'; style-src 'self';script-src 'sha256-hqBEA/HXB3aJU2FgOnYN8rkAgEVgyfi3Vs1j2/XMPBA='",
         "object-src 'none'; script-src 'unsafe-inline' 'nonce-abc123' 'unsafe-inline'; style-src 'none'",
-        "default-src https://mozilla.org; style-src 'unsafe-inline' 'nonce-abc123' 'unsafe-inline'"];
+        "default-src https://mozilla.example; style-src 'unsafe-inline' 'nonce-abc123' 'unsafe-inline'"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-no-unsafe']));
     });
     it("when default-src is 'none' (header, meta, strict-dynamic with nonce, or intersected policies), then default-src-none (+10)", () => {
-      const values = ['default-src', "default-src 'none'; script-src 'strict-dynamic' 'nonce-abc123' 'unsafe-inline'", "default-src 'none'; object-src https://mozilla.org",
+      const values = ['default-src', "default-src 'none'; script-src 'strict-dynamic' 'nonce-abc123' 'unsafe-inline'", "default-src 'none'; object-src https://mozilla.example",
         "default-src 'none'; script-src 'strict-dynamic' 'sha256-abc123' https://*", "default-src 'none'; script-src 'self', default-src 'none'; script-src 'self'",
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline', default-src 'none'; style-src 'self', default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'"];
       expectOutcomes('content-security-policy', values.map((v) => [csp(v), 'csp-implemented-with-no-unsafe-default-src-none']));
@@ -111,10 +112,10 @@ describe('observatory grader (pure)', () => {
     });
     it('when several policies are parsed, then sources survive only where every policy allows them', () => {
       const parsed = (p: string[]) => Object.fromEntries([...parseCsp(p)].map(([k, v]) => [k, [...v].sort()]));
-      expect(parsed(["default-src 'none'; script-src 'self' https://mozilla.org", "default-src 'none'; script-src https://example.com 'self' https://mozilla.org"]))
-        .to.deep.equal({ 'default-src': ["'none'"], 'script-src': ["'self'", 'https://mozilla.org'] });
-      expect(parsed(['default-src https://mozilla.org', 'default-src https://mozilla.com'])).to.deep.equal({ 'default-src': ["'none'"] });
-      expect(parsed(['default-src https://mozilla.org/firefox/', 'default-src https://mozilla.org/firefox/download/'])).to.deep.equal({ 'default-src': ['https://mozilla.org/firefox/download/'] });
+      expect(parsed(["default-src 'none'; script-src 'self' https://mozilla.example", "default-src 'none'; script-src https://example.com 'self' https://mozilla.example"]))
+        .to.deep.equal({ 'default-src': ["'none'"], 'script-src': ["'self'", 'https://mozilla.example'] });
+      expect(parsed(['default-src https://mozilla.example', 'default-src https://mozilla-com.example'])).to.deep.equal({ 'default-src': ["'none'"] });
+      expect(parsed(['default-src https://mozilla.example/firefox/', 'default-src https://mozilla.example/firefox/download/'])).to.deep.equal({ 'default-src': ['https://mozilla.example/firefox/download/'] });
       expect(parsed(['default-src http: http:', 'default-src https: https:'])).to.deep.equal({ 'default-src': ["'none'"] });
       for (const bad of ['  ', '\r\n', '', "default-src 'none'; default-src 'none'", 'defa']) expect(() => parseCsp([bad])).to.throw();
     });
@@ -126,7 +127,7 @@ describe('observatory grader (pure)', () => {
     });
     it('when every cookie is Secure and sessions HttpOnly, then 0 without SameSite everywhere and +5 with it', () => {
       expectOutcomes('cookies', [
-        [cookies('SESSIONID=bar; Domain=mozilla.org; Path=/; Secure; HttpOnly', 'foo=bar; Domain=mozilla.org; Secure; Path=/', 'heroku-session-affinity=bar; Path=/'), 'cookies-secure-with-httponly-sessions'],
+        [cookies('SESSIONID=bar; Domain=mozilla.example; Path=/; Secure; HttpOnly', 'foo=bar; Domain=mozilla.example; Secure; Path=/', 'heroku-session-affinity=bar; Path=/'), 'cookies-secure-with-httponly-sessions'],
         [cookies('S1=b; Path=/; Secure; HttpOnly; SameSite=Strict', 'S2=b; Path=/; Secure; HttpOnly; SameSite=Lax', 'S3=b; Path=/; Secure; HttpOnly; SameSite=None'), 'cookies-secure-with-httponly-sessions-and-samesite'],
         [cookies('S1=b; Path=/; Secure; HttpOnly; SameSite=Strict', 'S2=b; Path=/; Secure; HttpOnly'), 'cookies-secure-with-httponly-sessions'],
       ]);
@@ -137,7 +138,7 @@ describe('observatory grader (pure)', () => {
         [cookies('SESSIONID=bar; Path=/; Secure; HttpOnly; SameSite='), 'cookies-samesite-flag-invalid'],
         [cookies('SESSIONID=bar; Path=/; Secure; HttpOnly; SameSite=True'), 'cookies-samesite-flag-invalid'],
         [cookies('foo=bar; Path=/; SameSite=None'), 'cookies-samesite-flag-invalid'],
-        [cookies('foo=bar; Domain=mozilla.org; Path=/'), 'cookies-without-secure-flag'],
+        [cookies('foo=bar; Domain=mozilla.example; Path=/'), 'cookies-without-secure-flag'],
         [cookies('SESSIONID=bar; Path=/; Secure'), 'cookies-session-without-httponly-flag'],
         [cookies('SESSIONID=bar; Path=/; HttpOnly'), 'cookies-session-without-secure-flag'],
         [cookies('SESSIONID=bar; Path=/'), 'cookies-session-without-secure-flag'],
@@ -148,7 +149,7 @@ describe('observatory grader (pure)', () => {
         [{ ...cookies('SESSIONID=bar; Path=/; HttpOnly'), ...HSTS }, 'cookies-session-without-secure-flag-but-protected-by-hsts']]);
     });
     it('when a redirect hop set the cookie, then the jar still judges it', () => {
-      const input = base({}, { cookies: [{ url: 'https://mozilla.org/', lines: ['login=1; Path=/; Secure'] }, { url: 'https://www.mozilla.org/', lines: [] }] });
+      const input = base({}, { cookies: [{ url: 'https://mozilla.example/', lines: ['login=1; Path=/; Secure'] }, { url: 'https://www.mozilla.example/', lines: [] }] });
       expect(test('cookies', input).outcome).to.equal('cookies-session-without-httponly-flag');
     });
   });
@@ -157,7 +158,7 @@ describe('observatory grader (pure)', () => {
     it('when the preflight answer has no ACAO, *, a fixed origin, or echoes ours with credentials, then not / public / restricted / universal', () => {
       const cors = (headers: Headers) => ({ cors: { origin: ORIGIN, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [v as string]])) } });
       const cases: [Headers, Outcome][] = [[{}, 'cross-origin-resource-sharing-not-implemented'], [{ 'access-control-allow-origin': '*' }, 'cross-origin-resource-sharing-implemented-with-public-access'],
-        [{ 'access-control-allow-origin': 'https://mozilla.org' }, 'cross-origin-resource-sharing-implemented-with-restricted-access'],
+        [{ 'access-control-allow-origin': 'https://mozilla.example' }, 'cross-origin-resource-sharing-implemented-with-restricted-access'],
         [{ 'access-control-allow-origin': ORIGIN, 'access-control-allow-credentials': 'true' }, 'cross-origin-resource-sharing-implemented-with-universal-access']];
       for (const [h, outcome] of cases) expect(test('cross-origin-resource-sharing', base({}, cors(h))).outcome).to.equal(outcome);
       expect(test('cross-origin-resource-sharing', base({}, cors(cases[3][0]))).modifier).to.equal(-50);
@@ -168,20 +169,20 @@ describe('observatory grader (pure)', () => {
     const chain = (...urls: string[]) => ({ http: { chain: urls.map((u, i) => hop(u, i === urls.length - 1 ? 200 : 301)), certificateValid: true } });
     it('when http answers nothing, stays on http, or ends on http, then not-needed / missing / not-to-https', () => {
       expect(test('redirection', base({}, { http: null })).outcome).to.equal('redirection-not-needed-no-http');
-      expect(test('redirection', base({}, chain('http://mozilla.org/'))).outcome).to.equal('redirection-missing');
-      expect(test('redirection', base({}, chain('http://mozilla.org/', 'http://www.mozilla.org/', 'http://www.mozilla.org/en/'))).outcome).to.equal('redirection-not-to-https');
+      expect(test('redirection', base({}, chain('http://mozilla.example/'))).outcome).to.equal('redirection-missing');
+      expect(test('redirection', base({}, chain('http://mozilla.example/', 'http://www.mozilla.example/', 'http://www.mozilla.example/en/'))).outcome).to.equal('redirection-not-to-https');
     });
     it('when the first hop goes to http or to another host, then on-initial-redirection (-10) / off-host (-5)', () => {
-      expect(test('redirection', base({}, chain('http://mozilla.org/', 'http://www.mozilla.org/', 'https://www.mozilla.org/'))).outcome).to.equal('redirection-not-to-https-on-initial-redirection');
-      expect(test('redirection', base({}, chain('http://mozilla.org/', 'https://www.mozilla.org/'))).modifier).to.equal(-5);
+      expect(test('redirection', base({}, chain('http://mozilla.example/', 'http://www.mozilla.example/', 'https://www.mozilla.example/'))).outcome).to.equal('redirection-not-to-https-on-initial-redirection');
+      expect(test('redirection', base({}, chain('http://mozilla.example/', 'https://www.mozilla.example/'))).modifier).to.equal(-5);
     });
     it('when http goes to https on the same host (any port), then redirection-to-https; a bad certificate makes it invalid-cert', () => {
       expect(test('redirection', base()).outcome).to.equal('redirection-to-https');
-      expect(test('redirection', base({}, chain('http://mozilla.org/', 'https://mozilla.org:8443/'))).outcome).to.equal('redirection-to-https');
-      expect(test('redirection', base({}, { http: { ...chain('http://mozilla.org/', 'https://mozilla.org/').http, certificateValid: false } })).outcome).to.equal('redirection-invalid-cert');
+      expect(test('redirection', base({}, chain('http://mozilla.example/', 'https://mozilla.example:8443/'))).outcome).to.equal('redirection-to-https');
+      expect(test('redirection', base({}, { http: { ...chain('http://mozilla.example/', 'https://mozilla.example/').http, certificateValid: false } })).outcome).to.equal('redirection-invalid-cert');
     });
     it('when every host of the route is on the preload list, then still redirection-to-https: Attest has no preload list', () => {
-      expect(test('redirection', base({}, chain('http://cloudflare.com/', 'https://cloudflare.com/', 'https://baz.cloudflare.com/foo'))).outcome).to.equal('redirection-to-https');
+      expect(test('redirection', base({}, chain('http://cloudflare.example/', 'https://cloudflare.example/', 'https://baz.cloudflare.example/foo'))).outcome).to.equal('redirection-to-https');
     });
   });
 
@@ -207,7 +208,7 @@ describe('observatory grader (pure)', () => {
     it('when the site is not https or its certificate is invalid, then no-https / invalid-cert; preloaded hosts get no bonus here', () => {
       expectOutcomes('strict-transport-security', [[HSTS, 'hsts-not-implemented-no-https']], { https: false });
       expectOutcomes('strict-transport-security', [[HSTS, 'hsts-invalid-cert']], { certificateValid: false });
-      expectOutcomes('strict-transport-security', [[{}, 'hsts-not-implemented']], { host: 'bugzilla.mozilla.org' });
+      expectOutcomes('strict-transport-security', [[{}, 'hsts-not-implemented']], { host: 'bugzilla.mozilla.example' });
     });
   });
 
@@ -220,35 +221,35 @@ describe('observatory grader (pure)', () => {
     });
     it('when scripts come from the same site, then all-from-secure-origin, or +5 with integrity; protocol-relative counts as foreign and insecure', () => {
       expect(sri(js('/static/js/foo.js'))).to.equal('sri-not-implemented-but-all-scripts-loaded-from-secure-origin');
-      expect(sri(js('https://www.mozilla.org/static/js/foo.js'))).to.equal('sri-not-implemented-but-all-scripts-loaded-from-secure-origin');
+      expect(sri(js('https://www.mozilla.example/static/js/foo.js'))).to.equal('sri-not-implemented-but-all-scripts-loaded-from-secure-origin');
       expect(sri(js('/static/js/react.js', true))).to.equal('sri-implemented-and-all-scripts-loaded-securely');
-      expect(sri(js('//www.mozilla.org/static/js/foo.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
+      expect(sri(js('//www.mozilla.example/static/js/foo.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
     });
     it('when scripts come from elsewhere, then +5 over https with integrity, -5 without, -20 / -50 over http or protocol-relative', () => {
-      expect(sri(js('/a.js') + js('https://fb.me/react.js', true))).to.equal('sri-implemented-and-external-scripts-loaded-securely');
+      expect(sri(js('/a.js') + js('https://fb.example/react.js', true))).to.equal('sri-implemented-and-external-scripts-loaded-securely');
       expect(sri(js('/a.js') + js('https://localhost/react.js', true))).to.equal('sri-implemented-and-external-scripts-loaded-securely');
-      expect(sri(js('/a.js') + js('https://fb.me/react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
-      expect(sri(js('/a.js') + js('http://fb.me/react.js', true) + js('https://fb.me/react.js', true))).to.equal('sri-implemented-but-external-scripts-not-loaded-securely');
-      expect(sri(js('//fb.me/react.js', true))).to.equal('sri-implemented-but-external-scripts-not-loaded-securely');
-      expect(sri(js('/a.js') + js('http://fb.me/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
-      expect(sri(js('/a.js') + js('//fb.me/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
+      expect(sri(js('/a.js') + js('https://fb.example/react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
+      expect(sri(js('/a.js') + js('http://fb.example/react.js', true) + js('https://fb.example/react.js', true))).to.equal('sri-implemented-but-external-scripts-not-loaded-securely');
+      expect(sri(js('//fb.example/react.js', true))).to.equal('sri-implemented-but-external-scripts-not-loaded-securely');
+      expect(sri(js('/a.js') + js('http://fb.example/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
+      expect(sri(js('/a.js') + js('//fb.example/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
     });
     // regressions found by test/observatory-diff.test.ts against the published 1.4.8
     it('when the answer has no Content-Type, then it is not HTML, whatever scripts the body holds', () => {
-      const untyped = base({}, {}, js('http://fb.me/react.js'));
+      const untyped = base({}, {}, js('http://fb.example/react.js'));
       delete untyped.response!.headers['content-type'];
       expect(test('subresource-integrity', untyped).outcome).to.equal('sri-not-implemented-response-not-html');
     });
     it('when a src resolves to an absolute URL (upper-case scheme, no slashes, or via <base href>), then it is judged as resolved, as jsdom reports it', () => {
-      expect(sri(js('HTTPS://fb.me/react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
-      expect(sri(js('http:fb.me/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
-      expect(sri('<base href="https://fb.me/">' + js('react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
+      expect(sri(js('HTTPS://fb.example/react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
+      expect(sri(js('http:fb.example/react.js'))).to.equal('sri-not-implemented-and-external-scripts-not-loaded-securely');
+      expect(sri('<base href="https://fb.example/">' + js('react.js'))).to.equal('sri-not-implemented-but-external-scripts-loaded-securely');
       // a relative <base> does not resolve on its own: the page's own origin still applies
       expect(sri('<base href="/static/">' + js('react.js'))).to.equal('sri-not-implemented-but-all-scripts-loaded-from-secure-origin');
     });
     it('when a host sits under a public second level, then its registrable domain keeps three labels', () => {
-      expect([registrableDomain('www.mozilla.org'), registrableDomain('portal.gov.vn'), registrableDomain('gov.vn'), registrableDomain('127.0.0.1'), registrableDomain('localhost')])
-        .to.deep.equal(['mozilla.org', 'portal.gov.vn', null, null, null]);
+      expect([registrableDomain('www.mozilla.example'), registrableDomain('www.example.gov.vn'), registrableDomain('gov.vn'), registrableDomain('127.0.0.1'), registrableDomain('localhost')])
+        .to.deep.equal(['mozilla.example', 'example.gov.vn', null, null, null]);
     });
   });
 
@@ -261,8 +262,8 @@ describe('observatory grader (pure)', () => {
     it('when XFO is DENY / SAMEORIGIN / ALLOW-FROM / garbage / repeated, or CSP has frame-ancestors, then the matching outcome', () => {
       const x = (v: string): Headers => ({ 'x-frame-options': v });
       expectOutcomes('x-frame-options', [[{}, 'x-frame-options-not-implemented'], [x('whimsy'), 'x-frame-options-header-invalid'], [x('SAMEORIGIN, SAMEORIGIN'), 'x-frame-options-header-invalid'],
-        [x('ALLOW-FROM https://mozilla.org'), 'x-frame-options-allow-from-origin'], [x('DENY'), 'x-frame-options-sameorigin-or-deny'], [x('SAMEORIGIN'), 'x-frame-options-sameorigin-or-deny'],
-        [{ ...x('DENY'), ...csp('frame-ancestors https://mozilla.org') }, 'x-frame-options-implemented-via-csp']]);
+        [x('ALLOW-FROM https://mozilla.example'), 'x-frame-options-allow-from-origin'], [x('DENY'), 'x-frame-options-sameorigin-or-deny'], [x('SAMEORIGIN'), 'x-frame-options-sameorigin-or-deny'],
+        [{ ...x('DENY'), ...csp('frame-ancestors https://mozilla.example') }, 'x-frame-options-implemented-via-csp']]);
       expectOutcomes('x-frame-options', [[{}, 'x-frame-options-not-implemented']], {}, '<meta http-equiv="X-Frame-Options" content="DENY">');
       // Observatory 1.4.8: DENY / SAMEORIGIN pass with 0; only frame-ancestors earns +5
       expect(test('x-frame-options', base(x('DENY'))).modifier).to.equal(0);
@@ -314,15 +315,15 @@ describe('observatory grader (pure)', () => {
     it('when penalties exceed 100, then the score is clamped at 0', () => {
       expect(scoreModifiers([-50, -40, -25, -20, 10])).to.deep.equal({ uncurved: -35, score: 0, grade: 'F' });
     });
-    it('when graded end to end like observatory.mozilla.org and mozilla.org, then A+ 105 (10/0) and B 75 (8/2) as Observatory 1.4.8 grades them (DENY earns nothing; COOP is not graded)', () => {
-      const obs = base({ 'content-security-policy': "default-src 'self'; script-src 'report-sample' 'self' 'wasm-unsafe-eval' https://js.stripe.com 'sha256-XNBp89FG76amD8BqrJzyflxOF9PaWPqPqvJfKZPCv7M='; style-src 'report-sample' 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; img-src 'self' data: https://mdn.dev/",
+    it('when graded end to end like observatory.mozilla.example and mozilla.example, then A+ 105 (10/0) and B 75 (8/2) as Observatory 1.4.8 grades them (DENY earns nothing; COOP is not graded)', () => {
+      const obs = base({ 'content-security-policy': "default-src 'self'; script-src 'report-sample' 'self' 'wasm-unsafe-eval' https://js.stripe.example 'sha256-XNBp89FG76amD8BqrJzyflxOF9PaWPqPqvJfKZPCv7M='; style-src 'report-sample' 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; img-src 'self' data: https://mdn.example/",
         'referrer-policy': 'strict-origin-when-cross-origin', 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'strict-transport-security': 'max-age=63072000' },
-      { host: 'observatory.mozilla.org', cors: null, http: { chain: [hop('http://observatory.mozilla.org/', 302), hop('https://observatory.mozilla.org/', 301), hop('https://developer.mozilla.org/en-US/observatory', 200)], certificateValid: true } },
+      { host: 'observatory.mozilla.example', cors: null, http: { chain: [hop('http://observatory.mozilla.example/', 302), hop('https://observatory.mozilla.example/', 301), hop('https://developer.mozilla.example/en-US/observatory', 200)], certificateValid: true } },
       '<script>1</script><script src="/static/client/runtime.js" type="module"></script>');
       expect(gradeResponse(obs)).to.include({ score: 105, grade: 'A+', testsPassed: 10, testsFailed: 0 });
-      const moz = base({ 'content-security-policy': "script-src 'self' 'unsafe-eval' 'unsafe-inline' js.stripe.com www.mozilla.org; style-src 'self' 'unsafe-inline'; default-src 'self' *.mozilla.org; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
+      const moz = base({ 'content-security-policy': "script-src 'self' 'unsafe-eval' 'unsafe-inline' js.stripe.example www.mozilla.example; style-src 'self' 'unsafe-inline'; default-src 'self' *.mozilla.example; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
         'cross-origin-opener-policy': 'same-origin', 'strict-transport-security': 'max-age=31536000', 'referrer-policy': 'strict-origin-when-cross-origin', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' },
-      {}, '<script src="https://transcend-cdn.com/cm/airgap.js"></script><script src="https://www.mozilla.org/media/js/site.js"></script>');
+      {}, '<script src="https://transcend-cdn.example/cm/airgap.js"></script><script src="https://www.mozilla.example/media/js/site.js"></script>');
       expect(gradeResponse(moz)).to.include({ score: 75, grade: 'B', testsPassed: 8, testsFailed: 2 });
     });
   });
@@ -330,7 +331,7 @@ describe('observatory grader (pure)', () => {
   describe('cannot grade', () => {
     it('when the status is outside 2xx/3xx/401/403, or nothing answered, then canGrade is false with a reason', () => {
       for (const status of [100, 400, 404, 500, 503]) {
-        const grade = gradeResponse(base({}, { response: { url: 'https://mozilla.org/', status, headers: {} } }));
+        const grade = gradeResponse(base({}, { response: { url: 'https://mozilla.example/', status, headers: {} } }));
         expect(grade, String(status)).to.deep.equal({ canGrade: false, reason: `Site did respond with an unexpected HTTP status code ${status}.` });
       }
       expect(gradeResponse(base({}, { response: null })).canGrade).to.equal(false);

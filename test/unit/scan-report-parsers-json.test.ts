@@ -8,11 +8,11 @@ import { IMPORT_TOOLS, type ImportSeverity, type ParsedReport } from '../../src/
 describe('unit: scan report parsers — testssl.sh JSON', () => {
   const MAP: Record<string, ImportSeverity> = { CRITICAL: 'critical', HIGH: 'high', MEDIUM: 'medium', LOW: 'low' };
   const FILES: Record<string, string[]> = {
-    'defectdojo_many_vuln.json': ['185.199.108.153', '185.199.109.153', '185.199.110.153', '185.199.111.153'].map((a) => `www.defectdojo.org/${a}`),
+    'defectdojo_many_vuln.json': ['198.51.100.108', '198.51.100.109', '198.51.100.110', '198.51.100.111'].map((a) => `www.defectdojo.example.org/${a}`),
     'failed_target.json': [], // only a FATAL scanProblem: nothing was tested
-    'many_cves.json': ['www.defectdojo.org/185.199.109.153'],
-    'overall_critical.json': ['www.test.com/127.0.0.1'],
-    'references-pretty.json': ['asdf.com'],
+    'many_cves.json': ['www.defectdojo.example.org/198.51.100.109'],
+    'overall_critical.json': ['www.test.example.com/127.0.0.1'],
+    'references-pretty.json': ['asdf.example.com'],
   };
   for (const [name, expectedHosts] of Object.entries(FILES)) {
     it(`when ${name} is read, then items are exactly its LOW-or-worse entries`, async () => {
@@ -57,14 +57,14 @@ describe('unit: scan report parsers — Nuclei JSONL and JSON', () => {
   const FILES: Record<string, string[]> = {
     'empty.jsonl': [],
     'no_findings.json': [],
-    'invalid_cwe.json': ['nuclei-example.com/178.21.15.56'],
+    'invalid_cwe.json': ['nuclei.example.com/192.0.2.56'],
     'issue_9201.json': ['example.com/10.10.10.10.'],
-    'many_findings.json': ['127.0.0.1', 'nuclei-example.com/178.21.15.56'],
-    'many_findings_new.json': ['nuclei-example.com/127.0.0.1'],
+    'many_findings.json': ['127.0.0.1', 'nuclei.example.com/192.0.2.56'],
+    'many_findings_new.json': ['nuclei.example.com/127.0.0.1'],
     'many_findings_third.json': ['example.com/10.10.10.10.', 'example.com/127.0.0.1'],
     'multi_cwe_fabricated.json': ['example.com'],
-    'multiple_matches.json': ['turquoise-estrellita-69.tiiny.site/3.160.231.125'],
-    'multiple_v3.json': ['www.asdf.de', 'www.asdf.de/8.8.8.8'],
+    'multiple_matches.json': ['turquoise-estrellita-69.example.org/203.0.113.125'],
+    'multiple_v3.json': ['www.asdf.example.org', 'www.asdf.example.org/192.0.2.8'],
   };
   const MAP: Record<string, ImportSeverity> = { critical: 'critical', high: 'high', medium: 'medium', low: 'low', info: 'info', unknown: 'info' };
   for (const [name, expectedHosts] of Object.entries(FILES)) {

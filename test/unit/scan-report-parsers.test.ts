@@ -6,11 +6,11 @@ import type { ImportSeverity } from '../../src/modules/scan-imports/types';
 describe('unit: scan report parsers — nmap XML', () => {
   const FILES: Record<string, string[]> = {
     // hosts verified by reading each <host>: the type="user" hostname, else the first, plus its address
-    'issue12411.xml': ['amazon.com/54.239.28.85', 'google.com/172.217.18.238'],
+    'issue12411.xml': ['amazon.example.com/203.0.113.85', 'google.example.com/203.0.113.238'],
     'issue4406.xml': ['ip-10-250-195-71.eu-west-1.compute.internal/10.250.195.71'],
     'nmap_0port.xml': ['localhost.localdomain/127.0.0.1'],
     'nmap_1port.xml': ['localhost.localdomain/127.0.0.1'],
-    'nmap_multiple_port.xml': ['joaquinlp.me/198.38.82.159'],
+    'nmap_multiple_port.xml': ['joaquinlp.example.net/198.51.100.159'],
     'nmap_script_vulners.xml': ['192.168.0.1'],
   };
   for (const [name, expectedHosts] of Object.entries(FILES)) {
@@ -110,10 +110,10 @@ describe('unit: scan report parsers — OpenVAS XML', () => {
 describe('unit: scan report parsers — Nessus', () => {
   const SEV: Record<string, ImportSeverity> = { '4': 'critical', '3': 'high', '2': 'medium', '1': 'low', '0': 'info' };
   const FILES: Record<string, string[]> = {
-    'nessus_many_vuln.xml': ['preprod.boardvantage.net/12.233.108.201'],
-    'nessus_was_one_vuln.xml': ['google.com'],
-    'nessus_was_many_vuln.xml': ['google.com'],
-    'nessus_was_no_vuln.xml': ['google.com'],
+    'nessus_many_vuln.xml': ['preprod.boardvantage.example.net/198.51.100.201'],
+    'nessus_was_one_vuln.xml': ['google.example.com'],
+    'nessus_was_many_vuln.xml': ['google.example.com'],
+    'nessus_was_no_vuln.xml': ['google.example.com'],
   };
   for (const [name, expectedHosts] of Object.entries(FILES)) {
     it(`when ${name} is read, then items per severity equal its ReportItem severity attributes`, async () => {

@@ -24,7 +24,8 @@ import { bare, follow, followHttp, request, type Hop } from './http-fetch';
  * As in the Observatory, http:// that does not answer, or whose redirect chain breaks, is "no http".
  */
 // the Observatory's own preflight Origin: any foreign origin would do, this one keeps results comparable
-const CORS_ORIGIN = 'https://http-observatory.security.mozilla.org';
+/** the Origin the Observatory sends in its CORS preflight (a header value; nothing is sent there) */
+export const CORS_ORIGIN = 'https://http-observatory.security.mozilla.org';
 const SHOWN_HEADERS = [
   'content-security-policy', 'content-security-policy-report-only', 'strict-transport-security', 'x-content-type-options',
   'x-frame-options', 'referrer-policy', 'access-control-allow-origin', 'cross-origin-resource-policy',
