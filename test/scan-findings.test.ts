@@ -115,7 +115,14 @@ describe('scan findings: one per distinct problem, in words an owner can act on'
     for (const f of split) expect(f).to.include({ status: 'open', dueAt: due.toISOString(), assignee: a.users.owner.id });
     const verified = (await api().get(`/api/v1/findings/${done._id}`).set(bearer(a.inspector))).body;
     expect(verified.status).to.equal('verified');
+    // the history says it in both languages and names findings by what they are about, never by id
     expect(verified.history.at(-1).comment).to.match(/^One finding per problem/);
+    expect(verified.history.at(-1).text.vi).to.match(/^Mỗi vấn đề một phát hiện/);
+    for (const f of split) {
+      const raised = (await api().get(`/api/v1/findings/${f.id}`).set(bearer(a.inspector))).body.history[0];
+      expect(raised.comment).to.equal('Split from the finding “No Content-Security-Policy” when scan findings became one per problem.');
+      expect(raised.text.vi).to.match(/^Tách ra từ phát hiện “Thiếu Content-Security-Policy”/);
+    }
     expect((await Finding.findById(open._id).lean())!.dedupeKey).to.equal(`${legacyScanKey(system.id, 'http.headers', target)}#content-security-policy`);
 
     expect(await migrateScanFindings()).to.deep.equal({ migrated: 0, split: 0 });

@@ -6,6 +6,7 @@ import { ScanRun, type CheckResult } from './scan.model';
 import { coveredBy, legacyScanKey, scanCheckOf, scanFindingKey, textsOf } from './scan.findings';
 import { problemsOf, type Problem } from './problems';
 import { systemActor } from '../../shared/actor';
+import type { Bilingual } from '../../shared/bilingual';
 
 const STILL_OPEN = ['open', 'in_remediation', 'reopened'];
 type Legacy = Pick<FindingDoc, '_id' | 'system' | 'organization' | 'systemCode' | 'level' | 'source' | 'control' | 'status' | 'dedupeKey' | 'assignee' | 'dueAt' | 'firstSeenAt' | 'lastSeenAt'>;
@@ -22,6 +23,17 @@ const whole = (check: string): Problem => ({
   key: 'all', failures: [],
   title: { vi: `Kiểm tra tự động ${check} không đạt (trước khi tách theo từng vấn đề)`, en: `Automated check ${check} failed (before findings were kept per problem)` },
   fix: { vi: 'Chạy lại lần quét để tách các vấn đề còn lại thành từng phát hiện riêng.', en: 'Run the scan again to split what remains into one finding per problem.' },
+});
+
+/** The history line of a migrated finding: the problem it now follows, and how many were split off. */
+const movedWords = (p: Problem, others: number): Bilingual => ({
+  vi: `Mỗi vấn đề một phát hiện: phát hiện này nay theo dõi “${p.title.vi}”${others ? `; ${others} vấn đề khác thấy cùng lúc có phát hiện riêng` : ''}.`,
+  en: `One finding per problem: this finding now follows “${p.title.en}”${others ? `; ${others} other problem(s) seen with it have findings of their own` : ''}.`,
+});
+/** The history line of a finding split off: names the finding it came from by what that one now follows. */
+const splitWords = (from: Problem): Bilingual => ({
+  vi: `Tách ra từ phát hiện “${from.title.vi}” khi các phát hiện của lần quét được giữ theo từng vấn đề.`,
+  en: `Split from the finding “${from.title.en}” when scan findings became one per problem.`,
 });
 
 /**
@@ -50,7 +62,7 @@ export async function migrateScanFindings(): Promise<{ migrated: number; split: 
     const keyOf = (p: Problem) => scanFindingKey(f.system.toString(), check, target, p.key);
     const moved = await lifecycle.migrate(ctx, f._id.toString(), (cur) => (cur.dedupeKey !== f.dedupeKey ? null : {
       $set: { dedupeKey: keyOf(first), 'source.problem': first.key, description, ...texts },
-    }), `One finding per problem: this finding now follows "${first.title.en}"${others.length && STILL_OPEN.includes(f.status) ? `; ${others.length} other problem(s) seen with it have findings of their own` : ''}.`);
+    }), movedWords(first, others.length && STILL_OPEN.includes(f.status) ? others.length : 0));
     if (moved) migrated++;
     if (!STILL_OPEN.includes(f.status)) continue;
     for (const p of others) {
@@ -59,7 +71,7 @@ export async function migrateScanFindings(): Promise<{ migrated: number; split: 
         _id: lifecycle.idFor(keyOf(p)), system: f.system, organization: f.organization, systemCode: f.systemCode, level: f.level,
         source: { ...f.source, problem: p.key }, control: f.control, ...t, severity: p.failures.some((x) => x.severity === 'critical') ? 'critical' : p.failures[0]?.severity ?? 'medium',
         assignee: f.assignee, dueAt: f.dueAt, dedupeKey: keyOf(p), firstSeenAt: f.firstSeenAt, lastSeenAt: f.lastSeenAt, createdBy: 'scanner',
-      }, `Split from finding ${f._id} when scan findings became one per problem`);
+      }, splitWords(first));
       if (raised) split++;
     }
   }
