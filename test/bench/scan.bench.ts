@@ -4,7 +4,11 @@
  * BENCH_PAIRS (default 9, at least 7) paired runs reported as the median of per-pair ratios, with
  * the open ports of both compared (exit 1 if they differ); and full scans of N systems × all
  * checks through the real run path (database, findings).
- * SCAN_CONCURRENCY (default 16 here) and BENCH_SYSTEMS (default 124) set the work.
+ * SCAN_CONCURRENCY (default 16 here) and BENCH_SYSTEMS (default 124) set the work. BENCH_OPS=1
+ * prints the database commands of the full scan by kind (test/bench/lane-ops.ts), and BENCH_RESCAN=1
+ * scans every system a second time (every finding a repeat sighting) and reports that run too.
+ * BENCH_SUBSCRIBE=1 subscribes the compliance summaries and certificates to finding changes, as the
+ * service does (src/app.ts); without it the bench leaves them out, as it always has.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -28,6 +32,9 @@ import * as systems from '../../src/modules/systems/system.service';
 import { systemActor } from '../../src/shared/actor';
 import { loadConfig } from '../../src/config';
 import { configureAuditKey } from '../../src/modules/audit/audit.key';
+import { formatOps, watchOps } from './lane-ops';
+import * as compliance from '../../src/modules/compliance/compliance.service';
+import * as certificates from '../../src/modules/certificates/certificate.service';
 
 const out = (m: string) => process.stdout.write(`${m}\n`);
 const N = Number(process.env.BENCH_SYSTEMS ?? 124);
@@ -136,16 +143,29 @@ async function main() {
     await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('bench') });
     configureScanner({ allowedTargets: ['127.0.0.0/8'], concurrency: CONCURRENCY, perHost: 2, timeoutMs: 3000, defaultPorts: PORTS, publicBaseUrl: 'http://localhost:3000', instance: 'bench' });
     const ctxAdmin = { actor: systemActor('bench') };
+    if (process.env.BENCH_SUBSCRIBE === '1') { compliance.subscribe(); certificates.subscribe(); }
     const org = await organizations.create(ctxAdmin, { code: 'BENCH-SCAN', name: 'Đơn vị đo thử', type: 'ministry' });
     const ids: string[] = [];
     for (const [i, host] of targets.hosts.entries()) {
       ids.push((await systems.create(ctxAdmin, { code: `SCAN-${String(i + 1).padStart(3, '0')}`, name: `Hệ thống quét ${i + 1}`, organization: org.id, level: 1 + (i % 5), endpoints: [`https://${host}:${targets.httpsPort}/`], scanPorts: PORTS, allowedPorts: [] } as never)).id);
     }
+    const ops = process.env.BENCH_OPS === '1' ? watchOps() : undefined;
+    ops?.take();
     const t = Date.now();
     for (const id of ids) await scans.start(ctxAdmin, id);
     await scans.settle();
     const wallMs = Date.now() - t;
     const runs = await ScanRun.find({}, { status: 1, summary: 1, findings: 1, progress: 1 }).lean();
+    const touched = (rs: typeof runs) => rs.reduce((n, r) => n + Object.values(r.findings ?? {}).reduce((a: number, b) => a + (typeof b === 'number' ? b : 0), 0), 0);
+    if (ops) formatOps(ops.take(), touched(runs), 'the full scan').forEach(out);
+    if (process.env.BENCH_RESCAN === '1') {
+      const t2 = Date.now();
+      for (const id of ids) await scans.start(ctxAdmin, id);
+      await scans.settle();
+      const again = (await ScanRun.find({}, { status: 1, findings: 1, createdAt: 1 }).lean()).filter((r) => !runs.some((o) => o._id.equals(r._id)));
+      out(`second full scan: ${again.length} runs in ${((Date.now() - t2) / 1000).toFixed(1)} s; findings ${JSON.stringify(again.reduce((m: Record<string, number>, r) => { for (const [k, v] of Object.entries(r.findings ?? {})) if (typeof v === 'number') m[k] = (m[k] ?? 0) + v; return m; }, {}))}`);
+      if (ops) formatOps(ops.take(), touched(again), 'the second full scan').forEach(out);
+    }
     const units = runs.reduce((n, r) => n + (r.progress?.total ?? 0), 0);
     const opened = runs.reduce((n, r) => n + (r.findings?.opened ?? 0), 0);
     out(`full scans: ${runs.length} systems × all checks (${units} check-targets) in ${(wallMs / 1000).toFixed(1)} s = ${(runs.length / (wallMs / 1000)).toFixed(1)} systems/s, ${(units / (wallMs / 1000)).toFixed(1)} check-targets/s; statuses ${JSON.stringify(runs.reduce((m: Record<string, number>, r) => ({ ...m, [r.status]: (m[r.status] ?? 0) + 1 }), {}))}; findings opened ${opened}`);

@@ -8,9 +8,8 @@ export const stubOf = (r: ScanRunDoc): RunStub => ({
 
 /** Puts the run's stub first in a list (replacing its older stub); returns the stubs that fell off. */
 async function putIn(id: string, stub: RunStub, cap: number): Promise<RunStub[]> {
-  await store.lease(ScanIndex, { _id: id, runs: [], version: 0 });
   let dropped: RunStub[] = [];
-  await store.mutate<ScanIndexDoc>(ScanIndex, id, (d) => {
+  const put = () => store.mutate<ScanIndexDoc>(ScanIndex, id, (d) => {
     // a stub is only ever replaced by a newer one (writers of one run's states may race)
     const existing = d.runs.find((r) => r.id === stub.id);
     if (existing && (existing.v ?? -1) >= stub.v) return null;
@@ -19,6 +18,11 @@ async function putIn(id: string, stub: RunStub, cap: number): Promise<RunStub[]>
     dropped = runs.slice(cap);
     return { $set: { runs: runs.slice(0, cap) } };
   });
+  // the list is created (a lease: one creator) only when it does not exist yet, not before every put
+  if (!(await put())) {
+    await store.lease(ScanIndex, { _id: id, runs: [], version: 0 });
+    await put();
+  }
   return dropped;
 }
 
