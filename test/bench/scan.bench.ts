@@ -7,8 +7,8 @@
  * SCAN_CONCURRENCY (default 16 here) and BENCH_SYSTEMS (default 124) set the work. BENCH_OPS=1
  * prints the database commands of the full scan by kind (test/bench/lane-ops.ts), and BENCH_RESCAN=1
  * scans every system a second time (every finding a repeat sighting) and reports that run too.
- * BENCH_SUBSCRIBE=1 subscribes the compliance summaries and certificates to finding changes, as the
- * service does (src/app.ts); without it the bench leaves them out, as it always has.
+ * The compliance summaries and certificates are subscribed to finding changes, as the service does
+ * (src/app.ts); BENCH_SUBSCRIBE=0 leaves them out (the bench's setting before 2026-12-07).
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -143,7 +143,7 @@ async function main() {
     await loadChecklistDir(path.resolve('checklists'), { actor: systemActor('bench') });
     configureScanner({ allowedTargets: ['127.0.0.0/8'], concurrency: CONCURRENCY, perHost: 2, timeoutMs: 3000, defaultPorts: PORTS, publicBaseUrl: 'http://localhost:3000', instance: 'bench' });
     const ctxAdmin = { actor: systemActor('bench') };
-    if (process.env.BENCH_SUBSCRIBE === '1') { compliance.subscribe(); certificates.subscribe(); }
+    if (process.env.BENCH_SUBSCRIBE !== '0') { compliance.subscribe(); certificates.subscribe(); }
     const org = await organizations.create(ctxAdmin, { code: 'BENCH-SCAN', name: 'Đơn vị đo thử', type: 'ministry' });
     const ids: string[] = [];
     for (const [i, host] of targets.hosts.entries()) {
